@@ -1,0 +1,8 @@
+namespace ClusterCtl.Hosts;
+
+internal enum HostKeyPolicy
+{
+    AcceptNew,
+    Strict,
+    Off,
+}

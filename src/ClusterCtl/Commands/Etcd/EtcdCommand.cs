@@ -1,0 +1,14 @@
+using McMaster.Extensions.CommandLineUtils;
+
+namespace ClusterCtl.Cli.Commands.Etcd;
+
+[Command("etcd", Description = "Work on the etcd plane: status, snapshots, restore.")]
+[Subcommand(typeof(StatusCommand))]
+internal sealed class EtcdCommand
+{
+    private static int OnExecute(CommandLineApplication app)
+    {
+        app.ShowHelp();
+        return ExitCodes.InvalidInput;
+    }
+}

@@ -1,0 +1,7 @@
+namespace ClusterCtl.Cli.Logging;
+
+internal enum LogFormat
+{
+    Text,
+    Json,
+}
