@@ -1,0 +1,71 @@
+using ClusterCtl.Etcd;
+
+namespace ClusterCtl.Tests.Etcd;
+
+public class EtcdctlJsonTests
+{
+    // Captured from etcdctl 3.5 against a 3-node cluster; ids exceed long.MaxValue on purpose.
+    private const string StatusJson = """
+        [{"Endpoint":"https://10.213.0.11:2379","Status":{"header":{"cluster_id":17237436991929493444,"member_id":9372538179322589801,"revision":12,"raft_term":3},"version":"3.5.16","dbSize":20480,"leader":9372538179322589801,"raftIndex":31,"raftTerm":3,"raftAppliedIndex":31,"dbSizeInUse":16384}}]
+        """;
+
+    [Test]
+    public void Endpoint_status_gives_ids_revision_version_and_leadership()
+    {
+        var status = EtcdctlJson.ParseEndpointStatus(StatusJson).Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.Endpoint, Is.EqualTo("https://10.213.0.11:2379"));
+            Assert.That(status.MemberId, Is.EqualTo(9372538179322589801UL));
+            Assert.That(status.Revision, Is.EqualTo(12));
+            Assert.That(status.Version, Is.EqualTo("3.5.16"));
+            Assert.That(status.DbSizeBytes, Is.EqualTo(20480));
+            Assert.That(status.IsLeader, Is.True);
+            Assert.That(EtcdEndpointStatus.FormatId(status.MemberId), Is.EqualTo("8211f1d0f64f3269"));
+        });
+    }
+
+    [Test]
+    public void A_follower_is_not_the_leader()
+    {
+        var status = EtcdctlJson.ParseEndpointStatus(StatusJson.Replace("\"leader\":9372538179322589801", "\"leader\":1", StringComparison.Ordinal)).Single();
+
+        Assert.That(status.IsLeader, Is.False);
+    }
+
+    [Test]
+    public void Endpoint_health_reports_unhealthy_members_with_their_error()
+    {
+        var health = EtcdctlJson.ParseEndpointHealth("""
+            [{"endpoint":"https://10.213.0.11:2379","health":true,"took":"9.6ms"},
+             {"endpoint":"https://10.213.0.12:2379","health":false,"took":"5s","error":"context deadline exceeded"}]
+            """);
+
+        Assert.That(health[0].Healthy, Is.True);
+        Assert.That(health[1].Healthy, Is.False);
+        Assert.That(health[1].Error, Is.EqualTo("context deadline exceeded"));
+    }
+
+    [Test]
+    public void Member_list_gives_names_and_urls()
+    {
+        var members = EtcdctlJson.ParseMemberList("""
+            {"header":{"cluster_id":1,"member_id":2,"raft_term":3},"members":[
+              {"ID":9372538179322589801,"name":"etcd-node1","peerURLs":["https://10.213.0.11:2380"],"clientURLs":["https://10.213.0.11:2379"]},
+              {"ID":2,"name":"etcd-node2","peerURLs":["https://10.213.0.12:2380"],"clientURLs":["https://10.213.0.12:2379"],"isLearner":true}]}
+            """);
+
+        Assert.That(members.Select(m => m.Name), Is.EqualTo(new[] { "etcd-node1", "etcd-node2" }));
+        Assert.That(members[0].Id, Is.EqualTo(9372538179322589801UL));
+        Assert.That(members[1].IsLearner, Is.True);
+    }
+
+    [Test]
+    public void Output_that_is_not_JSON_is_a_clear_format_error()
+    {
+        var e = Assert.Throws<FormatException>(() => EtcdctlJson.ParseEndpointStatus("Error: context deadline exceeded"));
+
+        Assert.That(e!.Message, Does.Contain("did not print JSON"));
+    }
+}
