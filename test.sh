@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs what is missing, builds, brings the local
+# multi-host testbed up, runs unit and end-to-end tests, and tears the testbed down.
+#   ./test.sh                      everything
+#   ./test.sh --unit               unit tests only (no root, no testbed)
+#   KEEP_TESTBED=1 ./test.sh       leave the testbed up afterwards (faster re-runs)
+# Test results (TRX) land in artifacts/test-results/.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+unit_only=false
+[[ "${1:-}" == "--unit" ]] && unit_only=true
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "[test] building"
+dotnet build ClusterCtl.sln -c Release -warnaserror -nologo -v quiet
+
+echo "[test] unit tests"
+status=0
+dotnet test tests/ClusterCtl.Tests -c Release --no-build --nologo \
+  --logger "trx;LogFileName=unit.trx" --results-directory "$results" || status=1
+
+if ! $unit_only; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "[test] the end-to-end tests need root (network namespaces, dockerd); run as root or use --unit" >&2
+    exit 2
+  fi
+  testbed=tests/testbed/testbed.sh
+  if [[ "${KEEP_TESTBED:-0}" != 1 ]]; then
+    trap '"$testbed" down || true' EXIT
+  fi
+  "$testbed" up --nodes 3 --etcd 3.5
+  echo "[test] end-to-end tests against the testbed"
+  dotnet test tests/ClusterCtl.IntegrationTests -c Release --no-build --nologo \
+    --logger "trx;LogFileName=integration.trx" --results-directory "$results" || status=1
+fi
+
+exit $status
