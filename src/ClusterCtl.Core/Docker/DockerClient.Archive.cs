@@ -1,4 +1,5 @@
 using System.Net.Http;
+using System.Runtime.ExceptionServices;
 
 namespace ClusterCtl.Docker;
 
@@ -63,7 +64,17 @@ internal sealed partial class DockerClient
             var apiPath = await ApiPathAsync(
                 $"/containers/{Escape(containerId)}/archive?path={Escape(destinationDirectory)}", cancellationToken);
             using var request = new HttpRequestMessage(HttpMethod.Put, apiPath) { Content = content };
-            using var response = await SendAsync(request, null, cancellationToken);
+            try
+            {
+                using var response = await SendAsync(request, null, cancellationToken);
+            }
+            catch (DockerException) when (content is StreamingHttpContent { ProducerFailure: { } producerFailure })
+            {
+                // Our side failed to produce the tar (e.g. the source ended early): report that, not "docker failed".
+                ExceptionDispatchInfo.Capture(producerFailure).Throw();
+                throw;
+            }
+
             _logger.Debug("Put an archive into {Directory} of container {Container} on {Host}", destinationDirectory, ShortId(containerId), Host);
         }
     }

@@ -196,6 +196,9 @@ internal sealed partial class DockerClient : IDisposable
         var cause = e.InnerException?.Message ?? e.Message;
         return e.HttpRequestError switch
         {
+            // ENOENT surfaces as "Cannot assign requested address"; say what it means.
+            HttpRequestError.ConnectionError when !File.Exists(SocketPath) => new DockerException(Host,
+                $"the docker socket is unreachable on {Host}: the forwarded socket {SocketPath} does not exist. Is the SSH tunnel to {Host} up?", e),
             HttpRequestError.ConnectionError => new DockerException(Host,
                 $"the docker socket is unreachable on {Host}: cannot connect to {SocketPath} ({cause}). Is the SSH tunnel to {Host} up?", e),
             HttpRequestError.ResponseEnded => new DockerException(Host,
@@ -208,9 +211,21 @@ internal sealed partial class DockerClient : IDisposable
     private DockerException TransportFailure(HttpRequestMessage request, HttpRequestException e) =>
         TransportFailure(e, $"{request.Method} {PathOf(request)}");
 
+    /// <summary>The request's path without query, e.g. "/v1.41/containers/etcd/json" (the host part is always "docker").</summary>
     private static string PathOf(HttpRequestMessage request)
     {
-        var path = request.RequestUri?.OriginalString ?? "";
+        var uri = request.RequestUri;
+        if (uri is null)
+        {
+            return "";
+        }
+
+        if (uri.IsAbsoluteUri)
+        {
+            return uri.AbsolutePath;
+        }
+
+        var path = uri.OriginalString;
         var query = path.IndexOf('?', StringComparison.Ordinal);
         return query < 0 ? path : path[..query];
     }
