@@ -63,6 +63,10 @@ internal sealed partial record ImageReference(string? Registry, string Repositor
         {
             registry = rest[..slash];
             rest = rest[(slash + 1)..];
+            if (!RegistryPattern().IsMatch(registry))
+            {
+                throw Invalid(reference, $"'{registry}' is not a registry host[:port]");
+            }
         }
 
         if (rest.Length == 0 || rest.Split('/').Any(part => part.Length == 0))
@@ -87,6 +91,9 @@ internal sealed partial record ImageReference(string? Registry, string Repositor
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$", RegexOptions.CultureInvariant)]
     private static partial Regex DigestPattern();
+
+    [GeneratedRegex(@"^(?:\[[0-9A-Fa-f:]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex RegistryPattern();
 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
