@@ -63,7 +63,7 @@ internal sealed class HelperContainerRunner
             var exitCode = await _docker.WaitContainerAsync(id, cancellationToken);
             var output = await _docker.GetContainerLogsAsync(id, tty: false, cancellationToken);
             _logger.Debug("Helper {Container} on {Host} exited with {ExitCode}", name, Host, exitCode);
-            return new HelperResult(exitCode, output.Stdout, output.Stderr) { ContainerName = name };
+            return new HelperResult(exitCode, output.Stdout, output.Stderr) { ContainerName = name, OutputTruncated = output.Truncated };
         }
         finally
         {
@@ -118,11 +118,20 @@ internal sealed class HelperContainerRunner
                 continue;
             }
 
-            if (await _docker.RemoveContainerAsync(helper.Id, force: true, cancellationToken))
+            try
             {
-                _logger.Information("Removed leftover helper container {Container} ({State}) of run {LeftoverRunId} on {Host}",
-                    helper.Name, helper.State, runId ?? "unknown", Host);
-                removed.Add(helper.Name);
+                if (await _docker.RemoveContainerAsync(helper.Id, force: true, cancellationToken))
+                {
+                    _logger.Information("Removed leftover helper container {Container} ({State}) of run {LeftoverRunId} on {Host}",
+                        helper.Name, helper.State, runId ?? "unknown", Host);
+                    removed.Add(helper.Name);
+                }
+            }
+            catch (DockerApiException e)
+            {
+                // One stuck container (e.g. "removal already in progress") must not stop this run: its own helpers
+                // have other names. An unreachable daemon still fails, as DockerException.
+                _logger.Warning("Could not remove leftover helper container {Container} on {Host}: {Error}", helper.Name, Host, e.Message);
             }
         }
 

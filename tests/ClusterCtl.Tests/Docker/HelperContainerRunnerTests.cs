@@ -123,6 +123,26 @@ public class HelperContainerRunnerTests
     }
 
     [Test]
+    public async Task One_leftover_that_cannot_be_removed_does_not_stop_the_cleanup()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? (r.Method, r.Path.Split('/').Last()) switch
+        {
+            ("GET", _) => new FakeResponse(200, """
+                [{"Id":"stuck","Names":["/a"],"Labels":{"io.clusterctl.helper":"true","io.clusterctl.run-id":"old"}},
+                 {"Id":"fine","Names":["/b"],"Labels":{"io.clusterctl.helper":"true","io.clusterctl.run-id":"old"}}]
+                """),
+            ("DELETE", "stuck") => new FakeResponse(409, """{"message":"removal of container stuck is already in progress"}"""),
+            _ => new FakeResponse(204),
+        });
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+
+        var removed = await runner.RemoveLeftoversAsync(CancellationToken.None);
+
+        Assert.That(removed, Is.EqualTo(new List<string> { "b" }));
+    }
+
+    [Test]
     public async Task A_long_lived_helper_is_removed_when_disposed()
     {
         await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, 0));

@@ -112,6 +112,107 @@ public class TarStreamsTests
         Assert.ThrowsAsync<InvalidDataException>(() => TarStreams.ReadSingleFileAsync(archive, Stream.Null, CancellationToken.None));
     }
 
+    [Test]
+    public void Sizes_beyond_8_GiB_are_recorded_exactly_in_a_pax_header()
+    {
+        // Ustar's size field ends at 8 GiB - 1 and etcd databases reach 8 GiB. Only the headers are captured:
+        // the output stops the write after them, so the test does not push 9 GiB through.
+        const long NineGiB = 9L * 1024 * 1024 * 1024;
+        var headers = new HeaderCapture(4096);
+
+        Assert.ThrowsAsync<HeaderCapture.EnoughException>(() => TarStreams.WriteSingleFileAsync(
+            headers, "big.db", new ZeroStream(), NineGiB, OwnerReadWrite, CancellationToken.None));
+
+        Assert.That(headers.Text, Does.Contain("size=9663676416\n"));
+    }
+
+    /// <summary>Endless zero bytes.</summary>
+    private sealed class ZeroStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Array.Clear(buffer, offset, count);
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>Keeps the first bytes written, then stops the writer.</summary>
+    private sealed class HeaderCapture(int limit) : Stream
+    {
+        private readonly MemoryStream _captured = new();
+
+        public string Text => System.Text.Encoding.ASCII.GetString(_captured.ToArray());
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _captured.Write(buffer[..Math.Min(buffer.Length, limit - (int)_captured.Length)]);
+            if (_captured.Length >= limit)
+            {
+                throw new EnoughException();
+            }
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public sealed class EnoughException : Exception
+        {
+        }
+    }
+
     /// <summary>Like an HTTP request body: write-only and unseekable.</summary>
     private sealed class WriteOnlyStream(Stream inner) : Stream
     {
