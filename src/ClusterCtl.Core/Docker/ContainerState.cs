@@ -1,0 +1,22 @@
+namespace ClusterCtl.Docker;
+
+/// <summary>The State block of a container inspect.</summary>
+internal sealed record ContainerState
+{
+    /// <summary>"created", "running", "paused", "restarting", "removing", "exited" or "dead".</summary>
+    public string Status { get; init; } = "";
+
+    public bool Running { get; init; }
+
+    public long ExitCode { get; init; }
+
+    /// <summary>Docker reports 0001-01-01T00:00:00Z for "never".</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset FinishedAt { get; init; }
+
+    public long Pid { get; init; }
+
+    /// <summary>Why the daemon could not start the process, if it could not.</summary>
+    public string? Error { get; init; }
+}

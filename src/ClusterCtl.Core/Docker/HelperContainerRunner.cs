@@ -1,0 +1,223 @@
+using System.Text;
+using Serilog;
+
+namespace ClusterCtl.Docker;
+
+/// <summary>
+/// Runs clusterctl's helper containers on one host for one run. All host-side work happens in such
+/// containers, so the SSH user needs docker access and nothing more. Every helper carries the run's labels
+/// and is removed when it is done: on success, on failure and on cancellation. What a crashed run left
+/// behind is removed by <see cref="RemoveLeftoversAsync"/> at the start of the next.
+/// </summary>
+internal sealed class HelperContainerRunner
+{
+    /// <summary>Removal gets its own budget: it must run even when the run's token is already cancelled.</summary>
+    public static readonly TimeSpan RemovalTimeout = TimeSpan.FromSeconds(30);
+
+    private const int ShortRunIdLength = 12;
+
+    private readonly DockerClient _docker;
+    private readonly ILogger _logger;
+
+    public HelperContainerRunner(DockerClient docker, string runId, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(docker);
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentNullException.ThrowIfNull(logger);
+        _docker = docker;
+        RunId = runId;
+        ShortRunId = Shorten(runId);
+        _logger = logger;
+    }
+
+    public string RunId { get; }
+
+    /// <summary>The run id as it appears in helper names: lower-case letters and digits, its last 12.</summary>
+    public string ShortRunId { get; }
+
+    public string Host => _docker.Host;
+
+    /// <summary>The container name for a helper: the exact <see cref="HelperSpec.Name"/>, or "&lt;purpose&gt;-&lt;short run id&gt;".</summary>
+    public string NameFor(HelperSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var name = spec.Name ?? $"{spec.Purpose}-{ShortRunId}";
+        return ContainerNames.IsValid(name)
+            ? name
+            : throw new ArgumentException($"'{name}' is not a valid container name (letters, digits, '_', '.', '-').", nameof(spec));
+    }
+
+    /// <summary>
+    /// Runs a helper to completion: ensure the image (never pulling one that is present), create, start, wait,
+    /// collect its output, and always remove it. A non-zero exit is returned, not thrown; see <see cref="RunAndRequireSuccessAsync"/>.
+    /// </summary>
+    public async Task<HelperResult> RunAsync(HelperSpec spec, CancellationToken cancellationToken)
+    {
+        var name = NameFor(spec);
+        await _docker.EnsureImageAsync(spec.Image, spec.RegistryAuth, cancellationToken);
+        var id = await CreateAsync(name, spec, cancellationToken);
+        try
+        {
+            _logger.Debug("Running helper {Container} on {Host}: {Command}", name, Host, string.Join(' ', spec.Cmd));
+            await _docker.StartContainerAsync(id, cancellationToken);
+            var exitCode = await _docker.WaitContainerAsync(id, cancellationToken);
+            var output = await _docker.GetContainerLogsAsync(id, tty: false, cancellationToken);
+            _logger.Debug("Helper {Container} on {Host} exited with {ExitCode}", name, Host, exitCode);
+            return new HelperResult(exitCode, output.Stdout, output.Stderr) { ContainerName = name, OutputTruncated = output.Truncated };
+        }
+        finally
+        {
+            await RemoveQuietlyAsync(_docker, id, name, RemovalTimeout, _logger);
+        }
+    }
+
+    /// <summary>Like <see cref="RunAsync"/>, but a non-zero exit throws <see cref="HelperFailedException"/> quoting stderr.</summary>
+    public async Task<HelperResult> RunAndRequireSuccessAsync(HelperSpec spec, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(spec, cancellationToken);
+        return result.Succeeded ? result : throw new HelperFailedException(Host, result.ContainerName, result.ExitCode, result.Stderr);
+    }
+
+    /// <summary>
+    /// Starts a long-lived helper and hands it over; disposing the result removes it. The command must keep it
+    /// running (and should exit on SIGTERM, e.g. <c>sh -c 'trap "exit 0" TERM; sleep 1000000 &amp; wait'</c>).
+    /// </summary>
+    public async Task<RunningHelper> StartAsync(HelperSpec spec, CancellationToken cancellationToken)
+    {
+        var name = NameFor(spec);
+        await _docker.EnsureImageAsync(spec.Image, spec.RegistryAuth, cancellationToken);
+        var id = await CreateAsync(name, spec, cancellationToken);
+        var helper = new RunningHelper(_docker, id, name, _logger, RemovalTimeout);
+        try
+        {
+            await _docker.StartContainerAsync(id, cancellationToken);
+            _logger.Debug("Started helper {Container} on {Host}", name, Host);
+            return helper;
+        }
+        catch
+        {
+            await helper.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Force-removes helper containers (any state) that belong to other runs, i.e. were left by a crashed or killed
+    /// run, and returns their names. Helpers of this run are left alone.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemoveLeftoversAsync(CancellationToken cancellationToken)
+    {
+        var filters = new Dictionary<string, IReadOnlyList<string>> { ["label"] = [HelperLabels.Helper] };
+        var helpers = await _docker.ListContainersAsync(all: true, filters, cancellationToken);
+        var removed = new List<string>();
+        foreach (var helper in helpers)
+        {
+            var runId = helper.Labels?.GetValueOrDefault(HelperLabels.RunId);
+            if (runId == RunId)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await _docker.RemoveContainerAsync(helper.Id, force: true, cancellationToken))
+                {
+                    _logger.Information("Removed leftover helper container {Container} ({State}) of run {LeftoverRunId} on {Host}",
+                        helper.Name, helper.State, runId ?? "unknown", Host);
+                    removed.Add(helper.Name);
+                }
+            }
+            catch (DockerApiException e)
+            {
+                // One stuck container (e.g. "removal already in progress") must not stop this run: its own helpers
+                // have other names. An unreachable daemon still fails, as DockerException.
+                _logger.Warning("Could not remove leftover helper container {Container} on {Host}: {Error}", helper.Name, Host, e.Message);
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes a container and only logs a failure: cleanup must not hide the error that led to it.</summary>
+    internal static async Task RemoveQuietlyAsync(DockerClient docker, string id, string name, TimeSpan timeout, ILogger logger)
+    {
+        using var removal = new CancellationTokenSource(timeout);
+        try
+        {
+            await docker.RemoveContainerAsync(id, force: true, removal.Token);
+        }
+        catch (Exception e) when (e is DockerException or OperationCanceledException)
+        {
+            logger.Warning("Could not remove helper container {Container} on {Host}; the next run removes it: {Error}",
+                name, docker.Host, e.Message);
+        }
+    }
+
+    private static string Shorten(string runId)
+    {
+        var letters = new StringBuilder(runId.Length);
+        foreach (var c in runId.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                letters.Append(c);
+            }
+        }
+
+        // The end of an id varies fastest (timestamps end in seconds, random ids are random throughout).
+        return letters.Length <= ShortRunIdLength ? letters.ToString() : letters.ToString(letters.Length - ShortRunIdLength, ShortRunIdLength);
+    }
+
+    private ContainerSpec ToContainerSpec(HelperSpec spec) => new()
+    {
+        Image = spec.Image,
+        Cmd = spec.Cmd,
+        Entrypoint = spec.Entrypoint,
+        Env = spec.Env,
+        User = spec.User,
+        Labels = new Dictionary<string, string>
+        {
+            [HelperLabels.Helper] = "true",
+            [HelperLabels.RunId] = RunId,
+            [HelperLabels.Purpose] = spec.Purpose,
+        },
+        HostConfig = new ContainerHostConfig
+        {
+            Binds = spec.Binds,
+            NetworkMode = spec.NetworkMode,
+            Privileged = spec.Privileged,
+        },
+    };
+
+    private async Task<string> CreateAsync(string name, HelperSpec spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _docker.CreateContainerAsync(name, ToContainerSpec(spec), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled mid-request: the daemon may have created it anyway. Remove it if, and only if, it is ours.
+            await RemoveIfOursAsync(name);
+            throw;
+        }
+    }
+
+    private async Task RemoveIfOursAsync(string name)
+    {
+        using var removal = new CancellationTokenSource(RemovalTimeout);
+        try
+        {
+            var details = await _docker.InspectContainerAsync(name, removal.Token);
+            if (details?.Config.Labels?.GetValueOrDefault(HelperLabels.RunId) == RunId)
+            {
+                await _docker.RemoveContainerAsync(details.Id, force: true, removal.Token);
+            }
+        }
+        catch (Exception e) when (e is DockerException or OperationCanceledException)
+        {
+            _logger.Warning("Could not check for a half-created helper {Container} on {Host}; the next run removes it: {Error}",
+                name, Host, e.Message);
+        }
+    }
+}

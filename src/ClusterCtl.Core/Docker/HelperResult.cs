@@ -1,0 +1,13 @@
+namespace ClusterCtl.Docker;
+
+/// <summary>How a one-shot helper ended: its exit code and what it wrote (each stream capped, see <see cref="ContainerOutput"/>).</summary>
+internal sealed record HelperResult(long ExitCode, string Stdout, string Stderr)
+{
+    /// <summary>The name the helper ran under, for messages.</summary>
+    public string ContainerName { get; init; } = "";
+
+    /// <summary>The helper wrote more than was kept; the beginning of its output is missing.</summary>
+    public bool OutputTruncated { get; init; }
+
+    public bool Succeeded => ExitCode == 0;
+}

@@ -1,0 +1,297 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ClusterCtl.Docker;
+
+namespace ClusterCtl.Tests.Docker;
+
+/// <summary>The client's wire behaviour against <see cref="FakeDockerDaemon"/>: no docker, no network.</summary>
+public class DockerClientTests
+{
+    private const string Host = "10.213.0.11";
+
+    private static readonly string[] LazyNegotiationPaths = ["/_ping", "/version", "/v1.40/containers/etcd/json"];
+
+    [Test]
+    public async Task Negotiation_uses_the_daemon_version_when_it_is_older_than_ours()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? new FakeResponse(200, "[]"));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var version = await client.NegotiateAsync(CancellationToken.None);
+        await client.ListContainersAsync(all: true, filters: null, CancellationToken.None);
+
+        Assert.That(client.ApiVersion, Is.EqualTo(new Version(1, 41)));
+        Assert.That(version, Is.EqualTo(new DockerVersion("99.0.0", "1.41", "linux", "amd64", "6.1.0")));
+        Assert.That(daemon.Requests.Last().Path, Is.EqualTo("/v1.41/containers/json"));
+    }
+
+    [Test]
+    public async Task Negotiation_caps_the_version_for_newer_daemons()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.47") ?? new FakeResponse(404));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        await client.NegotiateAsync(CancellationToken.None);
+
+        Assert.That(client.ApiVersion, Is.EqualTo(DockerClient.MaximumApiVersion));
+    }
+
+    [Test]
+    public async Task A_daemon_older_than_api_1_40_is_refused_with_the_host_named()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.39") ?? new FakeResponse(404));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var error = Assert.ThrowsAsync<DockerException>(() => client.NegotiateAsync(CancellationToken.None));
+
+        Assert.That(error.Message, Does.Contain(Host).And.Contain("1.39").And.Contain("1.40"));
+    }
+
+    [Test]
+    public async Task The_first_call_negotiates_when_nobody_did()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.40") ?? new FakeResponse(404, """{"message":"x"}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        await client.InspectContainerAsync("etcd", CancellationToken.None);
+
+        Assert.That(daemon.Requests.Select(r => r.Path), Is.EqualTo(LazyNegotiationPaths));
+    }
+
+    [Test]
+    public async Task An_error_answer_carries_the_daemon_message_status_and_host()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(404, """{"message":"No such container: nope"}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var error = Assert.ThrowsAsync<DockerApiException>(() => client.StartContainerAsync("nope", CancellationToken.None));
+
+        Assert.That(error.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(error.DaemonMessage, Is.EqualTo("No such container: nope"));
+        Assert.That(error.Message, Is.EqualTo("docker on 10.213.0.11: No such container: nope (HTTP 404)"));
+    }
+
+    [Test]
+    public async Task Inspecting_what_does_not_exist_gives_null()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(404, """{"message":"No such object"}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        Assert.That(await client.InspectContainerAsync("etcd", CancellationToken.None), Is.Null);
+        Assert.That(await client.InspectImageAsync("127.0.0.1:5999/none:1", CancellationToken.None), Is.Null);
+        Assert.That(await client.RemoveContainerAsync("etcd", force: true, CancellationToken.None), Is.False);
+    }
+
+    [Test]
+    public async Task Image_inspect_keeps_the_slashes_of_a_reference()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(200, """{"Id":"sha256:1","RepoTags":["127.0.0.1:5999/none:1"],"Size":5,"Created":"2026-11-21T10:53:02.066585145Z"}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var image = await client.InspectImageAsync("127.0.0.1:5999/none:1", CancellationToken.None);
+
+        Assert.That(image?.Id, Is.EqualTo("sha256:1"));
+        Assert.That(Uri.UnescapeDataString(daemon.Requests.Last().Path), Is.EqualTo("/v1.41/images/127.0.0.1:5999/none:1/json"));
+    }
+
+    [Test]
+    public async Task Stopping_a_stopped_container_is_not_an_error()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(304));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var wasRunning = await client.StopContainerAsync("etcd", TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.That(wasRunning, Is.False);
+        Assert.That(daemon.Requests.Last().QueryValue("t"), Is.EqualTo("10"));
+    }
+
+    [Test]
+    public async Task Create_sends_the_api_names_and_leaves_out_what_is_unset()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(201, """{"Id":"abc123","Warnings":[]}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+        var spec = new ContainerSpec
+        {
+            Image = "local/etcd:3.5",
+            Cmd = ["/usr/local/bin/etcd", "--name", "etcd-a"],
+            Labels = new Dictionary<string, string> { ["k"] = "v" },
+            HostConfig = new ContainerHostConfig { NetworkMode = "host", RestartPolicy = RestartPolicy.Always, Binds = ["/var/lib/etcd:/var/lib/rancher/etcd/"] },
+        };
+
+        var id = await client.CreateContainerAsync("etcd", spec, CancellationToken.None);
+
+        var request = daemon.Requests.Last();
+        Assert.That(id, Is.EqualTo("abc123"));
+        Assert.That(request.Path, Is.EqualTo("/v1.41/containers/create"));
+        Assert.That(request.QueryValue("name"), Is.EqualTo("etcd"));
+        using var body = JsonDocument.Parse(request.Body);
+        var root = body.RootElement;
+        Assert.That(root.GetProperty("Image").GetString(), Is.EqualTo("local/etcd:3.5"));
+        Assert.That(root.GetProperty("Cmd").GetArrayLength(), Is.EqualTo(3));
+        Assert.That(root.GetProperty("HostConfig").GetProperty("NetworkMode").GetString(), Is.EqualTo("host"));
+        Assert.That(root.GetProperty("HostConfig").GetProperty("RestartPolicy").GetProperty("Name").GetString(), Is.EqualTo("always"));
+        Assert.That(root.TryGetProperty("Entrypoint", out _), Is.False);
+        Assert.That(root.TryGetProperty("User", out _), Is.False);
+        Assert.That(root.GetProperty("HostConfig").TryGetProperty("PidMode", out _), Is.False);
+    }
+
+    [Test]
+    public async Task Wait_asks_for_not_running_and_returns_the_exit_code()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(200, """{"Error":null,"StatusCode":3}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var exitCode = await client.WaitContainerAsync("abc", CancellationToken.None);
+
+        Assert.That(exitCode, Is.EqualTo(3));
+        Assert.That(daemon.Requests.Last().QueryValue("condition"), Is.EqualTo("not-running"));
+    }
+
+    [Test]
+    public async Task Finding_by_name_sends_an_anchored_filter_and_checks_the_answer_exactly()
+    {
+        // A daemon whose filter matched loosely still must not make us pick the wrong container.
+        await using var daemon = Daemon(_ => new FakeResponse(200,
+            """[{"Id":"1","Names":["/etcd-rolling-snapshots"],"Created":1},{"Id":"2","Names":["/etcd"],"Created":2,"Labels":{}}]"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var found = await client.FindContainerByNameAsync("etcd", CancellationToken.None);
+
+        Assert.That(found?.Id, Is.EqualTo("2"));
+        var request = daemon.Requests.Last();
+        Assert.That(request.QueryValue("all"), Is.EqualTo("true"));
+        Assert.That(request.QueryValue("filters"), Is.EqualTo("""{"name":["^/etcd$"]}"""));
+    }
+
+    [Test]
+    public async Task Logs_are_split_into_stdout_and_stderr()
+    {
+        var body = Frame(1, "out\n").Concat(Frame(2, "err\n")).Concat(Frame(1, "more out\n")).ToArray();
+        await using var daemon = Daemon(_ => new FakeResponse(200, body, "application/vnd.docker.multiplexed-stream"));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var output = await client.GetContainerLogsAsync("abc", tty: false, CancellationToken.None);
+
+        Assert.That(output, Is.EqualTo(new ContainerOutput("out\nmore out\n", "err\n")));
+    }
+
+    [Test]
+    public async Task Pull_sends_name_tag_and_credentials_and_fails_on_an_error_line()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(200,
+            "{\"status\":\"Pulling from none\",\"id\":\"1\"}\r\n{\"errorDetail\":{\"message\":\"unauthorized: authentication required\"},\"error\":\"unauthorized: authentication required\"}\r\n"));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+        var auth = new RegistryAuth("127.0.0.1:5999", "bob", "s3cret");
+
+        var error = Assert.ThrowsAsync<DockerApiException>(() => client.PullImageAsync("127.0.0.1:5999/none:1", auth, null, CancellationToken.None));
+
+        Assert.That(error.Message, Is.EqualTo("docker on 10.213.0.11: unauthorized: authentication required (HTTP 200)"));
+        Assert.That(error.Message, Does.Not.Contain("s3cret"));
+        var request = daemon.Requests.Last();
+        Assert.That(request.QueryValue("fromImage"), Is.EqualTo("127.0.0.1:5999/none"));
+        Assert.That(request.QueryValue("tag"), Is.EqualTo("1"));
+        Assert.That(request.Headers["X-Registry-Auth"], Is.EqualTo(auth.ToHeaderValue()));
+    }
+
+    [Test]
+    public async Task An_image_that_is_present_is_never_pulled()
+    {
+        await using var daemon = Daemon(r => r.Path.EndsWith("/json", StringComparison.Ordinal)
+            ? new FakeResponse(200, """{"Id":"sha256:1","Size":1}""")
+            : new FakeResponse(500, """{"message":"must not pull"}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var pulled = await client.EnsureImageAsync("local/etcd:3.5", null, CancellationToken.None);
+
+        Assert.That(pulled, Is.False);
+        Assert.That(daemon.Requests.Any(r => r.Path.Contains("/images/create", StringComparison.Ordinal)), Is.False);
+    }
+
+    [Test]
+    public async Task A_hung_daemon_runs_out_of_the_request_budget_with_a_clear_error()
+    {
+        await using var daemon = Daemon(async _ =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            return new FakeResponse(204);
+        });
+        using var client = new DockerClient(daemon.SocketPath, Host, requestTimeout: TimeSpan.FromMilliseconds(200));
+        await NegotiateAsync(client, daemon);
+
+        var error = Assert.ThrowsAsync<DockerException>(() => client.StartContainerAsync("etcd", CancellationToken.None));
+
+        Assert.That(error.Message, Does.Contain("did not answer").And.Contain(Host));
+    }
+
+    [Test]
+    public async Task The_callers_cancellation_stays_a_cancellation()
+    {
+        await using var daemon = Daemon(async _ =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            return new FakeResponse(204);
+        });
+        using var client = new DockerClient(daemon.SocketPath, Host);
+        await NegotiateAsync(client, daemon);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(async () => await client.StartContainerAsync("etcd", cancellation.Token), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public void A_missing_socket_is_reported_as_an_unreachable_host()
+    {
+        using var client = new DockerClient(Path.Combine(Path.GetTempPath(), $"cctl-no-such-{Guid.NewGuid():N}.sock"), Host);
+
+        var error = Assert.ThrowsAsync<DockerException>(() => client.NegotiateAsync(CancellationToken.None));
+
+        Assert.That(error.Message, Does.StartWith("the docker socket is unreachable on 10.213.0.11"));
+        Assert.That(error.Host, Is.EqualTo(Host));
+    }
+
+    [Test]
+    public async Task An_archive_put_streams_a_chunked_tar_body()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(200));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+        var content = Encoding.UTF8.GetBytes("snapshot bytes");
+
+        await client.PutArchiveAsync("abc", "/backup", (output, ct) =>
+            TarStreams.WriteSingleFileAsync(output, "snap.zip", new MemoryStream(content), content.Length, UnixFileMode.UserRead, ct), CancellationToken.None);
+
+        var request = daemon.Requests.Last();
+        Assert.That(request.Method, Is.EqualTo("PUT"));
+        Assert.That(request.QueryValue("path"), Is.EqualTo("/backup"));
+        Assert.That(request.Headers["Transfer-Encoding"], Is.EqualTo("chunked"));
+        var restored = new MemoryStream();
+        var info = await TarStreams.ReadSingleFileAsync(new MemoryStream(request.Body), restored, CancellationToken.None);
+        Assert.That(info.Name, Is.EqualTo("snap.zip"));
+        Assert.That(restored.ToArray(), Is.EqualTo(content));
+    }
+
+    /// <summary>A daemon that negotiates as API 1.41 and answers everything else with <paramref name="answer"/>.</summary>
+    private static FakeDockerDaemon Daemon(Func<FakeRequest, FakeResponse> answer) =>
+        new(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? answer(r));
+
+    private static FakeDockerDaemon Daemon(Func<FakeRequest, Task<FakeResponse>> answer) =>
+        new(r => FakeDockerDaemon.Negotiation(r, "1.41") is { } negotiation ? Task.FromResult(negotiation) : answer(r));
+
+    private static async Task NegotiateAsync(DockerClient client, FakeDockerDaemon daemon)
+    {
+        await client.NegotiateAsync(CancellationToken.None);
+        Assert.That(daemon.Requests, Is.Not.Empty);
+    }
+
+    private static byte[] Frame(byte kind, string text)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        var frame = new byte[8 + payload.Length];
+        frame[0] = kind;
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)payload.Length);
+        payload.CopyTo(frame, 8);
+        return frame;
+    }
+}

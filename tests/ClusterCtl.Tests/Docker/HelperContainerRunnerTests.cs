@@ -1,0 +1,183 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ClusterCtl.Docker;
+using Serilog;
+
+namespace ClusterCtl.Tests.Docker;
+
+/// <summary>The runner's promises (labels, names, always removing) against <see cref="FakeDockerDaemon"/>.</summary>
+public class HelperContainerRunnerTests
+{
+    private const string RunId = "2026-11-21T10-27-42Z-7f3a9c";
+
+    private static readonly string[] ExpectedLeftoverNames = ["etcd-snapshot-once-crashed", "no-run-id"];
+    private static readonly string[] ExpectedLeftoverIds = ["old1", "old2"];
+
+    private static readonly HelperSpec Echo = new() { Purpose = "etcd-snapshot-once", Image = "local/busybox:1", Cmd = ["sh", "-c", "echo hi"] };
+
+    [Test]
+    public void Helper_names_are_purpose_and_the_end_of_the_run_id()
+    {
+        using var docker = new DockerClient("/nonexistent.sock", "h");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+
+        Assert.That(runner.ShortRunId, Is.EqualTo("02742z7f3a9c"));
+        Assert.That(runner.NameFor(Echo), Is.EqualTo("etcd-snapshot-once-" + runner.ShortRunId));
+        Assert.That(runner.NameFor(Echo with { Name = "exact-name" }), Is.EqualTo("exact-name"));
+        Assert.Throws<ArgumentException>(() => runner.NameFor(Echo with { Name = "bad name" }));
+    }
+
+    [Test]
+    public async Task A_helper_run_labels_the_container_collects_output_and_removes_it()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 0));
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+
+        var result = await runner.RunAsync(Echo, CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(new HelperResult(0, "hello\n", "warning\n") { ContainerName = runner.NameFor(Echo) }));
+        var create = daemon.Requests.Single(r => r.Path.EndsWith("/containers/create", StringComparison.Ordinal));
+        using var body = JsonDocument.Parse(create.Body);
+        var labels = body.RootElement.GetProperty("Labels");
+        Assert.That(labels.GetProperty(HelperLabels.Helper).GetString(), Is.EqualTo("true"));
+        Assert.That(labels.GetProperty(HelperLabels.RunId).GetString(), Is.EqualTo(RunId));
+        Assert.That(Removals(daemon), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_helper_that_fails_to_start_is_still_removed()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41")
+            ?? (r.Path.EndsWith("/start", StringComparison.Ordinal) ? new FakeResponse(500, """{"message":"OCI runtime create failed"}""") : Answer(r, 0)));
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+
+        var error = Assert.ThrowsAsync<DockerApiException>(() => runner.RunAsync(Echo, CancellationToken.None));
+
+        Assert.That(error.DaemonMessage, Is.EqualTo("OCI runtime create failed"));
+        Assert.That(Removals(daemon), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_cancelled_helper_is_still_removed()
+    {
+        await using var daemon = new FakeDockerDaemon(async r =>
+        {
+            if (r.Path.EndsWith("/wait", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10));
+            }
+
+            return FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, 0);
+        });
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        Assert.That(async () => await runner.RunAsync(Echo, cancellation.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(Removals(daemon), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Requiring_success_turns_a_non_zero_exit_into_an_error_quoting_stderr()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 2));
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+
+        var error = Assert.ThrowsAsync<HelperFailedException>(() => runner.RunAndRequireSuccessAsync(Echo, CancellationToken.None));
+
+        Assert.That(error.Message, Does.StartWith($"helper container {runner.NameFor(Echo)} on 10.213.0.11 exited with code 2"));
+        Assert.That(error.Message, Does.Contain("warning"));
+        Assert.That(error.ContainerExitCode, Is.EqualTo(2));
+        Assert.That(error.ExitCode, Is.EqualTo(ExitCodes.Failed));
+    }
+
+    [Test]
+    public async Task Leftovers_of_other_runs_are_removed_and_this_runs_helpers_kept()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? (r.Method switch
+        {
+            "GET" => new FakeResponse(200, $$$"""
+                [{"Id":"old1","Names":["/etcd-snapshot-once-crashed"],"State":"exited","Labels":{"{{{HelperLabels.Helper}}}":"true","{{{HelperLabels.RunId}}}":"crashed"}},
+                 {"Id":"mine","Names":["/archive-target-x"],"State":"running","Labels":{"{{{HelperLabels.Helper}}}":"true","{{{HelperLabels.RunId}}}":"{{{RunId}}}"}},
+                 {"Id":"old2","Names":["/no-run-id"],"State":"created","Labels":{"{{{HelperLabels.Helper}}}":"true"}}]
+                """),
+            _ => new FakeResponse(204),
+        }));
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+
+        var removed = await runner.RemoveLeftoversAsync(CancellationToken.None);
+
+        Assert.That(removed, Is.EqualTo(ExpectedLeftoverNames));
+        var list = daemon.Requests.Single(r => r.Method == "GET" && r.Path.EndsWith("/containers/json", StringComparison.Ordinal));
+        Assert.That(list.QueryValue("filters"), Is.EqualTo("""{"label":["io.clusterctl.helper"]}"""));
+        Assert.That(list.QueryValue("all"), Is.EqualTo("true"));
+        var deleted = daemon.Requests.Where(r => r.Method == "DELETE").Select(r => r.Path.Split('/').Last());
+        Assert.That(deleted, Is.EquivalentTo(ExpectedLeftoverIds));
+        Assert.That(daemon.Requests.Where(r => r.Method == "DELETE").Select(r => r.QueryValue("force")), Is.All.EqualTo("true"));
+    }
+
+    [Test]
+    public async Task One_leftover_that_cannot_be_removed_does_not_stop_the_cleanup()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? (r.Method, r.Path.Split('/').Last()) switch
+        {
+            ("GET", _) => new FakeResponse(200, """
+                [{"Id":"stuck","Names":["/a"],"Labels":{"io.clusterctl.helper":"true","io.clusterctl.run-id":"old"}},
+                 {"Id":"fine","Names":["/b"],"Labels":{"io.clusterctl.helper":"true","io.clusterctl.run-id":"old"}}]
+                """),
+            ("DELETE", "stuck") => new FakeResponse(409, """{"message":"removal of container stuck is already in progress"}"""),
+            _ => new FakeResponse(204),
+        });
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+
+        var removed = await runner.RemoveLeftoversAsync(CancellationToken.None);
+
+        Assert.That(removed, Is.EqualTo(new List<string> { "b" }));
+    }
+
+    [Test]
+    public async Task A_long_lived_helper_is_removed_when_disposed()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, 0));
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+
+        await using (var helper = await runner.StartAsync(Echo with { Purpose = "archive-target" }, CancellationToken.None))
+        {
+            Assert.That(helper.Id, Is.EqualTo("c1"));
+            Assert.That(Removals(daemon), Is.Zero);
+        }
+
+        Assert.That(Removals(daemon), Is.EqualTo(1));
+    }
+
+    private static int Removals(FakeDockerDaemon daemon) =>
+        daemon.Requests.Count(r => r.Method == "DELETE" && r.Path.EndsWith("/containers/c1", StringComparison.Ordinal) && r.QueryValue("force") == "true");
+
+    /// <summary>A daemon that has the image, creates "c1", and runs it to <paramref name="exitCode"/>.</summary>
+    private static FakeResponse Answer(FakeRequest request, long exitCode) => request.Path switch
+    {
+        var p when p.Contains("/images/", StringComparison.Ordinal) => new FakeResponse(200, """{"Id":"sha256:1","Size":1}"""),
+        var p when p.EndsWith("/containers/create", StringComparison.Ordinal) => new FakeResponse(201, """{"Id":"c1","Warnings":null}"""),
+        var p when p.EndsWith("/wait", StringComparison.Ordinal) => new FakeResponse(200, "{\"StatusCode\":" + exitCode.ToString(CultureInfo.InvariantCulture) + "}"),
+        var p when p.EndsWith("/logs", StringComparison.Ordinal) => new FakeResponse(200, [.. Frame(1, "hello\n"), .. Frame(2, "warning\n")]),
+        _ => new FakeResponse(204),
+    };
+
+    private static byte[] Frame(byte kind, string text)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        var frame = new byte[8 + payload.Length];
+        frame[0] = kind;
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)payload.Length);
+        payload.CopyTo(frame, 8);
+        return frame;
+    }
+}
