@@ -3,8 +3,9 @@ using System.Globalization;
 namespace ClusterCtl.Docker;
 
 /// <summary>
-/// A helper container exited non-zero. The message names host, container and exit code and quotes the
-/// end of its stderr, which is where tools like etcdctl say what went wrong.
+/// A helper container exited non-zero. The one-line message names host, container and exit code and quotes
+/// the last line of stderr, which is where tools like etcdctl say what went wrong; the longer tail is kept
+/// in <see cref="StderrTail"/> for debug logs.
 /// </summary>
 internal sealed class HelperFailedException : ClusterCtlException
 {
@@ -33,7 +34,7 @@ internal sealed class HelperFailedException : ClusterCtlException
     {
         var message = string.Create(CultureInfo.InvariantCulture, $"helper container {container} on {host} exited with code {exitCode}");
         var tail = LastLines(stderr);
-        return tail.Length == 0 ? message + " and wrote nothing to stderr" : message + ":\n  " + tail.Replace("\n", "\n  ", StringComparison.Ordinal);
+        return tail.Length == 0 ? message + " and wrote nothing to stderr" : message + ": " + tail.Split('\n')[^1];
     }
 
     private static string LastLines(string text) =>
