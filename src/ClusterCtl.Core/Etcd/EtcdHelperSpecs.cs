@@ -1,0 +1,58 @@
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+
+namespace ClusterCtl.Etcd;
+
+/// <summary>
+/// Helper containers that talk to etcd the way RKE's own helpers do: the etcd image, host network,
+/// and the node's certificates from /etc/kubernetes/ssl in RKE's layout.
+/// </summary>
+internal static class EtcdHelperSpecs
+{
+    public const string KubernetesDirectoryInContainer = "/etc/kubernetes";
+    public const string SnapshotDirectoryInContainer = "/backup";
+    public const string CaCertificate = "/etc/kubernetes/ssl/kube-ca.pem";
+
+    public static string Certificate(ClusterNode node) => $"/etc/kubernetes/ssl/{node.EtcdCertificateBaseName}.pem";
+
+    public static string Key(ClusterNode node) => $"/etc/kubernetes/ssl/{node.EtcdCertificateBaseName}-key.pem";
+
+    /// <summary>etcdctl against this node's own member, with its TLS client certificate.</summary>
+    public static HelperSpec Etcdctl(ClusterConfig config, ClusterNode node, string purpose, params string[] args) => new()
+    {
+        Purpose = purpose,
+        Image = config.Etcd.Image,
+        RegistryAuth = RegistryAuthFor(config, config.Etcd.Image),
+        NetworkMode = "host",
+        Entrypoint = ["etcdctl"],
+        Cmd =
+        [
+            "--endpoints=" + node.EtcdClientUrl,
+            "--cacert=" + CaCertificate,
+            "--cert=" + Certificate(node),
+            "--key=" + Key(node),
+            "--command-timeout=10s",
+            .. args,
+        ],
+        Env = ["ETCDCTL_API=3"],
+        Binds = [$"{config.KubernetesDirectory}:{KubernetesDirectoryInContainer}:ro"],
+    };
+
+    /// <summary>A shell in the alpine (rke-tools) image with the snapshot directory mounted at /backup.</summary>
+    public static HelperSpec SnapshotShell(ClusterConfig config, string purpose, string script, bool readOnly = false) => new()
+    {
+        Purpose = purpose,
+        Image = config.Images.Alpine,
+        RegistryAuth = RegistryAuthFor(config, config.Images.Alpine),
+        Entrypoint = ["sh", "-c"],
+        Cmd = [script],
+        Binds = [$"{config.SnapshotDirectory}:{SnapshotDirectoryInContainer}{(readOnly ? ":ro" : "")}"],
+    };
+
+    public static RegistryAuth? RegistryAuthFor(ClusterConfig config, string image) =>
+        RegistryAuthSelector.Select(
+            image,
+            config.PrivateRegistries
+                .Where(r => r.User is not null && r.Password is not null)
+                .Select(r => new RegistryAuth(r.Url, r.User!, r.Password!)));
+}

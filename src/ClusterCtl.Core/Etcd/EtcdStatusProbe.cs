@@ -1,0 +1,65 @@
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+using ClusterCtl.Hosts;
+using ClusterCtl.Storage;
+
+namespace ClusterCtl.Etcd;
+
+/// <summary>
+/// Learns the state of one etcd member with one-shot helpers (etcdctl endpoint status and health, df),
+/// so that it works whatever the etcd container itself is doing.
+/// </summary>
+internal sealed class EtcdStatusProbe(ClusterConfig config)
+{
+    public const string EtcdContainerName = "etcd";
+
+    public async Task<EtcdMemberReport> ProbeAsync(NodeSession session, CancellationToken cancellationToken)
+    {
+        var node = session.Node;
+        var container = await session.Docker.InspectContainerAsync(EtcdContainerName, cancellationToken);
+        var statusTask = session.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, node, "etcd-status", "endpoint", "status", "-w", "json"), cancellationToken);
+        var healthTask = session.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, node, "etcd-health", "endpoint", "health", "-w", "json"), cancellationToken);
+        var diskTask = session.Helpers.RunAsync(EtcdHelperSpecs.SnapshotShell(config, "disk-free", FreeSpace.Command, readOnly: true), cancellationToken);
+        await Task.WhenAll(statusTask, healthTask, diskTask);
+
+        var report = new EtcdMemberReport
+        {
+            Node = node.Address,
+            Container = container?.State.Status ?? "missing",
+            MemberName = node.EtcdMemberName,
+            FreeSnapshotDiskBytes = diskTask.Result.Succeeded ? FreeSpace.ParseDfOutput(diskTask.Result.Stdout) : null,
+        };
+
+        var status = statusTask.Result;
+        if (!status.Succeeded)
+        {
+            return report with { Problem = Problem(container, status) };
+        }
+
+        var endpoint = EtcdctlJson.ParseEndpointStatus(status.Stdout) is [var s, ..] ? s : null;
+        // etcdctl still prints the JSON verdict when it exits non-zero for an unhealthy member.
+        var health = healthTask.Result.Stdout.TrimStart().StartsWith('[')
+            && EtcdctlJson.ParseEndpointHealth(healthTask.Result.Stdout) is [var h, ..] ? h : default;
+        var healthy = endpoint is not null && health.Healthy;
+        return report with
+        {
+            MemberId = endpoint is null ? null : EtcdEndpointStatus.FormatId(endpoint.MemberId),
+            IsLeader = endpoint?.IsLeader ?? false,
+            Version = endpoint?.Version,
+            DbSizeBytes = endpoint?.DbSizeBytes,
+            Revision = endpoint?.Revision,
+            Healthy = healthy,
+            Problem = healthy ? null : health.Error ?? LastLine(healthTask.Result.Stderr) ?? "endpoint health failed",
+        };
+    }
+
+    private static string Problem(ContainerDetails? container, HelperResult status) => container switch
+    {
+        null => "no etcd container on this node",
+        { State.Running: false } => $"etcd container is {container.State.Status}",
+        _ => LastLine(status.Stderr) ?? $"etcdctl exited with code {status.ExitCode}",
+    };
+
+    private static string? LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+}

@@ -1,0 +1,10 @@
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+
+namespace ClusterCtl.Hosts;
+
+/// <summary>A node we can work on: its config, its Docker daemon through the tunnel, and this run's helper runner.</summary>
+internal sealed record NodeSession(ClusterNode Node, DockerClient Docker, HelperContainerRunner Helpers)
+{
+    public string Host => Node.Address;
+}
