@@ -1,0 +1,7 @@
+namespace ClusterCtl.Cli.Commands;
+
+internal enum OutputFormat
+{
+    Table,
+    Json,
+}
