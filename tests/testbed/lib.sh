@@ -45,6 +45,16 @@ warn() { echo "[testbed] WARNING: $*" >&2; }
 die() { echo "[testbed] ERROR: $*" >&2; exit 1; }
 
 now() { date +%s.%N; }
+
+# output_has TEXT COMMAND...: COMMAND succeeds and its stdout contains TEXT.
+# (Not "COMMAND | grep -q": with pipefail, grep's early exit can SIGPIPE the
+# command and turn a match into a failure.)
+output_has() {
+    local text=$1 out
+    shift
+    out=$("$@" 2>/dev/null) || return 1
+    [[ "$out" == *"$text"* ]]
+}
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
 
 # wait_for TIMEOUT_SECONDS COMMAND... : retry every 0.2 s; 1 on timeout.
@@ -130,6 +140,8 @@ sweep_netns() {
 
 # ----------------------------------------------------------------- locking
 
+# fd 9 holds the lock; every daemon is started with 9>&- so that it does not
+# keep the lock after testbed.sh exits.
 take_lock() {
     mkdir -p "$TB"
     exec 9>"$TB/.lock"
@@ -167,13 +179,13 @@ debian_mirror() {
     if [[ -n "${CLUSTERCTL_TESTBED_DEBIAN_MIRROR:-}" ]]; then echo "$CLUSTERCTL_TESTBED_DEBIAN_MIRROR"; return; fi
     local m
     m=$(apt-get indextargets --format '$(URI)' 'Created-By: Packages' 2>/dev/null |
-        grep -m1 -E '/dists/bookworm/main/binary-' | sed 's#/dists/bookworm/.*##' || true)
+        awk '!f && /\/dists\/bookworm\/main\/binary-/ {sub(/\/dists\/bookworm\/.*/, ""); print; f=1}' || true)
     echo "${m:-http://deb.debian.org/debian}"
 }
 
 install_etcd35() {
     if [[ -x "$ETCD35_DIR/usr/bin/etcdutl" ]] &&
-        "$ETCD35_DIR/usr/bin/etcd" --version 2>/dev/null | grep -q "etcd Version: $ETCD35_VERSION"; then
+        output_has "etcd Version: $ETCD35_VERSION" "$ETCD35_DIR/usr/bin/etcd" --version; then
         return 0
     fi
     local d=$CACHE/apt-trixie mirror
@@ -198,7 +210,7 @@ install_etcd35() {
     mkdir -p "$ETCD35_DIR.tmp"
     local deb
     for deb in "$d"/debs/*.deb; do dpkg -x "$deb" "$ETCD35_DIR.tmp"; done
-    "$ETCD35_DIR.tmp/usr/bin/etcd" --version | grep -q "etcd Version: $ETCD35_VERSION" ||
+    output_has "etcd Version: $ETCD35_VERSION" "$ETCD35_DIR.tmp/usr/bin/etcd" --version ||
         die "the extracted etcd does not run or is not $ETCD35_VERSION"
     [[ -x "$ETCD35_DIR.tmp/usr/bin/etcdutl" ]] || die "etcdutl missing from the trixie debs"
     rm -rf "$ETCD35_DIR"
@@ -356,7 +368,7 @@ ensure_bridge() {
         ip link add "$BRIDGE" type bridge
         [[ -e /proc/sys/net/ipv6/conf/$BRIDGE/disable_ipv6 ]] && echo 1 >"/proc/sys/net/ipv6/conf/$BRIDGE/disable_ipv6"
     fi
-    ip -4 addr show dev "$BRIDGE" | grep -q "inet $HOST_ADDR/24" || ip addr add "$HOST_ADDR/24" dev "$BRIDGE"
+    output_has "inet $HOST_ADDR/24" ip -4 addr show dev "$BRIDGE" || ip addr add "$HOST_ADDR/24" dev "$BRIDGE"
     ip link set "$BRIDGE" up
     # Bridged frames cross the FORWARD chain when br_netfilter is loaded, and a
     # dockerd in the root namespace sets its policy to DROP.
@@ -403,8 +415,8 @@ node_net_ok() {
     local n=$1 ns veth
     ns=$(node_ns "$n") veth=$(node_veth "$n")
     [[ -e /run/netns/$ns ]] || return 1
-    ip link show "$veth" 2>/dev/null | grep -q "master $BRIDGE" || return 1
-    nsenter --net="/run/netns/$ns" ip -4 addr show dev eth0 2>/dev/null | grep -q "inet $(node_addr "$n")/24"
+    output_has "master $BRIDGE" ip link show "$veth" || return 1
+    output_has "inet $(node_addr "$n")/24" nsenter --net="/run/netns/$ns" ip -4 addr show dev eth0
 }
 
 # ----------------------------------------------------------------- nodes
@@ -461,7 +473,7 @@ $(tail -n 15 "$nd/run/sshd.log" 2>/dev/null)"
 start_node() {
     local n=$1 nd
     nd=$(node_dir "$n")
-    mkdir -p "$nd"/{docker,etcd,opt-rke,kubernetes/ssl,root-ssh,run}
+    mkdir -p "$nd"/{docker,etcd,opt-rke,kubernetes,root-ssh,run}
     chmod 700 "$nd/root-ssh" "$nd/run"
     if [[ ! -s "$nd/ssh_host_ed25519_key" ]]; then
         ssh-keygen -q -t ed25519 -N '' -C "node$n" -f "$nd/ssh_host_ed25519_key"
@@ -473,8 +485,8 @@ start_node() {
     create_node_net "$n"
     rm -f "$nd/run/"{inner,dockerd,sshd}.pid
     setsid nsenter --net="/run/netns/$(node_ns "$n")" \
-        unshare --mount --propagation private \
-        bash "$nd/run/node-inner.sh" main "$n" "$nd" </dev/null >>"$nd/run/inner.log" 2>&1 &
+        unshare --mount --uts --propagation private \
+        bash "$nd/run/node-inner.sh" main "$n" "$nd" </dev/null >>"$nd/run/inner.log" 2>&1 9>&- &
     wait_for 10 test -s "$nd/run/sshd.pid" ||
         die "node$n: the node's inner process did not start; see $nd/run/inner.log:
 $(tail -n 15 "$nd/run/inner.log" 2>/dev/null)"
@@ -489,8 +501,8 @@ node_inner_exec() {
     anchor=$(read_pid "$nd/run/inner.pid")
     pid_alive "$anchor" || die "node$n: its anchor process is gone; run 'testbed.sh reset' or 'up'"
     install -m 0755 "$LIBDIR/node-inner.sh" "$nd/run/node-inner.sh"
-    nsenter --target "$anchor" --net --mount \
-        bash "$nd/run/node-inner.sh" "$what" "$n" "$nd" >>"$nd/run/inner.log" 2>&1
+    nsenter --target "$anchor" --net --mount --uts \
+        bash "$nd/run/node-inner.sh" "$what" "$n" "$nd" </dev/null >>"$nd/run/inner.log" 2>&1 9>&-
 }
 
 sshd_running() { pid_is "$(read_pid "$(node_dir "$1")/run/sshd.pid")" sshd; }
@@ -706,7 +718,7 @@ $(dk "$i" logs --tail 8 etcd 2>&1)"
 s3rver_running() {
     local pid
     pid=$(read_pid "$RUNDIR/s3rver.pid")
-    pid_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "s3rver"
+    pid_alive "$pid" && [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *s3rver* ]]
 }
 
 start_s3rver() {
@@ -716,7 +728,7 @@ start_s3rver() {
     fi
     mkdir -p "$TB/s3" "$RUNDIR"
     setsid "$S3RVER_BIN" --address "$S3_ADDR" --port "$S3_PORT" --directory "$TB/s3" \
-        --configure-bucket "$S3_BUCKET" </dev/null >>"$RUNDIR/s3rver.log" 2>&1 &
+        --configure-bucket "$S3_BUCKET" </dev/null >>"$RUNDIR/s3rver.log" 2>&1 9>&- &
     echo $! >"$RUNDIR/s3rver.pid"
     wait_for 30 port_open "$S3_ADDR" "$S3_PORT" ||
         die "s3rver did not open $S3_ADDR:$S3_PORT within 30s; log:

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs INSIDE one simulated host: in its network namespace (cctl-n<N>) and in
-# its private mount namespace.  testbed.sh copies this file to
+# its private mount and UTS namespaces.  testbed.sh copies this file to
 # $TB/nodes/node<N>/run/node-inner.sh before use, so editing the worktree
 # never changes a running node.
 #
@@ -79,13 +79,14 @@ start_sshd() {
 case $cmd in
     main)
         echo $$ >"$RUN/inner.pid"
+        hostname "node$N"   # own UTS namespace: docker info and the shell show nodeN
         setup_mounts
         start_dockerd
         start_sshd
         # Stay alive as the anchor of this node's namespaces. bash reaps the
         # children that exit while we wait.
         sleeper=
-        trap 'if [[ -n $sleeper ]]; then kill "$sleeper" 2>/dev/null || true; fi; exit 0' TERM INT
+        trap 'if [[ -n $sleeper ]]; then kill "$sleeper" 2>/dev/null; wait "$sleeper"; fi; exit 0' TERM INT
         while :; do
             sleep 3600 &
             sleeper=$!

@@ -174,7 +174,10 @@ reset_node() {
         wipe_node_data "$n"
         start_node "$n"
     else
-        node_net_ok "$n" && link_up "$n" || repair_node_net "$n"
+        if ! node_net_ok "$n" || ! link_up "$n"; then
+            log "node$n: repairing its link"
+            repair_node_net "$n"
+        fi
         if ! dockerd_running "$n"; then log "node$n: restarting dockerd"; start_dockerd "$n"; fi
         if [[ -e "$nd/ssh_host_ed25519_key.rekeyed" ]]; then
             log "node$n: restoring its original sshd host key"
@@ -247,7 +250,7 @@ cmd_add_node() {
     cmd_install
     ensure_client_key
     ensure_bridge
-    if known_nodes | grep -qx "$n"; then
+    if [[ " $(echo $(known_nodes)) " == *" $n "* ]]; then
         log "node$n exists; destroying it first so that it comes up fresh"
         stop_node "$n"
         wipe_node_data "$n"
@@ -356,7 +359,9 @@ cmd_status() {
         line+=" sshd=$(sshd_running "$n" && read_pid "$nd/run/sshd.pid" || echo dead)"
         if node_dockerd_ok "$n"; then
             line+=" containers=$(dk "$n" ps -q | wc -l)/$(dk "$n" ps -aq | wc -l)"
-            line+=" etcd=$(dk "$n" inspect -f '{{.State.Status}}' etcd 2>/dev/null || echo none)"
+            local st
+            st=$(dk "$n" inspect -f '{{.State.Status}}' etcd 2>/dev/null) || st=none
+            line+=" etcd=$st"
         fi
         [[ -e "$nd/ssh_host_ed25519_key.rekeyed" ]] && line+=" (rekeyed)"
         echo "$line"
