@@ -92,7 +92,9 @@ do_up() {
     for n in $(seq_nodes "$nodes"); do ensure_etcd_cert "$n"; done
     ensure_bridge
     start_s3rver
-    par up_node $(seq_nodes "$nodes")
+    local list
+    mapfile -t list < <(seq_nodes "$nodes")
+    par up_node "${list[@]}"
     wait_etcd_healthy "$nodes"
     write_cluster_files "$nodes" "$etcd"
     write_state "$nodes" "$etcd"
@@ -124,12 +126,12 @@ cmd_up() {
 # ----------------------------------------------------------------- down
 
 do_down() {
-    local t0 nodes n
+    local t0 nodes
     t0=$(now)
-    nodes=$(known_nodes)
-    if [[ -n "$nodes" ]]; then
-        log "stopping node(s): $(echo $nodes)"
-        par stop_node $nodes
+    mapfile -t nodes < <(known_nodes)
+    if ((${#nodes[@]})); then
+        log "stopping node(s): ${nodes[*]}"
+        par stop_node "${nodes[@]}"
     fi
     stop_s3rver
     remove_bridge
@@ -231,7 +233,9 @@ cmd_reset() {
     for n in $(seq_nodes "$nodes"); do ensure_etcd_cert "$n"; done
     ensure_bridge
     start_s3rver
-    par reset_node $(seq_nodes "$nodes")
+    local list
+    mapfile -t list < <(seq_nodes "$nodes")
+    par reset_node "${list[@]}"
     wait_etcd_healthy "$nodes"
     write_cluster_files "$nodes" "$etcd"
     write_state "$nodes" "$etcd"
@@ -250,7 +254,9 @@ cmd_add_node() {
     cmd_install
     ensure_client_key
     ensure_bridge
-    if [[ " $(echo $(known_nodes)) " == *" $n "* ]]; then
+    local known
+    mapfile -t known < <(known_nodes)
+    if [[ " ${known[*]} " == *" $n "* ]]; then
         log "node$n exists; destroying it first so that it comes up fresh"
         stop_node "$n"
         wipe_node_data "$n"
