@@ -1,0 +1,417 @@
+#!/bin/bash
+# clusterctl testbed: simulated RKE hosts (netns + mount ns + dockerd + sshd
+# each) with a TLS etcd cluster built the way RKE builds it, plus s3rver.
+# See tests/testbed/README.md. Run as root.
+set -euo pipefail
+
+LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/testbed/lib.sh
+source "$LIBDIR/lib.sh"
+
+usage() {
+    cat <<EOF
+usage: testbed.sh COMMAND [ARGS]
+
+  install                         install prerequisites, build cached images
+  up [--nodes N] [--etcd 3.4|3.5] bring the testbed up (default 3 nodes, etcd 3.5);
+                                  a no-op when it is already up, same shape, healthy
+  down                            stop and remove everything up started
+  reset [--etcd 3.4|3.5]          repair and recreate etcd + stand-ins, fresh data
+  add-node N                      start an extra bare node N (no certs, no etcd)
+  destroy-node N                  stop node N and delete its state and namespace
+  cut N | heal N                  link of node N down / up
+  stop-sshd N | start-sshd N      stop / start node N's sshd only
+  rekey N                         give node N a new sshd host key (until reset/down)
+  docker N ARGS...                docker CLI against node N's dockerd
+  etcdctl N ARGS...               etcdctl inside node N's etcd container
+  status                          what is up (exit 0 healthy, 1 degraded, 3 down)
+
+State directory: \$CLUSTERCTL_TESTBED_DIR (default /var/lib/clusterctl-testbed).
+EOF
+}
+
+need_root() { ((EUID == 0)) || die "testbed.sh must run as root"; }
+
+# run FN for each node in parallel; fail if any failed.
+par() {
+    local fn=$1 n p rc=0 pids=()
+    shift
+    for n in "$@"; do
+        ("$fn" "$n") &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p" || rc=1; done
+    ((rc == 0)) || die "$fn failed on at least one node (see the messages above)"
+}
+
+seq_nodes() { seq 1 "$1"; }
+
+# ----------------------------------------------------------------- up
+
+link_up() { [[ "$(cat "/sys/class/net/$(node_veth "$1")/operstate" 2>/dev/null)" == up ]]; }
+
+# Quick check: up with this shape and healthy?
+testbed_healthy() {
+    local nodes=$1 etcd=$2 image n
+    image=$(etcd_image_for "$etcd")
+    read_state || return 1
+    [[ "$STATE_NODES" == "$nodes" && "$STATE_ETCD" == "$etcd" ]] || return 1
+    ip link show "$BRIDGE" >/dev/null 2>&1 || return 1
+    iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || return 1
+    for n in $(seq_nodes "$nodes"); do
+        node_net_ok "$n" && link_up "$n" || return 1
+        anchor_running "$n" && dockerd_running "$n" && sshd_running "$n" || return 1
+        [[ "$(dk "$n" inspect -f '{{.Config.Image}} {{.State.Running}}' etcd 2>/dev/null)" == "$image true" ]] || return 1
+    done
+    s3rver_running || return 1
+    [[ -s "$TB/cluster.yml" && -s "$TB/cluster.rkestate" && -s "$TB/testbed.env" ]] || return 1
+    etcd_healthy 1 && [[ "$(etcd_members 1)" == "$nodes" ]]
+}
+
+up_node() {
+    local n=$1
+    start_node "$n"
+    ensure_images "$n"
+    install_certs "$n" "$UP_NODES"
+    create_etcd "$n" "$UP_NODES" "$UP_IMAGE"
+    create_standins "$n" "$UP_NODES"
+    log "node$n: etcd and stand-in containers created"
+}
+
+do_up() {
+    local nodes=$1 etcd=$2 t0 n
+    t0=$(now)
+    UP_NODES=$nodes UP_IMAGE=$(etcd_image_for "$etcd")
+    if [[ -n "$(known_nodes)" ]] || [[ -e "$STATE" ]] || ip link show "$BRIDGE" >/dev/null 2>&1 || s3rver_running; then
+        log "tearing down the previous or partial testbed first"
+        do_down
+    fi
+    log "bringing up $nodes node(s) with etcd $etcd ($UP_IMAGE)"
+    ensure_client_key
+    ensure_ca
+    for n in $(seq_nodes "$nodes"); do ensure_etcd_cert "$n"; done
+    ensure_bridge
+    start_s3rver
+    local list
+    mapfile -t list < <(seq_nodes "$nodes")
+    par up_node "${list[@]}"
+    wait_etcd_healthy "$nodes"
+    write_cluster_files "$nodes" "$etcd"
+    write_state "$nodes" "$etcd"
+    log "up: $nodes node(s), etcd $etcd, in $(elapsed "$t0")s; cluster.yml: $TB/cluster.yml, env: $TB/testbed.env"
+}
+
+cmd_up() {
+    local nodes=3 etcd=3.5
+    while (($#)); do
+        case $1 in
+            --nodes) nodes=${2:?--nodes needs a value}; shift 2 ;;
+            --nodes=*) nodes=${1#*=}; shift ;;
+            --etcd) etcd=${2:?--etcd needs a value}; shift 2 ;;
+            --etcd=*) etcd=${1#*=}; shift ;;
+            *) die "up: unknown argument '$1'" ;;
+        esac
+    done
+    [[ "$nodes" =~ ^[1-9]$ ]] || die "up: --nodes must be 1..9, got '$nodes'"
+    etcd_image_for "$etcd" >/dev/null
+    take_lock
+    cmd_install
+    if testbed_healthy "$nodes" "$etcd"; then
+        log "already up with $nodes node(s) and etcd $etcd, and etcd is healthy; nothing to do"
+        return 0
+    fi
+    do_up "$nodes" "$etcd"
+}
+
+# ----------------------------------------------------------------- down
+
+do_down() {
+    local t0 nodes
+    t0=$(now)
+    mapfile -t nodes < <(known_nodes)
+    if ((${#nodes[@]})); then
+        log "stopping node(s): ${nodes[*]}"
+        par stop_node "${nodes[@]}"
+    fi
+    stop_s3rver
+    remove_bridge
+    local d
+    for d in "$TB"/nodes/node*; do
+        [[ -d "$d" ]] && wipe_node_data "${d##*/node}"
+    done
+    rm -rf "$TB/s3"
+    rm -f "$STATE" "$TB/cluster.yml" "$TB/cluster.rkestate" "$TB/testbed.env"
+    log "down in $(elapsed "$t0")s (kept: $CACHE, $TB/ca, $TB/id_ed25519, node host keys)"
+}
+
+cmd_down() {
+    take_lock
+    do_down
+}
+
+# ----------------------------------------------------------------- reset
+
+# Re-create node N's veth pair when it was deleted while the node lives.
+repair_node_net() {
+    local n=$1 ns veth
+    ns=$(node_ns "$n") veth=$(node_veth "$n")
+    if ! ip link show "$veth" >/dev/null 2>&1; then
+        log "node$n: re-creating its veth"
+        nsenter --net="/run/netns/$ns" ip link del eth0 2>/dev/null || true
+        ip link add "$veth" type veth peer name eth0 netns "$ns"
+    fi
+    ip link set "$veth" master "$BRIDGE"
+    ip link set "$veth" up
+    nsenter --net="/run/netns/$ns" sh -c "
+        ip -4 addr show dev eth0 | grep -q 'inet $(node_addr "$n")/24' || ip addr add $(node_addr "$n")/24 dev eth0
+        ip link set eth0 up; ip link set lo up"
+}
+
+reset_node() {
+    local n=$1 nd
+    nd=$(node_dir "$n")
+    if ! anchor_running "$n" || [[ ! -e /run/netns/$(node_ns "$n") ]]; then
+        log "node$n: its namespaces are gone; starting it from scratch"
+        stop_node "$n"
+        wipe_node_data "$n"
+        start_node "$n"
+    else
+        if ! node_net_ok "$n" || ! link_up "$n"; then
+            log "node$n: repairing its link"
+            repair_node_net "$n"
+        fi
+        if ! dockerd_running "$n"; then log "node$n: restarting dockerd"; start_dockerd "$n"; fi
+        if [[ -e "$nd/ssh_host_ed25519_key.rekeyed" ]]; then
+            log "node$n: restoring its original sshd host key"
+            stop_sshd "$n"
+            rm -f "$nd/ssh_host_ed25519_key.rekeyed" "$nd/ssh_host_ed25519_key.rekeyed.pub"
+        fi
+        install -m 0600 "$TB/id_ed25519.pub" "$nd/root-ssh/authorized_keys"
+        if ! sshd_running "$n"; then log "node$n: starting sshd"; start_sshd "$n"; fi
+        wait_node_ready "$n"
+    fi
+    remove_all_containers "$n"
+    find "$nd/etcd" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+    rm -rf "$nd/opt-rke"/etcd-snapshots*
+    ensure_images "$n"
+    install_certs "$n" "$UP_NODES"
+    create_etcd "$n" "$UP_NODES" "$UP_IMAGE"
+    create_standins "$n" "$UP_NODES"
+}
+
+cmd_reset() {
+    local etcd=""
+    while (($#)); do
+        case $1 in
+            --etcd) etcd=${2:?--etcd needs a value}; shift 2 ;;
+            --etcd=*) etcd=${1#*=}; shift ;;
+            *) die "reset: unknown argument '$1'" ;;
+        esac
+    done
+    [[ -z "$etcd" ]] || etcd_image_for "$etcd" >/dev/null
+    take_lock
+    cmd_install
+    if ! read_state; then
+        log "the testbed is not up; doing a full 'up' instead"
+        do_up 3 "${etcd:-3.5}"
+        return 0
+    fi
+    local t0 nodes n
+    t0=$(now)
+    nodes=$STATE_NODES etcd=${etcd:-$STATE_ETCD}
+    UP_NODES=$nodes UP_IMAGE=$(etcd_image_for "$etcd")
+    log "reset: $nodes node(s), etcd $etcd ($UP_IMAGE)"
+    for n in $(known_nodes); do
+        if ((n > nodes)); then
+            log "node$n: extra node, destroying it"
+            stop_node "$n"
+            wipe_node_data "$n"
+        fi
+    done
+    ensure_client_key
+    ensure_ca
+    for n in $(seq_nodes "$nodes"); do ensure_etcd_cert "$n"; done
+    ensure_bridge
+    start_s3rver
+    local list
+    mapfile -t list < <(seq_nodes "$nodes")
+    par reset_node "${list[@]}"
+    wait_etcd_healthy "$nodes"
+    write_cluster_files "$nodes" "$etcd"
+    write_state "$nodes" "$etcd"
+    log "reset done in $(elapsed "$t0")s"
+}
+
+# ----------------------------------------------------------------- single nodes
+
+cmd_add_node() {
+    local n=${1:?add-node needs a node number}
+    check_node_number "$n"
+    take_lock
+    if read_state && ((n <= STATE_NODES)); then
+        die "node$n is a cluster node (1..$STATE_NODES); pick a number above $STATE_NODES"
+    fi
+    cmd_install
+    ensure_client_key
+    ensure_bridge
+    local known
+    mapfile -t known < <(known_nodes)
+    if [[ " ${known[*]} " == *" $n "* ]]; then
+        log "node$n exists; destroying it first so that it comes up fresh"
+        stop_node "$n"
+        wipe_node_data "$n"
+    fi
+    local t0
+    t0=$(now)
+    start_node "$n"
+    ensure_images "$n"
+    log "node$n added at $(node_addr "$n") in $(elapsed "$t0")s (no certificates, no etcd, not in cluster.yml)"
+}
+
+cmd_destroy_node() {
+    local n=${1:?destroy-node needs a node number}
+    check_node_number "$n"
+    take_lock
+    stop_node "$n"
+    wipe_node_data "$n"
+    log "node$n destroyed: processes stopped, namespace and veth removed, data deleted (host key kept)"
+}
+
+need_veth() { ip link show "$(node_veth "$1")" >/dev/null 2>&1 || die "node$1 has no link $(node_veth "$1"); is it up?"; }
+
+cmd_cut() {
+    local n=${1:?cut needs a node number}
+    check_node_number "$n"
+    need_veth "$n"
+    ip link set "$(node_veth "$n")" down
+    log "node$n cut off (link $(node_veth "$n") down)"
+}
+
+cmd_heal() {
+    local n=${1:?heal needs a node number}
+    check_node_number "$n"
+    need_veth "$n"
+    ip link set "$(node_veth "$n")" up
+    wait_for 10 link_up "$n" || die "node$n: link $(node_veth "$n") did not come up"
+    log "node$n healed (link $(node_veth "$n") up)"
+}
+
+cmd_stop_sshd() {
+    local n=${1:?stop-sshd needs a node number}
+    check_node_number "$n"
+    take_lock
+    stop_sshd "$n"
+    log "node$n: sshd stopped (existing sessions are left alone, as systemctl stop ssh does)"
+}
+
+cmd_start_sshd() {
+    local n=${1:?start-sshd needs a node number}
+    check_node_number "$n"
+    take_lock
+    if sshd_running "$n"; then log "node$n: sshd already running"; return 0; fi
+    start_sshd "$n"
+    log "node$n: sshd started (pid $(read_pid "$(node_dir "$n")/run/sshd.pid"))"
+}
+
+cmd_rekey() {
+    local n=${1:?rekey needs a node number} nd
+    check_node_number "$n"
+    take_lock
+    nd=$(node_dir "$n")
+    anchor_running "$n" || die "node$n is not up"
+    rm -f "$nd/ssh_host_ed25519_key.rekeyed" "$nd/ssh_host_ed25519_key.rekeyed.pub"
+    ssh-keygen -q -t ed25519 -N '' -C "node$n-rekeyed" -f "$nd/ssh_host_ed25519_key.rekeyed"
+    stop_sshd "$n"
+    start_sshd "$n"
+    log "node$n: new sshd host key $(ssh-keygen -lf "$nd/ssh_host_ed25519_key.rekeyed.pub" | awk '{print $2}') (reset/down restore the original)"
+}
+
+cmd_docker() {
+    local n=${1:?docker needs a node number}
+    shift
+    check_node_number "$n"
+    [[ -S "$(node_sock "$n")" ]] || die "node$n has no docker socket $(node_sock "$n"); is it up?"
+    exec docker -H "unix://$(node_sock "$n")" "$@"
+}
+
+cmd_etcdctl() {
+    local n=${1:?etcdctl needs a node number}
+    shift
+    check_node_number "$n"
+    [[ -S "$(node_sock "$n")" ]] || die "node$n has no docker socket $(node_sock "$n"); is it up?"
+    exec docker -H "unix://$(node_sock "$n")" exec etcd etcdctl "$@"
+}
+
+# ----------------------------------------------------------------- status
+
+yes_no() { if "$@" >/dev/null 2>&1; then echo yes; else echo NO; fi; }
+
+cmd_status() {
+    local rc=0 n nodes
+    if read_state; then
+        echo "testbed: $TB, up with $STATE_NODES node(s), etcd $STATE_ETCD ($(etcd_image_for "$STATE_ETCD"))"
+    else
+        echo "testbed: $TB, not up (no state)"
+        rc=3
+    fi
+    echo "bridge $BRIDGE: $(yes_no ip link show "$BRIDGE"), FORWARD rule: $(yes_no iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT)"
+    nodes=$(known_nodes)
+    for n in $nodes; do
+        local nd line
+        nd=$(node_dir "$n")
+        line="node$n $(node_addr "$n"): link=$(cat "/sys/class/net/$(node_veth "$n")/operstate" 2>/dev/null || echo none)"
+        line+=" anchor=$(anchor_running "$n" && read_pid "$nd/run/inner.pid" || echo dead)"
+        line+=" dockerd=$(dockerd_running "$n" && read_pid "$nd/run/dockerd.pid" || echo dead)"
+        line+=" sshd=$(sshd_running "$n" && read_pid "$nd/run/sshd.pid" || echo dead)"
+        if node_dockerd_ok "$n"; then
+            line+=" containers=$(dk "$n" ps -q | wc -l)/$(dk "$n" ps -aq | wc -l)"
+            local st
+            st=$(dk "$n" inspect -f '{{.State.Status}}' etcd 2>/dev/null) || st=none
+            line+=" etcd=$st"
+        fi
+        [[ -e "$nd/ssh_host_ed25519_key.rekeyed" ]] && line+=" (rekeyed)"
+        echo "$line"
+    done
+    if s3rver_running; then
+        echo "s3rver: pid $(read_pid "$RUNDIR/s3rver.pid"), http://$S3_ADDR:$S3_PORT bucket $S3_BUCKET"
+    else
+        echo "s3rver: not running"
+        ((rc == 0)) && rc=1
+    fi
+    if [[ -n "$STATE_NODES" ]]; then
+        if testbed_healthy "$STATE_NODES" "$STATE_ETCD"; then
+            echo "health: OK (etcd healthy, $STATE_NODES started members)"
+        else
+            echo "health: DEGRADED"
+            rc=1
+        fi
+    fi
+    return "$rc"
+}
+
+# ----------------------------------------------------------------- main
+
+main() {
+    local cmd=${1:-}
+    (($#)) && shift
+    case $cmd in
+        -h | --help | help | "") usage; [[ -n "$cmd" ]] ;;
+        install) need_root; take_lock; cmd_install; log "install: done" ;;
+        up) need_root; cmd_up "$@" ;;
+        down) need_root; cmd_down ;;
+        reset) need_root; cmd_reset "$@" ;;
+        add-node) need_root; cmd_add_node "$@" ;;
+        destroy-node) need_root; cmd_destroy_node "$@" ;;
+        cut) need_root; cmd_cut "$@" ;;
+        heal) need_root; cmd_heal "$@" ;;
+        stop-sshd) need_root; cmd_stop_sshd "$@" ;;
+        start-sshd) need_root; cmd_start_sshd "$@" ;;
+        rekey) need_root; cmd_rekey "$@" ;;
+        docker) cmd_docker "$@" ;;
+        etcdctl) cmd_etcdctl "$@" ;;
+        status) need_root; cmd_status ;;
+        *) usage >&2; die "unknown command '$cmd'" ;;
+    esac
+}
+
+main "$@"
