@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace ClusterCtl.IntegrationTests;
+
+/// <summary>
+/// The local multi-host testbed brought up by tests/testbed/testbed.sh (test.sh does that before the tests run).
+/// Tests use it as an operator's real cluster, and use its host-side sockets only to inject faults and check results.
+/// </summary>
+internal static class Testbed
+{
+    public static string Directory { get; } =
+        Environment.GetEnvironmentVariable("CLUSTERCTL_TESTBED_DIR") is { Length: > 0 } dir ? dir : "/var/lib/clusterctl-testbed";
+
+    public static string Script { get; } = Path.Combine(RepositoryRoot(), "tests", "testbed", "testbed.sh");
+
+    public static string ClusterYml => Path.Combine(Directory, "cluster.yml");
+
+    public static string SshKey => Path.Combine(Directory, "id_ed25519");
+
+    public static IReadOnlyDictionary<string, string> Env => LoadEnv();
+
+    public static int NodeCount => int.Parse(Env["TB_NODES"], System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string NodeAddress(int node) => Env[$"TB_NODE{node}_ADDR"];
+
+    public static string NodeDockerSocket(int node) => Path.Combine(Directory, "nodes", $"node{node}", "docker.sock");
+
+    /// <summary>Runs a testbed subcommand (up, reset, cut, stop-sshd, docker, etcdctl, ...) and returns its stdout.</summary>
+    public static async Task<string> RunAsync(params string[] args)
+    {
+        var result = await TryRunAsync(args);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"testbed.sh {string.Join(' ', args)} failed with {result.ExitCode}:\n{result.Stderr}");
+        }
+
+        return result.Stdout;
+    }
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> TryRunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Script);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A fresh known_hosts file, so each test decides what it trusts.</summary>
+    public static string NewKnownHostsFile() => Path.Combine(System.IO.Directory.CreateTempSubdirectory("clusterctl-kh-").FullName, "known_hosts");
+
+    private static Dictionary<string, string> LoadEnv() =>
+        File.ReadAllLines(Path.Combine(Directory, "testbed.env"))
+            .Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
+            .Select(l => l.Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1].Trim('"', '\''), StringComparer.Ordinal);
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ClusterCtl.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("cannot find the repository root (ClusterCtl.sln) above " + AppContext.BaseDirectory);
+    }
+}
