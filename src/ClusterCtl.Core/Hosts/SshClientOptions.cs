@@ -1,0 +1,25 @@
+namespace ClusterCtl.Hosts;
+
+/// <summary>Settings that apply to every SSH connection of a run (as opposed to per-host <see cref="SshEndpoint"/>).</summary>
+internal sealed record SshClientOptions
+{
+    public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.AcceptNew;
+
+    /// <summary>
+    /// known_hosts file to check and record host keys in; null means the user's own
+    /// (~/.ssh/known_hosts, or whatever ~/.ssh/config says). Ignored when <see cref="HostKeyPolicy"/> is Off.
+    /// </summary>
+    public string? KnownHostsFile { get; init; }
+
+    /// <summary>ssh's ConnectTimeout: TCP connect and banner exchange, per hop.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Our own limit for a tunnel to become usable: connect, authenticate, forward, and Docker answering.</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many hosts are connected to at the same time.</summary>
+    public int MaxParallelConnections { get; init; } = 16;
+
+    /// <summary>The OpenSSH client: a name looked up on PATH, or a path.</summary>
+    public string SshExecutable { get; init; } = "ssh";
+}
