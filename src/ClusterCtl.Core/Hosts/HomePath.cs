@@ -1,16 +1,20 @@
 namespace ClusterCtl.Hosts;
 
-/// <summary>Expands a leading <c>~/</c>, as cluster.yml paths (ssh_key_path) are often written, so we check the file ssh will read.</summary>
+/// <summary>
+/// Turns a cluster.yml path (often "~/.ssh/id_rsa", sometimes relative) into the absolute path
+/// ssh will read, so our own checks look at the same file and ssh's option parser never sees a leading '#' or '~'.
+/// </summary>
 internal static class HomePath
 {
-    public static string Expand(string path)
+    public static string ExpandToFull(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
         {
             var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return home + path[1..];
+            path = home + path[1..];
         }
 
-        return path;
+        return Path.GetFullPath(path);
     }
 }

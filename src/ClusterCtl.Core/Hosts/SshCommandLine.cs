@@ -18,7 +18,7 @@ internal static partial class SshCommandLine
     public static IReadOnlyList<string> ForMaster(SshEndpoint endpoint, SshClientOptions options, string sshPath, string controlSocket, string localDockerSocket)
     {
         EnsureSafe(endpoint);
-        var args = new List<string> { "-N", "-n", "-M", "-S", SshQuoting.PathForSsh(controlSocket, "control socket") };
+        var args = new List<string> { "-N", "-n", "-M", "-S", SshQuoting.PathArgument(controlSocket, "control socket") };
         AddOption(args, "ControlPersist", "no");
         // Without this a failed -L bind would leave a live master that forwards nothing.
         AddOption(args, "ExitOnForwardFailure", "yes");
@@ -32,7 +32,7 @@ internal static partial class SshCommandLine
         }
 
         args.Add("-L");
-        args.Add(SshQuoting.PathForSsh(localDockerSocket, "local Docker socket") + ":" + SshQuoting.PathForSsh(endpoint.RemoteDockerSocket, "docker_socket"));
+        args.Add(SshQuoting.PathArgument(localDockerSocket, "local Docker socket") + ":" + SshQuoting.PathArgument(endpoint.RemoteDockerSocket, "docker_socket"));
         AddDestination(args, endpoint);
         return args;
     }
@@ -41,7 +41,7 @@ internal static partial class SshCommandLine
     public static IReadOnlyList<string> ForControlRequest(SshEndpoint endpoint, string controlSocket, string request)
     {
         EnsureSafe(endpoint);
-        var args = new List<string> { "-S", SshQuoting.PathForSsh(controlSocket, "control socket"), "-O", request };
+        var args = new List<string> { "-S", SshQuoting.PathArgument(controlSocket, "control socket"), "-O", request };
         AddOption(args, "BatchMode", "yes");
         AddOption(args, "LogLevel", "QUIET");
         AddDestination(args, endpoint);
@@ -55,7 +55,7 @@ internal static partial class SshCommandLine
     public static IReadOnlyList<string> ForRemoteCommand(SshEndpoint endpoint, string controlSocket, string remoteShellCommand)
     {
         EnsureSafe(endpoint);
-        var args = new List<string> { "-S", SshQuoting.PathForSsh(controlSocket, "control socket"), "-T", "-n" };
+        var args = new List<string> { "-S", SshQuoting.PathArgument(controlSocket, "control socket"), "-T", "-n" };
         // Never start a second connection if the master has gone: fail instead.
         AddOption(args, "ControlMaster", "no");
         AddOption(args, "BatchMode", "yes");
@@ -71,6 +71,7 @@ internal static partial class SshCommandLine
     /// reading the user's ~/.ssh/config and /etc/ssh/ssh_config. So we spell the inner ssh out:
     /// every argument is %-escaped (ssh expands ProxyCommand tokens) and single-quoted (ssh runs
     /// it with $SHELL -c, which we pin to /bin/sh), except the %h/%p tokens we want expanded.
+    /// Path values inside are escaped for the inner ssh first, so they are escaped twice.
     /// </summary>
     public static string BastionProxyCommand(SshEndpoint bastion, SshClientOptions options, string sshPath)
     {
@@ -181,7 +182,7 @@ internal static partial class SshCommandLine
         }
         else if (options.KnownHostsFile is { } knownHosts)
         {
-            AddOption(args, "UserKnownHostsFile", SshQuoting.PathForSsh(HomePath.Expand(knownHosts), "known_hosts file"));
+            AddOption(args, "UserKnownHostsFile", SshQuoting.OptionPath(HomePath.ExpandToFull(knownHosts), "known_hosts file"));
         }
     }
 
@@ -189,8 +190,8 @@ internal static partial class SshCommandLine
     {
         if (endpoint.IdentityFile is { } identity)
         {
-            args.Add("-i");
-            args.Add(SshQuoting.PathForSsh(HomePath.Expand(identity), "ssh key file"));
+            // Not -i: ssh 9.2 stat()s an -i path before %-expanding it, so no escaping works there.
+            AddOption(args, "IdentityFile", SshQuoting.OptionPath(HomePath.ExpandToFull(identity), "ssh key file"));
             if (!endpoint.UseAgent)
             {
                 // Offer only this key: agent keys and ~/.ssh/id_* would count against MaxAuthTries.
@@ -200,7 +201,7 @@ internal static partial class SshCommandLine
 
         if (endpoint.CertificateFile is { } certificate)
         {
-            AddOption(args, "CertificateFile", SshQuoting.PathForSsh(HomePath.Expand(certificate), "ssh certificate file"));
+            AddOption(args, "CertificateFile", SshQuoting.OptionPath(HomePath.ExpandToFull(certificate), "ssh certificate file"));
         }
     }
 

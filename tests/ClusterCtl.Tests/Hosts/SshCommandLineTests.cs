@@ -22,9 +22,9 @@ public class SshCommandLineTests
             .And.Contain("ServerAliveCountMax=3")
             .And.Contain("ConnectTimeout=10")
             .And.Contain("StrictHostKeyChecking=accept-new")
+            .And.Contain("IdentityFile=/keys/id_ed25519")
             .And.Contain("IdentitiesOnly=yes"));
         Assert.That(ValueAfter(args, "-L"), Is.EqualTo("/run/x/d0.sock:/var/run/docker.sock"));
-        Assert.That(ValueAfter(args, "-i"), Is.EqualTo("/keys/id_ed25519"));
         Assert.That(string.Join(' ', args.TakeLast(5)), Is.EqualTo("-p 22 -l root 10.213.0.12"));
     }
 
@@ -73,8 +73,7 @@ public class SshCommandLineTests
     {
         var args = SshCommandLine.ForMaster(Node() with { UseAgent = true }, Defaults, "ssh", "/r/c0", "/r/d0.sock");
 
-        Assert.That(Options(args), Does.Not.Contain("IdentitiesOnly=yes"));
-        Assert.That(ValueAfter(args, "-i"), Is.EqualTo("/keys/id_ed25519"));
+        Assert.That(Options(args), Does.Not.Contain("IdentitiesOnly=yes").And.Contain("IdentityFile=/keys/id_ed25519"));
     }
 
     [Test]
@@ -82,7 +81,7 @@ public class SshCommandLineTests
     {
         var args = SshCommandLine.ForMaster(Node() with { IdentityFile = null }, Defaults, "ssh", "/r/c0", "/r/d0.sock");
 
-        Assert.That(args, Does.Not.Contain("-i"));
+        Assert.That(Options(args).Any(o => o.StartsWith("IdentityFile=", StringComparison.Ordinal)), Is.False);
         Assert.That(Options(args), Does.Not.Contain("IdentitiesOnly=yes"));
     }
 
@@ -114,17 +113,39 @@ public class SshCommandLineTests
         var args = SshCommandLine.ForMaster(endpoint, Defaults, "ssh", "/r%/c0", "/r%/d0.sock");
 
         Assert.That(ValueAfter(args, "-S"), Is.EqualTo("/r%%/c0"));
-        Assert.That(ValueAfter(args, "-i"), Is.EqualTo("/keys/100%%/id"));
+        Assert.That(Options(args), Does.Contain("IdentityFile=/keys/100%%/id"));
         Assert.That(ValueAfter(args, "-L"), Does.StartWith("/r%%/d0.sock:"));
     }
 
     [Test]
-    public void A_path_with_an_environment_reference_is_refused()
+    public void A_key_path_with_spaces_or_quotes_is_double_quoted_for_sshs_option_parser()
     {
-        var endpoint = Node() with { IdentityFile = "/keys/${HOME}/id" };
+        var endpoint = Node() with { IdentityFile = "/keys/it's my key" };
+
+        var args = SshCommandLine.ForMaster(endpoint, Defaults, "ssh", "/r/c0", "/r/d0.sock");
+
+        Assert.That(Options(args), Does.Contain("IdentityFile=\"/keys/it's my key\""));
+    }
+
+    [TestCase("/keys/${HOME}/id")]
+    [TestCase("/keys/a\"b")]
+    [TestCase("/keys/a\\b")]
+    public void A_key_path_ssh_cannot_take_is_refused(string path)
+    {
+        var endpoint = Node() with { IdentityFile = path };
 
         Assert.That(() => SshCommandLine.ForMaster(endpoint, Defaults, "ssh", "/r/c0", "/r/d0.sock"),
-            Throws.InstanceOf<ClusterCtlException>().With.Message.Contains("${"));
+            Throws.InstanceOf<ClusterCtlException>().With.Property(nameof(ClusterCtlException.ExitCode)).EqualTo(ExitCodes.InvalidInput));
+    }
+
+    [Test]
+    public void A_relative_key_path_is_made_absolute()
+    {
+        var endpoint = Node() with { IdentityFile = "keys/id" };
+
+        var args = SshCommandLine.ForMaster(endpoint, Defaults, "ssh", "/r/c0", "/r/d0.sock");
+
+        Assert.That(Options(args), Does.Contain("IdentityFile=" + Path.Combine(Environment.CurrentDirectory, "keys/id")));
     }
 
     [Test]
@@ -134,7 +155,8 @@ public class SshCommandLineTests
 
         var args = SshCommandLine.ForMaster(endpoint, Defaults, "ssh", "/r/c0", "/r/d0.sock");
 
-        Assert.That(ValueAfter(args, "-i"), Does.EndWith("/.ssh/id_rsa").And.Not.StartWith("~"));
+        var identity = Options(args).Single(o => o.StartsWith("IdentityFile=", StringComparison.Ordinal));
+        Assert.That(identity, Does.EndWith("/.ssh/id_rsa").And.Not.Contain("~"));
     }
 
     [TestCase("-oProxyCommand=sh")]
@@ -187,12 +209,12 @@ public class SshCommandLineTests
 
         var proxy = Options(args).Single(o => o.StartsWith("ProxyCommand=", StringComparison.Ordinal))["ProxyCommand=".Length..];
         Assert.That(proxy, Does.StartWith("'/usr/bin/ssh' "));
-        Assert.That(proxy, Does.Contain("'-i' '/keys/bastion key' '-o' 'IdentitiesOnly=yes'"));
+        Assert.That(proxy, Does.Contain("'-o' 'IdentityFile=\"/keys/bastion key\"' '-o' 'IdentitiesOnly=yes'"));
         Assert.That(proxy, Does.Contain("'-o' 'UserKnownHostsFile=/tmp/kh'"));
         Assert.That(proxy, Does.Contain("'-o' 'ControlPath=none'"));
         Assert.That(proxy, Does.EndWith("'-p' '2200' '-l' 'jump' -W '[%h]:%p' '192.0.2.10'"));
         // The node's own key stays on the outer connection.
-        Assert.That(ValueAfter(args, "-i"), Is.EqualTo("/keys/id_ed25519"));
+        Assert.That(Options(args), Does.Contain("IdentityFile=/keys/id_ed25519"));
     }
 
     [Test]
@@ -203,7 +225,7 @@ public class SshCommandLineTests
         var proxy = SshCommandLine.BastionProxyCommand(bastion, Defaults, "/usr/bin/ssh");
 
         // Escaped once for the bastion ssh (%%) and once for the outer ssh's ProxyCommand expansion (%%%%).
-        Assert.That(proxy, Does.Contain(@"'-i' '/keys/it'\''s 100%%%%'"));
+        Assert.That(proxy, Does.Contain(@"'-o' 'IdentityFile=""/keys/it'\''s 100%%%%""'"));
     }
 
     [Test]
