@@ -12,6 +12,9 @@ internal enum HostConnectionFailure
     Unreachable,
     NameResolution,
 
+    /// <summary>The server hung up during the handshake: sshd's MaxStartups throttling, or a TCP wrapper/firewall. Worth a retry.</summary>
+    HandshakeRejected,
+
     /// <summary>sshd refuses the forward (AllowStreamLocalForwarding, restrict), or the bastion refuses TCP forwarding.</summary>
     ForwardingProhibited,
     DockerSocketMissing,

@@ -20,7 +20,7 @@ internal static class HostConnectionMessages
         var hopName = viaBastion
             ? hop is null ? "the jump host from your ssh config" : $"bastion {hop.User}@{hop.Address}:{hop.Port}"
             : target.Bastion is { } b ? $"{target.Address}:{target.Port} (from bastion {b.Address})" : $"{target.Address}:{target.Port}";
-        var said = diagnosis.Evidence is { } evidence ? $" (ssh: {OneLine(evidence)})" : string.Empty;
+        var said = diagnosis.Evidence is { } evidence ? $" ({OneLine(evidence)})" : string.Empty;
         var socket = target.RemoteDockerSocket;
 
         var text = diagnosis.Failure switch
@@ -39,11 +39,13 @@ internal static class HostConnectionMessages
                 $"{hopName} is unreachable{said}; check the address in cluster.yml and the network path to it (routes, VPN, firewall)",
             HostConnectionFailure.NameResolution =>
                 $"cannot resolve the host name of {hopName}{said}; check the address in cluster.yml and DNS",
+            HostConnectionFailure.HandshakeRejected =>
+                $"{hopName} closed the connection during the SSH handshake{said}; its sshd may be throttling concurrent logins (MaxStartups) or a TCP wrapper or firewall rejects this client: try again, or raise MaxStartups in that host's sshd_config",
             HostConnectionFailure.ForwardingProhibited => viaBastion
                 ? $"{hopName} refuses to forward the connection to the node{said}; set AllowTcpForwarding yes in the bastion's sshd_config"
                 : $"sshd on the host refuses to forward the Docker socket {socket}{said}; set AllowStreamLocalForwarding yes in its sshd_config and remove restrict/no-port-forwarding from the key's authorized_keys entry",
             HostConnectionFailure.DockerSocketMissing =>
-                $"the Docker socket {socket} does not exist on the host{said}; install and start Docker there, or set docker_socket in cluster.yml",
+                $"there is no Docker socket at {socket} on the host{said}; install and start Docker there, or set docker_socket in cluster.yml",
             HostConnectionFailure.DockerPermissionDenied =>
                 $"user {target.User} may not use the Docker socket {socket}; add the user to the docker group on the host (usermod -aG docker {target.User}) or connect as a user who can",
             HostConnectionFailure.DockerDaemonNotRunning =>
@@ -98,5 +100,10 @@ internal static class HostConnectionMessages
 
     private static string Seconds(TimeSpan span) => Math.Ceiling(span.TotalSeconds).ToString(CultureInfo.InvariantCulture);
 
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+    /// <summary>ssh's line, flattened; its own "ssh: " prefix is dropped as the message already says SSH.</summary>
+    private static string OneLine(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.StartsWith("ssh: ", StringComparison.Ordinal) ? line[5..] : line;
+    }
 }

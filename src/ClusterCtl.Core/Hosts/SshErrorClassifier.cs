@@ -35,9 +35,18 @@ internal static class SshErrorClassifier
             return new(NetworkFailure(openFailed ?? string.Empty) ?? HostConnectionFailure.Other, SshHop.Target, openFailed ?? Last(lines));
         }
 
-        var hop = lines.Any(l => l.Contains(ProxyDied, StringComparison.Ordinal)) ? SshHop.Bastion : SshHop.Target;
         var meaningful = lines.Where(l => !IsNoise(l)).ToList();
+        // The outer ssh says ProxyDied whenever the proxied stream closes during the handshake, also
+        // when the node (behind the bastion) hung up. Only if the bastion hop said something of its
+        // own did the bastion leg fail.
+        var hop = lines.Any(l => l.Contains(ProxyDied, StringComparison.Ordinal)) && meaningful.Count > 0 ? SshHop.Bastion : SshHop.Target;
         var (failure, evidence) = ClassifyLines(meaningful);
+        if (failure == HostConnectionFailure.Other && Find(lines, IsHandshakeHangUp) is { } hangUp)
+        {
+            // Nothing but "closed/reset during the handshake": sshd's MaxStartups or a TCP wrapper.
+            return new(HostConnectionFailure.HandshakeRejected, hop, Find(meaningful, IsHandshakeHangUp) ?? hangUp);
+        }
+
         if (failure == HostConnectionFailure.Other && evidence is null)
         {
             evidence = exitCode is { } code ? $"ssh exited with code {code} without an error message" : null;
@@ -157,11 +166,17 @@ internal static class SshErrorClassifier
         return null;
     }
 
-    /// <summary>Lines that follow another failure and would hide it.</summary>
+    /// <summary>Lines that follow another failure and would hide it (the outer ssh's echo of a failed bastion hop), or are not failures.</summary>
     private static bool IsNoise(string line) =>
         line.Contains(ProxyDied, StringComparison.Ordinal)
-        || line.StartsWith("kex_exchange_identification: Connection closed by remote host", StringComparison.Ordinal)
+        || line == "kex_exchange_identification: Connection closed by remote host"
         || line.StartsWith("Warning: Permanently added", StringComparison.Ordinal);
+
+    /// <summary>"kex_exchange_identification: read: Connection reset by peer", "Connection closed by 10.0.0.1 port 22".</summary>
+    private static bool IsHandshakeHangUp(string line) =>
+        line.StartsWith("kex_exchange_identification: ", StringComparison.Ordinal)
+        || ((line.StartsWith("Connection closed by ", StringComparison.Ordinal) || line.StartsWith("Connection reset by ", StringComparison.Ordinal))
+            && line.Contains(" port ", StringComparison.Ordinal));
 
     private static string? Find(IReadOnlyList<string> lines, string fragment) =>
         Find(lines, l => l.Contains(fragment, StringComparison.Ordinal));

@@ -102,7 +102,7 @@ public class HostConnectionMessagesTests
     public void Other_failures_quote_ssh()
     {
         Assert.That(Describe(HostConnectionFailure.Other, "Could not request local forwarding."),
-            Does.Contain("(ssh: Could not request local forwarding.)").And.Contain("--debug"));
+            Does.Contain("(Could not request local forwarding.)").And.Contain("--debug"));
     }
 
     [Test]

@@ -286,4 +286,33 @@ public class SshErrorClassifierTests
 
         Assert.That(diagnosis.Hop, Is.EqualTo(SshHop.Target));
     }
+
+    [Test]
+    public void A_server_hanging_up_during_the_handshake_is_handshake_rejected()
+    {
+        // sshd dropping a connection beyond MaxStartups.
+        const string stderr = "kex_exchange_identification: read: Connection reset by peer\r\nConnection reset by 127.0.0.1 port 2222\r\n";
+
+        Assert.That(SshErrorClassifier.Classify(stderr, 255), Is.EqualTo(new SshFailureDiagnosis(
+            HostConnectionFailure.HandshakeRejected, SshHop.Target, "kex_exchange_identification: read: Connection reset by peer")));
+    }
+
+    [Test]
+    public void A_bastion_hanging_up_during_the_handshake_is_blamed_on_the_bastion()
+    {
+        var stderr = "kex_exchange_identification: Connection closed by remote host\r\nConnection closed by 127.0.0.1 port 2222\r\n" + ProxyDied;
+
+        Assert.That(SshErrorClassifier.Classify(stderr, 255), Is.EqualTo(new SshFailureDiagnosis(
+            HostConnectionFailure.HandshakeRejected, SshHop.Bastion, "Connection closed by 127.0.0.1 port 2222")));
+    }
+
+    [Test]
+    public void A_node_hanging_up_behind_a_bastion_is_blamed_on_the_node()
+    {
+        // The outer ssh prints the same two lines when the node (not the bastion) closes the proxied stream.
+        var diagnosis = SshErrorClassifier.Classify(ProxyDied, 255);
+
+        Assert.That(diagnosis.Failure, Is.EqualTo(HostConnectionFailure.HandshakeRejected));
+        Assert.That(diagnosis.Hop, Is.EqualTo(SshHop.Target));
+    }
 }
