@@ -69,6 +69,9 @@ internal sealed partial class DockerClient : IDisposable
 
     public TimeSpan RequestTimeout { get; }
 
+    /// <summary>--ignore-docker-version: talk to a daemon older than <see cref="MinimumApiVersion"/> at its own API version.</summary>
+    public bool AllowOlderApi { get; init; }
+
     /// <summary>The negotiated API version, used in every path (/v1.41/...); null until <see cref="NegotiateAsync"/> ran.</summary>
     public Version? ApiVersion => _apiVersion;
 
@@ -103,11 +106,11 @@ internal sealed partial class DockerClient : IDisposable
 
         var version = await GetJsonAsync("/version", DockerJsonContext.Default.DockerVersion, cancellationToken);
         var daemonApi = ParseApiVersion(pingVersion ?? version.ApiVersion);
-        if (daemonApi < MinimumApiVersion)
+        if (daemonApi < MinimumApiVersion && !AllowOlderApi)
         {
             throw new DockerException(Host,
                 $"docker on {Host} is version {version.Version} (Engine API {daemonApi}); clusterctl needs Engine API " +
-                $"{MinimumApiVersion} or newer (Docker 19.03+). Upgrade docker on that host.");
+                $"{MinimumApiVersion} or newer (Docker 19.03+). Upgrade docker on that host, or pass --ignore-docker-version.");
         }
 
         _apiVersion = daemonApi < MaximumApiVersion ? daemonApi : MaximumApiVersion;
