@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+using Serilog;
+
+namespace ClusterCtl.Hosts;
+
+/// <summary>
+/// One run's connections to the cluster: an SSH tunnel and a Docker client per reachable node, a helper
+/// runner labelled with this run's id, and the nodes that could not be reached with the reason.
+/// Disposing it closes every tunnel and deletes the run's private files.
+/// </summary>
+internal sealed class ClusterSession : IAsyncDisposable
+{
+    private readonly HostConnector _connector;
+    private readonly EndpointBuilder _endpoints;
+    private readonly List<NodeSession> _nodes;
+
+    private ClusterSession(string runId, HostConnector connector, EndpointBuilder endpoints, List<NodeSession> nodes, Dictionary<ClusterNode, ClusterCtlException> unreachable)
+    {
+        RunId = runId;
+        _connector = connector;
+        _endpoints = endpoints;
+        _nodes = nodes;
+        Unreachable = unreachable;
+    }
+
+    public string RunId { get; }
+
+    /// <summary>The nodes we reached, in cluster.yml order.</summary>
+    public IReadOnlyList<NodeSession> Nodes => _nodes;
+
+    public IReadOnlyDictionary<ClusterNode, ClusterCtlException> Unreachable { get; }
+
+    public static string NewRunId() =>
+        DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    /// <summary>Connects to the given nodes in parallel. A node that fails is recorded in <see cref="Unreachable"/>, not thrown.</summary>
+    public static async Task<ClusterSession> OpenAsync(ClusterConfig config, IReadOnlyList<ClusterNode> nodes, SessionOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var runId = NewRunId();
+        var connector = new HostConnector(new SshClientOptions { HostKeyPolicy = options.HostKeyPolicy, KnownHostsFile = options.KnownHostsFile }, logger);
+        var endpoints = new EndpointBuilder(config, options, connector.RuntimeDirectory);
+        var unreachable = new Dictionary<ClusterNode, ClusterCtlException>();
+        var sessions = new List<NodeSession>();
+        var session = new ClusterSession(runId, connector, endpoints, sessions, unreachable);
+        try
+        {
+            logger.Information("[dialer] Connecting to {Count} hosts over SSH (run {RunId})", nodes.Count, runId);
+            var connections = await connector.ConnectAsync(nodes.Select(endpoints.For), cancellationToken);
+            var attached = await Task.WhenAll(nodes.Select(async node =>
+            {
+                if (connections.Failures.TryGetValue(node.Address, out var failure))
+                {
+                    return (node, (NodeSession?)null, (ClusterCtlException?)failure);
+                }
+
+                try
+                {
+                    return (node, await AttachDockerAsync(node, connections.Tunnels[node.Address], runId, options, logger, cancellationToken), null);
+                }
+                catch (ClusterCtlException e)
+                {
+                    return (node, null, e);
+                }
+            }));
+
+            foreach (var (node, nodeSession, error) in attached)
+            {
+                if (nodeSession is not null)
+                {
+                    sessions.Add(nodeSession);
+                }
+                else
+                {
+                    unreachable[node] = error!;
+                    logger.Warning("[dialer] {Host}: {Reason}", node.Address, error!.Message);
+                }
+            }
+
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Refuses to go on when any node is unreachable, naming every one of them.</summary>
+    public void RequireAllReachable()
+    {
+        if (Unreachable.Count > 0)
+        {
+            var first = Unreachable.First();
+            var others = Unreachable.Count > 1 ? $" (and {Unreachable.Count - 1} more: {string.Join(", ", Unreachable.Keys.Skip(1).Select(n => n.Address))})" : "";
+            throw new ClusterCtlException(first.Value.Message + others, ExitCodes.Failed, first.Value);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            node.Docker.Dispose();
+        }
+
+        await _connector.DisposeAsync();
+        _endpoints.Dispose();
+    }
+
+    private static async Task<NodeSession> AttachDockerAsync(ClusterNode node, SshTunnel tunnel, string runId, SessionOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var docker = new DockerClient(tunnel.LocalDockerSocket, node.Address, logger) { AllowOlderApi = options.IgnoreDockerVersion };
+        try
+        {
+            var version = await docker.NegotiateAsync(cancellationToken);
+            logger.Debug("[dialer] {Host}: Docker {Version}, API {ApiVersion}", node.Address, version.Version, docker.ApiVersion);
+            var helpers = new HelperContainerRunner(docker, runId, logger);
+            await helpers.RemoveLeftoversAsync(cancellationToken);
+            return new NodeSession(node, docker, helpers);
+        }
+        catch
+        {
+            docker.Dispose();
+            throw;
+        }
+    }
+}
