@@ -21,7 +21,8 @@ usage: testbed.sh COMMAND [ARGS]
   destroy-node N                  stop node N and delete its state and namespace
   cut N | heal N                  link of node N down / up
   stop-sshd N | start-sshd N      stop / start node N's sshd only
-  rekey N                         give node N a new sshd host key (until reset/down)
+  rekey N                         give node N a new sshd host key (until unrekey/reset/down)
+  unrekey N                       give node N its original sshd host key back
   docker N ARGS...                docker CLI against node N's dockerd
   etcdctl N ARGS...               etcdctl inside node N's etcd container
   status                          what is up (exit 0 healthy, 1 degraded, 3 down)
@@ -326,6 +327,19 @@ cmd_rekey() {
     log "node$n: new sshd host key $(ssh-keygen -lf "$nd/ssh_host_ed25519_key.rekeyed.pub" | awk '{print $2}') (reset/down restore the original)"
 }
 
+cmd_unrekey() {
+    local n=${1:?unrekey needs a node number} nd
+    check_node_number "$n"
+    take_lock
+    nd=$(node_dir "$n")
+    anchor_running "$n" || die "node$n is not up"
+    [[ -e "$nd/ssh_host_ed25519_key.rekeyed" ]] || { log "node$n: already has its original host key"; return 0; }
+    rm -f "$nd/ssh_host_ed25519_key.rekeyed" "$nd/ssh_host_ed25519_key.rekeyed.pub"
+    stop_sshd "$n"
+    start_sshd "$n"
+    log "node$n: original sshd host key restored"
+}
+
 cmd_docker() {
     local n=${1:?docker needs a node number}
     shift
@@ -407,6 +421,7 @@ main() {
         stop-sshd) need_root; cmd_stop_sshd "$@" ;;
         start-sshd) need_root; cmd_start_sshd "$@" ;;
         rekey) need_root; cmd_rekey "$@" ;;
+        unrekey) need_root; cmd_unrekey "$@" ;;
         docker) cmd_docker "$@" ;;
         etcdctl) cmd_etcdctl "$@" ;;
         status) need_root; cmd_status ;;

@@ -1,4 +1,5 @@
 using ClusterCtl.Config;
+using ClusterCtl.Hosts;
 using McMaster.Extensions.CommandLineUtils;
 
 namespace ClusterCtl.Cli.Commands;
@@ -8,6 +9,14 @@ internal abstract class ClusterCommandBase : CommandBase
 {
     [Option("--config <FILE>", "The cluster.yml (default: $RKE_CONFIG, else ./cluster.yml).", CommandOptionType.SingleValue)]
     public string? ConfigPath { get; set; }
+
+    protected SessionOptions SessionOptions => new()
+    {
+        HostKeyPolicy = Globals.HostKeyPolicy,
+        KnownHostsFile = Globals.KnownHostsFile,
+        SshAgentAuth = Globals.SshAgentAuth,
+        IgnoreDockerVersion = Globals.IgnoreDockerVersion,
+    };
 
     protected ClusterConfig LoadConfig()
     {

@@ -1,14 +1,89 @@
+using ClusterCtl.Config;
+using ClusterCtl.Etcd;
+using ClusterCtl.Hosts;
 using McMaster.Extensions.CommandLineUtils;
+using Spectre.Console;
 
 namespace ClusterCtl.Cli.Commands.Etcd;
 
 [Command("status", Description = "Show every etcd member: container, leader, version, DB size, revision, health, free disk.")]
 internal sealed class StatusCommand : ClusterCommandBase
 {
-    protected override Task<int> RunAsync(CancellationToken cancellationToken)
+    [Option("--output <FORMAT>", "table or json.", CommandOptionType.SingleValue)]
+    [AllowedValues("table", "json", IgnoreCase = true)]
+    public string Output { get; set; } = "table";
+
+    protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var config = LoadConfig();
-        Log.Information("[etcd] {Count} etcd nodes in {Cluster}", config.EtcdNodes.Count(), config.ClusterName);
-        return Task.FromResult(ExitCodes.Success);
+        var etcdNodes = config.EtcdNodes.ToList();
+        await using var session = await ClusterSession.OpenAsync(config, etcdNodes, SessionOptions, Log, cancellationToken);
+
+        var probe = new EtcdStatusProbe(config);
+        var reports = await Task.WhenAll(etcdNodes.Select(node => ReportAsync(node, session, probe, cancellationToken)));
+
+        if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            CliJson.Write(reports);
+        }
+        else
+        {
+            Terminal.Stdout.Write(Table(reports));
+        }
+
+        var unhealthy = reports.Where(r => !r.Healthy).ToList();
+        foreach (var report in unhealthy)
+        {
+            Log.Error("[etcd] {Host}: member {Member} is not healthy: {Problem}", report.Node, report.MemberName, report.Problem);
+        }
+
+        var leaders = reports.Count(r => r.IsLeader);
+        if (unhealthy.Count == 0 && leaders != 1)
+        {
+            Log.Error("[etcd] Expected exactly one leader, found {Leaders}", leaders);
+            return ExitCodes.Failed;
+        }
+
+        return unhealthy.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private async Task<EtcdMemberReport> ReportAsync(ClusterNode node, ClusterSession session, EtcdStatusProbe probe, CancellationToken cancellationToken)
+    {
+        if (session.Unreachable.TryGetValue(node, out var unreachable))
+        {
+            return new EtcdMemberReport { Node = node.Address, Container = "unreachable", MemberName = node.EtcdMemberName, Problem = unreachable.Message };
+        }
+
+        try
+        {
+            return await probe.ProbeAsync(session.Nodes.Single(n => n.Node == node), cancellationToken);
+        }
+        catch (ClusterCtlException e)
+        {
+            Log.Debug(e, "[etcd] {Host}: probe failed", node.Address);
+            return new EtcdMemberReport { Node = node.Address, Container = "unknown", MemberName = node.EtcdMemberName, Problem = e.Message };
+        }
+    }
+
+    private static Table Table(IEnumerable<EtcdMemberReport> reports)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumns("NODE", "CONTAINER", "MEMBER", "NAME", "LEADER", "VERSION", "DB SIZE", "REVISION", "HEALTH", "SNAPSHOT DISK FREE");
+        foreach (var r in reports)
+        {
+            table.AddRow(
+                Markup.Escape(r.Node),
+                Markup.Escape(r.Container),
+                r.MemberId ?? "-",
+                Markup.Escape(r.MemberName ?? "-"),
+                r.IsLeader ? "*" : "",
+                r.Version ?? "-",
+                ByteSize.Format(r.DbSizeBytes),
+                r.Revision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                r.Healthy ? "[green]healthy[/]" : "[red]unhealthy[/]",
+                ByteSize.Format(r.FreeSnapshotDiskBytes));
+        }
+
+        return table;
     }
 }
