@@ -2,16 +2,21 @@
 # Shared functions of the clusterctl testbed. Sourced by testbed.sh.
 #
 # NETWORK SAFETY: everything here talks only to 127.0.0.0/8 and to the test
-# hosts on 10.213.0.0/24, inside namespaces this script creates. Node
+# hosts on 10.213.<instance>.0/24, inside namespaces this script creates. Node
 # namespaces get no default route and there is no NAT.
 
-TB=${CLUSTERCTL_TESTBED_DIR:-/var/lib/clusterctl-testbed}
+# CLUSTERCTL_TESTBED_ID selects an independent instance (own directory, bridge, namespaces,
+# /24 and s3rver port), so that two lines of work can each have a testbed. CI uses instance 0.
+TB_ID=${CLUSTERCTL_TESTBED_ID:-0}
+[[ "$TB_ID" =~ ^[0-9]$ ]] || { echo "CLUSTERCTL_TESTBED_ID must be a digit" >&2; exit 2; }
+if ((TB_ID == 0)); then NAME_PREFIX=cctl; else NAME_PREFIX=cctl$TB_ID; fi
+TB=${CLUSTERCTL_TESTBED_DIR:-/var/lib/clusterctl-testbed$( ((TB_ID == 0)) || echo "-$TB_ID")}
 CACHE=$TB/cache
 RUNDIR=$TB/run
 STATE=$RUNDIR/state
 
-BRIDGE=cctl-br0
-NET_PREFIX=10.213.0
+BRIDGE=$NAME_PREFIX-br0
+NET_PREFIX=10.213.$TB_ID
 HOST_ADDR=$NET_PREFIX.1
 
 BUSYBOX_IMAGE=local/busybox:1
@@ -28,7 +33,7 @@ S3RVER_VERSION=3.7.1
 S3RVER_DIR=$CACHE/s3rver
 S3RVER_BIN=$S3RVER_DIR/node_modules/.bin/s3rver
 S3_ADDR=127.0.0.1
-S3_PORT=4568
+S3_PORT=$((4568 + TB_ID))
 S3_BUCKET=clusterctl
 S3_KEY=S3RVER
 
@@ -71,8 +76,8 @@ wait_for() {
 node_addr() { echo "$NET_PREFIX.1$1"; }
 node_dashed() { node_addr "$1" | tr . -; }
 node_dir() { echo "$TB/nodes/node$1"; }
-node_ns() { echo "cctl-n$1"; }
-node_veth() { echo "cctl-v$1"; }
+node_ns() { echo "$NAME_PREFIX-n$1"; }
+node_veth() { echo "$NAME_PREFIX-v$1"; }
 node_sock() { echo "$TB/nodes/node$1/docker.sock"; }
 
 check_node_number() {
@@ -833,7 +838,7 @@ known_nodes() {
         for d in "$TB"/nodes/node*/run/inner.pid; do
             [[ -e "$d" ]] && basename "$(dirname "$(dirname "$d")")" | sed 's/^node//'
         done
-        ip netns list 2>/dev/null | awk '{print $1}' | sed -n 's/^cctl-n\([0-9][0-9]*\)$/\1/p'
-        ip -o link show 2>/dev/null | sed -n 's/^[0-9]*: cctl-v\([0-9][0-9]*\)[@:].*/\1/p'
+        ip netns list 2>/dev/null | awk '{print $1}' | sed -n "s/^$NAME_PREFIX-n\([0-9][0-9]*\)\$/\1/p"
+        ip -o link show 2>/dev/null | sed -n "s/^[0-9]*: $NAME_PREFIX-v\([0-9][0-9]*\)[@:].*/\1/p"
     } | sort -n -u
 }

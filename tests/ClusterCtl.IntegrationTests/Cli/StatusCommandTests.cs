@@ -16,7 +16,7 @@ public class StatusCommandTests
         var result = await StatusAsync();
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Success), result.ToString());
-        var rows = result.Stdout.Split('\n').Where(l => l.Contains("10.213.0.", StringComparison.Ordinal)).ToList();
+        var rows = result.Stdout.Split('\n').Where(l => Enumerable.Range(1, Testbed.NodeCount).Any(n => l.Contains(Testbed.NodeAddress(n) + " ", StringComparison.Ordinal))).ToList();
         Assert.That(rows, Has.Count.EqualTo(3), result.Stdout);
         Assert.That(rows, Has.All.Contains("healthy").And.All.Contains("running"));
         Assert.That(rows.Count(r => r.Contains(" * ", StringComparison.Ordinal)), Is.EqualTo(1), "exactly one leader is marked");
