@@ -8,8 +8,11 @@ namespace ClusterCtl.IntegrationTests;
 /// </summary>
 internal static class Testbed
 {
+    // Same rule as tests/testbed/lib.sh: CLUSTERCTL_TESTBED_DIR, else the directory of instance CLUSTERCTL_TESTBED_ID.
     public static string Directory { get; } =
-        Environment.GetEnvironmentVariable("CLUSTERCTL_TESTBED_DIR") is { Length: > 0 } dir ? dir : "/var/lib/clusterctl-testbed";
+        Environment.GetEnvironmentVariable("CLUSTERCTL_TESTBED_DIR") is { Length: > 0 } dir ? dir
+        : Environment.GetEnvironmentVariable("CLUSTERCTL_TESTBED_ID") is { Length: > 0 } id and not "0" ? "/var/lib/clusterctl-testbed-" + id
+        : "/var/lib/clusterctl-testbed";
 
     public static string Script { get; } = Path.Combine(RepositoryRoot(), "tests", "testbed", "testbed.sh");
 
