@@ -442,7 +442,9 @@ HostKey $key
 PidFile none
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
-AuthorizedKeysFile .ssh/authorized_keys
+# Not ~/.ssh: a bind over the host's /root/.ssh dies with it when someone on the host removes that
+# directory (deleting a mount point detaches it in every other mount namespace), and logins then fail.
+AuthorizedKeysFile $nd/root-ssh/authorized_keys
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no

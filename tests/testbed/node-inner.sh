@@ -36,7 +36,7 @@ setup_mounts() {
 
     local pair src dst
     for pair in docker:/var/lib/docker etcd:/var/lib/etcd opt-rke:/opt/rke \
-                kubernetes:/etc/kubernetes root-ssh:/root/.ssh; do
+                kubernetes:/etc/kubernetes; do
         src=$ND/${pair%%:*} dst=${pair#*:}
         mkdir -p "$src" "$dst"
         mount --bind "$src" "$dst"
