@@ -25,5 +25,13 @@ internal sealed record ContainerSpec
     /// <summary>With a TTY, logs come back raw instead of multiplexed; helpers never ask for one.</summary>
     public bool Tty { get; init; }
 
+    /// <summary>Keep stdin open so that a client can attach and stream into it (see <see cref="DockerClient.AttachStdinAsync"/>).</summary>
+    public bool OpenStdin { get; init; }
+
+    /// <summary>Close stdin when the attached client disconnects, so the process sees end-of-file.</summary>
+    public bool StdinOnce { get; init; }
+
+    public bool AttachStdin { get; init; }
+
     public ContainerHostConfig? HostConfig { get; init; }
 }

@@ -71,6 +71,35 @@ internal sealed class HelperContainerRunner
         }
     }
 
+    /// <summary>
+    /// Runs a helper whose stdin receives what <paramref name="writeStdin"/> writes, e.g. <c>cat &gt; file</c>.
+    /// Unlike an archive PUT this needs no length up front, so a file can be streamed while it is being made.
+    /// The helper is attached before it starts, so not a byte is lost, and is always removed.
+    /// </summary>
+    public async Task<HelperResult> RunWithStdinAsync(HelperSpec spec, Func<Stream, CancellationToken, Task> writeStdin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writeStdin);
+        var name = NameFor(spec);
+        await _docker.EnsureImageAsync(spec.Image, spec.RegistryAuth, cancellationToken);
+        var id = await CreateAsync(name, spec with { OpenStdin = true }, cancellationToken);
+        try
+        {
+            await using (var stdin = await _docker.AttachStdinAsync(id, cancellationToken))
+            {
+                await _docker.StartContainerAsync(id, cancellationToken);
+                await writeStdin(stdin, cancellationToken);
+            }
+
+            var exitCode = await _docker.WaitContainerAsync(id, cancellationToken);
+            var output = await _docker.GetContainerLogsAsync(id, tty: false, cancellationToken);
+            return new HelperResult(exitCode, output.Stdout, output.Stderr) { ContainerName = name, OutputTruncated = output.Truncated };
+        }
+        finally
+        {
+            await RemoveQuietlyAsync(_docker, id, name, RemovalTimeout, _logger);
+        }
+    }
+
     /// <summary>Like <see cref="RunAsync"/>, but a non-zero exit throws <see cref="HelperFailedException"/> quoting stderr.</summary>
     public async Task<HelperResult> RunAndRequireSuccessAsync(HelperSpec spec, CancellationToken cancellationToken)
     {
@@ -175,6 +204,9 @@ internal sealed class HelperContainerRunner
         Entrypoint = spec.Entrypoint,
         Env = spec.Env,
         User = spec.User,
+        OpenStdin = spec.OpenStdin,
+        StdinOnce = spec.OpenStdin,
+        AttachStdin = spec.OpenStdin,
         Labels = new Dictionary<string, string>
         {
             [HelperLabels.Helper] = "true",

@@ -31,4 +31,7 @@ internal sealed record HelperSpec
     public bool Privileged { get; init; }
 
     public string? User { get; init; }
+
+    /// <summary>Give the helper a stdin to stream into (<see cref="HelperContainerRunner.RunWithStdinAsync"/>).</summary>
+    public bool OpenStdin { get; init; }
 }

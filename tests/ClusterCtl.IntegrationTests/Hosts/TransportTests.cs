@@ -74,6 +74,29 @@ public class TransportTests
     }
 
     [Test]
+    public async Task A_stream_of_unknown_length_reaches_a_helpers_stdin_intact()
+    {
+        const long size = 30L * 1024 * 1024;
+        await using var session = await TestbedSession.OpenAsync();
+        using var sentHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        var result = await session.Nodes[2].Helpers.RunWithStdinAsync(new HelperSpec
+        {
+            Purpose = "stdin-test",
+            Image = TestbedSession.LoadConfig().Images.Alpine,
+            Entrypoint = ["sh", "-c"],
+            Cmd = ["sha256sum | cut -d' ' -f1"],
+        }, async (stdin, ct) =>
+        {
+            await using var source = new HashingRandomStream(size, seed: 7, sentHash);
+            await source.CopyToAsync(stdin, ct);
+        }, CancellationToken.None);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+        Assert.That(result.Stdout.Trim(), Is.EqualTo(Convert.ToHexStringLower(sentHash.GetHashAndReset())));
+    }
+
+    [Test]
     public async Task Pulling_an_image_that_does_not_exist_fails_with_the_daemons_message()
     {
         await using var session = await TestbedSession.OpenAsync();
