@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+
+namespace ClusterCtl.Storage;
+
+/// <summary>
+/// Describes one snapshot artifact. It travels inside the zip (<see cref="SnapshotZipLayout.ManifestEntryName"/>)
+/// and, for S3, as object metadata, so that listing needs no download.
+/// </summary>
+/// <param name="DbSha256">
+/// Lowercase hex SHA-256 of the snapshot file exactly as etcd wrote it, its appended 32-byte hash included:
+/// what <c>sha256sum</c> prints for the <c>/backup/&lt;name&gt;</c> entry once extracted (see <see cref="EtcdSnapshotCheck.DbSha256"/>).
+/// </param>
+internal sealed record SnapshotManifest(
+    int FormatVersion,
+    string Name,
+    string? ClusterName,
+    DateTimeOffset CreatedAt,
+    string? EtcdVersion,
+    long? Revision,
+    long DbSize,
+    string DbSha256,
+    string? SourceMember,
+    string? ToolVersion)
+{
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>The S3 user-metadata key of the zip's own SHA-256, which the manifest inside the zip cannot hold.</summary>
+    public const string ZipSha256MetadataKey = "zip-sha256";
+
+    private const string MetadataPrefix = "x-amz-meta-";
+
+    public static string CurrentToolVersion { get; } =
+        typeof(SnapshotManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>The manifest of a snapshot whose db has been streamed and checked.</summary>
+    public static SnapshotManifest Create(string name, SnapshotOrigin origin, EtcdSnapshotCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(check);
+        return new SnapshotManifest(
+            CurrentFormatVersion, SnapshotName.Validate(name), origin.ClusterName, origin.CreatedAt.ToUniversalTime(),
+            origin.EtcdVersion, origin.Revision, check.Length, check.DbSha256, origin.SourceMember, CurrentToolVersion);
+    }
+
+    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, SnapshotJsonContext.Default.SnapshotManifest);
+
+    /// <summary>Parses a manifest entry; anything unreadable is an <see cref="InvalidDataException"/>.</summary>
+    public static SnapshotManifest FromJson(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            var manifest = JsonSerializer.Deserialize(utf8Json, SnapshotJsonContext.Default.SnapshotManifest);
+            return manifest is { Name: not null, DbSha256: not null }
+                ? manifest
+                : throw new InvalidDataException("the manifest lacks its name or db hash");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"the manifest is not valid JSON ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// S3 user metadata (the SDK adds the <c>x-amz-meta-</c> prefix): lowercase keys, printable ASCII values,
+    /// anything else percent-encoded, because S3 carries metadata in HTTP headers.
+    /// </summary>
+    public Dictionary<string, string> ToS3Metadata(string? zipSha256 = null)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["format-version"] = FormatVersion.ToString(CultureInfo.InvariantCulture),
+            ["name"] = Name,
+            ["created-at"] = CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["db-size"] = DbSize.ToString(CultureInfo.InvariantCulture),
+            ["db-sha256"] = DbSha256,
+        };
+        AddIfSet(metadata, "cluster-name", ClusterName);
+        AddIfSet(metadata, "etcd-version", EtcdVersion);
+        AddIfSet(metadata, "revision", Revision?.ToString(CultureInfo.InvariantCulture));
+        AddIfSet(metadata, "source-member", SourceMember);
+        AddIfSet(metadata, "tool-version", ToolVersion);
+        AddIfSet(metadata, ZipSha256MetadataKey, zipSha256);
+        return metadata;
+    }
+
+    /// <summary>
+    /// The manifest held in S3 metadata (keys with or without <c>x-amz-meta-</c>, any case), or null when the
+    /// object carries none, e.g. RKE's own uploads or a db file placed by hand.
+    /// </summary>
+    public static SnapshotManifest? FromS3Metadata(IEnumerable<KeyValuePair<string, string>> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var values = Normalize(metadata);
+        if (!values.TryGetValue("name", out var name) || !values.TryGetValue("db-sha256", out var dbSha256)
+            || !TryLong(values, "db-size", out var dbSize) || !TryLong(values, "format-version", out var formatVersion)
+            || !values.TryGetValue("created-at", out var createdText)
+            || !DateTimeOffset.TryParse(createdText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var createdAt))
+        {
+            return null;
+        }
+
+        return new SnapshotManifest(
+            (int)formatVersion, name, values.GetValueOrDefault("cluster-name"), createdAt.ToUniversalTime(),
+            values.GetValueOrDefault("etcd-version"), TryLong(values, "revision", out var revision) ? revision : null,
+            dbSize, dbSha256, values.GetValueOrDefault("source-member"), values.GetValueOrDefault("tool-version"));
+    }
+
+    /// <summary>The zip's SHA-256 recorded in S3 metadata, if any.</summary>
+    public static string? ZipSha256FromS3Metadata(IEnumerable<KeyValuePair<string, string>> metadata) =>
+        Normalize(metadata ?? throw new ArgumentNullException(nameof(metadata))).GetValueOrDefault(ZipSha256MetadataKey);
+
+    private static void AddIfSet(Dictionary<string, string> metadata, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            metadata[key] = EncodeValue(value);
+        }
+    }
+
+    // Printable ASCII passes as is; '%' and everything else become UTF-8 percent escapes, so decoding is exact.
+    internal static string EncodeValue(string value)
+    {
+        if (value.All(c => c is >= ' ' and <= '~' and not '%'))
+        {
+            return value;
+        }
+
+        var builder = new StringBuilder();
+        foreach (var b in Encoding.UTF8.GetBytes(value))
+        {
+            if (b is >= (byte)' ' and <= (byte)'~' and not (byte)'%')
+            {
+                builder.Append((char)b);
+            }
+            else
+            {
+                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    internal static string DecodeValue(string value) => value.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(value) : value;
+
+    private static Dictionary<string, string> Normalize(IEnumerable<KeyValuePair<string, string>> metadata)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in metadata)
+        {
+            var bare = key.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase) ? key[MetadataPrefix.Length..] : key;
+            values[bare] = DecodeValue(value);
+        }
+
+        return values;
+    }
+
+    private static bool TryLong(Dictionary<string, string> values, string key, out long value)
+    {
+        value = 0;
+        return values.TryGetValue(key, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+}
