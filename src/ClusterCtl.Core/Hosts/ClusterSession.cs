@@ -9,6 +9,7 @@ namespace ClusterCtl.Hosts;
 /// <summary>
 /// One run's connections to the cluster: an SSH tunnel and a Docker client per reachable node, a helper
 /// runner labelled with this run's id, and the nodes that could not be reached with the reason.
+/// Commands that change anything also take the cluster lock (<see cref="LockAsync"/>).
 /// Disposing it closes every tunnel and deletes the run's private files.
 /// </summary>
 internal sealed class ClusterSession : IAsyncDisposable
@@ -88,6 +89,26 @@ internal sealed class ClusterSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the per-cluster lock on the reachable etcd nodes, then removes helpers left by crashed runs: only
+    /// once we hold the lock can no other live run own them. Dispose the result to release the lock.
+    /// </summary>
+    public async Task<ClusterLock> LockAsync(ClusterConfig config, string command, ILogger logger, CancellationToken cancellationToken)
+    {
+        var clusterLock = await ClusterLock.AcquireAsync(
+            _nodes.Where(n => n.Node.IsEtcd).ToList(), config.Images.Alpine, RunId, command, logger, cancellationToken);
+        try
+        {
+            await Task.WhenAll(_nodes.Select(n => n.Helpers.RemoveLeftoversAsync(cancellationToken)));
+            return clusterLock;
+        }
+        catch
+        {
+            await clusterLock.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Refuses to go on when any node is unreachable, naming every one of them.</summary>
     public void RequireAllReachable()
     {
@@ -117,9 +138,7 @@ internal sealed class ClusterSession : IAsyncDisposable
         {
             var version = await docker.NegotiateAsync(cancellationToken);
             logger.Debug("[dialer] {Host}: Docker {Version}, API {ApiVersion}", node.Address, version.Version, docker.ApiVersion);
-            var helpers = new HelperContainerRunner(docker, runId, logger);
-            await helpers.RemoveLeftoversAsync(cancellationToken);
-            return new NodeSession(node, docker, helpers);
+            return new NodeSession(node, docker, new HelperContainerRunner(docker, runId, logger));
         }
         catch
         {

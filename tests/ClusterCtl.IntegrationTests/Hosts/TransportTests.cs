@@ -164,8 +164,31 @@ public class TransportTests
             TestbedSession.LoadConfig().Images.Alpine, "sleep", "600");
 
         await using var session = await TestbedSession.OpenAsync();
+        await using (await session.LockAsync(TestbedSession.LoadConfig(), "test", TestbedSession.Logger, CancellationToken.None))
+        {
+            var stillThere = await session.Nodes[0].Docker.FindContainerByNameAsync(leftover, CancellationToken.None);
+            Assert.That(stillThere, Is.Null);
+        }
+    }
 
-        var stillThere = await session.Nodes[0].Docker.FindContainerByNameAsync(leftover, CancellationToken.None);
-        Assert.That(stillThere, Is.Null);
+    [Test]
+    public async Task A_second_run_is_refused_while_the_cluster_lock_is_held_and_admitted_after()
+    {
+        var config = TestbedSession.LoadConfig();
+        await using var first = await TestbedSession.OpenAsync();
+        await using var second = await TestbedSession.OpenAsync();
+
+        await using (await first.LockAsync(config, "etcd snapshot-save", TestbedSession.Logger, CancellationToken.None))
+        {
+            var e = Assert.ThrowsAsync<ClusterCtlException>(() => second.LockAsync(config, "etcd snapshot-restore", TestbedSession.Logger, CancellationToken.None));
+            Assert.That(e!.Message, Does.Contain("locked by 'etcd snapshot-save'").And.Contain(first.RunId));
+            Assert.That(e.ExitCode, Is.EqualTo(ExitCodes.Failed));
+        }
+
+        await using (await second.LockAsync(config, "etcd snapshot-restore", TestbedSession.Logger, CancellationToken.None))
+        {
+            var holder = await second.Nodes[0].Docker.InspectContainerAsync(ClusterLock.ContainerName, CancellationToken.None);
+            Assert.That(holder?.Config.Labels?[HelperLabels.RunId], Is.EqualTo(second.RunId), "the lock is free again once the first run released it");
+        }
     }
 }
