@@ -1,0 +1,255 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace ClusterCtl.Storage;
+
+/// <summary>
+/// Snapshot artifacts in one S3 folder: <c>&lt;folder&gt;/&lt;name&gt;.zip</c>, with the manifest and the zip's hash as
+/// object metadata so that listing needs no download. Raw dbs placed under <c>&lt;folder&gt;/&lt;name&gt;</c> are listed
+/// and read too. The client is set for the endpoint: path-style for any store but AWS, checksums only where
+/// required and no aws-chunked bodies, which s3rver and some other stores would keep as part of the object.
+/// </summary>
+internal sealed partial class S3SnapshotStore : IDisposable
+{
+    private const string ZipContentType = "application/zip";
+    private const int ConcurrentHeads = 8;
+
+    private readonly S3Options _options;
+    private readonly AmazonS3Client _client;
+    private readonly CustomCaHttpClientFactory? _httpClientFactory;
+    private readonly int _partSize;
+    private readonly int _partsInFlight;
+
+    public S3SnapshotStore(S3Options options)
+        : this(options, DefaultPartSize, DefaultPartsInFlight)
+    {
+    }
+
+    /// <param name="partSize">Multipart part size; S3 wants at least 5 MiB for every part but the last.</param>
+    internal S3SnapshotStore(S3Options options, int partSize, int partsInFlight)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(partSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partsInFlight, 1);
+        _partSize = partSize;
+        _partsInFlight = partsInFlight;
+
+        var config = new AmazonS3Config
+        {
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            Timeout = TimeSpan.FromMinutes(5),
+            MaxErrorRetry = 2,
+        };
+        if (options.IsAws && options.EndpointUri is null)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+        }
+        else
+        {
+            config.ServiceURL = options.EndpointUri!.ToString();
+            config.AuthenticationRegion = options.Region;
+            config.ForcePathStyle = !options.IsAws;
+        }
+
+        if (options.CustomCaPem is { } pem)
+        {
+            _httpClientFactory = new CustomCaHttpClientFactory(pem);
+            config.HttpClientFactory = _httpClientFactory;
+        }
+
+        // Without keys the SDK's default chain applies: environment, profile, instance role.
+        _client = options.AccessKey is { } accessKey && options.SecretKey is { } secretKey
+            ? new AmazonS3Client(new BasicAWSCredentials(accessKey, secretKey), config)
+            : new AmazonS3Client(config);
+        _client.BeforeRequestEvent += KeepSlashesInCopySource;
+    }
+
+    /// <summary>Endpoint, bucket and folder, for messages.</summary>
+    public string Location => _options.Location;
+
+    /// <summary>The key of a snapshot's zip: <c>&lt;folder&gt;/&lt;name&gt;.zip</c>.</summary>
+    public string KeyFor(string name) => _options.KeyFor(SnapshotName.FileName(name));
+
+    /// <summary>
+    /// Every snapshot directly in the folder, newest first, with its manifest from HEAD metadata. Hidden,
+    /// partial and temporary objects and deeper "subfolders" are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<S3SnapshotEntry>> ListAsync(CancellationToken cancellationToken)
+    {
+        var objects = new List<(string Name, S3Object Object)>();
+        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.KeyPrefix, Delimiter = "/" };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await CallAsync(() => _client.ListObjectsV2Async(request, cancellationToken), "list snapshots", null, cancellationToken);
+            foreach (var item in page.S3Objects ?? [])
+            {
+                if (SnapshotName.FromFileName(item.Key[_options.KeyPrefix.Length..]) is { } name)
+                {
+                    objects.Add((name, item));
+                }
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (page.IsTruncated == true);
+
+        using var heads = new SemaphoreSlim(ConcurrentHeads);
+        var entries = await Task.WhenAll(objects.Select(async o =>
+        {
+            await heads.WaitAsync(cancellationToken);
+            try
+            {
+                return await DescribeAsync(o.Name, o.Object, cancellationToken);
+            }
+            finally
+            {
+                heads.Release();
+            }
+        }));
+
+        return [.. entries.OrderByDescending(e => e.Manifest?.CreatedAt ?? e.LastModified).ThenBy(e => e.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Whether the snapshot is there, as a zip or as a raw db. A missing bucket is an error, not false.</summary>
+    public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
+        await FindKeyAsync(name, cancellationToken) is not null;
+
+    /// <summary>
+    /// The snapshot's bytes (the zip, or the raw db) as a stream from S3. Dispose it when done.
+    /// A missing snapshot is an <see cref="S3Exception"/> with exit code 2.
+    /// </summary>
+    public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken)
+    {
+        SnapshotName.Validate(name);
+        foreach (var key in CandidateKeys(name))
+        {
+            try
+            {
+                var response = await _client.GetObjectAsync(_options.Bucket, key, cancellationToken);
+                return response.ResponseStream;
+            }
+            catch (AmazonS3Exception e) when (S3ErrorTranslator.IsMissingObject(e))
+            {
+                // Try the raw db's key next.
+            }
+            catch (Exception e) when (S3ErrorTranslator.Translate(e, _options, $"download {key}") is { } translated && !cancellationToken.IsCancellationRequested)
+            {
+                throw translated;
+            }
+        }
+
+        throw NotFound(name);
+    }
+
+    /// <summary>Deletes the snapshot (its zip and any raw db of the same name); a missing one is an error with exit code 2.</summary>
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var deleted = false;
+        foreach (var key in CandidateKeys(name))
+        {
+            if (await HeadAsync(key, cancellationToken) is not null)
+            {
+                await CallAsync(() => _client.DeleteObjectAsync(_options.Bucket, key, cancellationToken), $"delete {key}", null, cancellationToken);
+                deleted = true;
+            }
+        }
+
+        if (!deleted)
+        {
+            await EnsureBucketAsync(cancellationToken);
+            throw NotFound(name);
+        }
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _httpClientFactory?.Dispose();
+    }
+
+    /// <summary>
+    /// The SDK sends <c>x-amz-copy-source</c> with every '/' as %2F; s3rver decodes it with JavaScript's decodeURI,
+    /// which leaves %2F alone, and then finds no bucket. AWS, MinIO and Ceph take literal slashes just as well, and
+    /// this runs before the request is signed.
+    /// </summary>
+    private static void KeepSlashesInCopySource(object sender, RequestEventArgs e)
+    {
+        if (e is WebServiceRequestEventArgs { Headers: { } headers } && headers.TryGetValue("x-amz-copy-source", out var source))
+        {
+            headers["x-amz-copy-source"] = source.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private async Task<string?> FindKeyAsync(string name, CancellationToken cancellationToken)
+    {
+        foreach (var key in CandidateKeys(name))
+        {
+            if (await HeadAsync(key, cancellationToken) is not null)
+            {
+                return key;
+            }
+        }
+
+        // A HEAD on a missing bucket is a bare 404 too: tell the two apart before answering "no".
+        await EnsureBucketAsync(cancellationToken);
+        return null;
+    }
+
+    private IEnumerable<string> CandidateKeys(string name)
+    {
+        yield return KeyFor(name);
+        yield return _options.KeyFor(SnapshotName.Validate(name));
+    }
+
+    private async Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (S3ErrorTranslator.IsMissingObject(e))
+        {
+            return null;
+        }
+        catch (Exception e) when (S3ErrorTranslator.Translate(e, _options, $"look up {key}") is { } translated && !cancellationToken.IsCancellationRequested)
+        {
+            throw translated;
+        }
+    }
+
+    private async Task EnsureBucketAsync(CancellationToken cancellationToken) =>
+        await CallAsync(
+            () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.KeyPrefix, MaxKeys = 1 }, cancellationToken),
+            "list snapshots", null, cancellationToken);
+
+    private async Task<S3SnapshotEntry> DescribeAsync(string name, S3Object item, CancellationToken cancellationToken)
+    {
+        var head = await HeadAsync(item.Key, cancellationToken);
+        var metadata = head is null ? [] : head.Metadata.Keys.Select(k => KeyValuePair.Create(k, head.Metadata[k])).ToList();
+        return new S3SnapshotEntry(
+            name, item.Key, item.Size ?? head?.ContentLength ?? 0, item.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : null,
+            SnapshotManifest.FromS3Metadata(metadata), SnapshotManifest.ZipSha256FromS3Metadata(metadata),
+            item.Key.EndsWith(SnapshotName.ZipExtension, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Runs one S3 call and turns its failure into an <see cref="S3Exception"/>; our own cancellation passes as is.</summary>
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, string operation, string? snapshotName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && S3ErrorTranslator.Translate(e, _options, operation, snapshotName) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private S3Exception NotFound(string name) =>
+        new($"snapshot {name} not found in s3://{_options.Bucket}/{_options.KeyPrefix} at {_options.EndpointUri?.GetLeftPart(UriPartial.Authority) ?? "AWS S3"}", ExitCodes.InvalidInput);
+}

@@ -1,0 +1,33 @@
+using ClusterCtl.Storage;
+
+namespace ClusterCtl.IntegrationTests.Storage;
+
+/// <summary>The testbed's s3rver on loopback (tests/testbed/testbed.sh starts it); each test takes a folder of its own.</summary>
+internal static class S3rver
+{
+    public static string Endpoint => Value("TB_S3_ENDPOINT", "http://127.0.0.1:4568");
+
+    public static string Bucket => Value("TB_S3_BUCKET", "clusterctl");
+
+    public static string AccessKey => Value("TB_S3_ACCESS_KEY", "S3RVER");
+
+    public static string SecretKey => Value("TB_S3_SECRET_KEY", "S3RVER");
+
+    /// <summary>Options for a fresh, unique folder in the testbed's bucket.</summary>
+    public static S3Options Options(string? folder = null) =>
+        new(Endpoint, S3Options.DefaultRegion, Bucket, folder ?? NewFolder(), AccessKey, SecretKey, null);
+
+    public static string NewFolder() => $"tests/{TestContext.CurrentContext.Test.MethodName}-{Guid.NewGuid():N}";
+
+    private static string Value(string name, string fallback)
+    {
+        try
+        {
+            return Testbed.Env.TryGetValue(name, out var value) && value.Length > 0 ? value : fallback;
+        }
+        catch (IOException)
+        {
+            return fallback;
+        }
+    }
+}
