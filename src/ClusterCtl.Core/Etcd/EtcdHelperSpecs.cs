@@ -38,6 +38,18 @@ internal static class EtcdHelperSpecs
         Binds = [$"{config.KubernetesDirectory}:{KubernetesDirectoryInContainer}:ro"],
     };
 
+    /// <summary>etcdctl on files only (snapshot status), with the snapshot directory at /backup; no network, no certificates.</summary>
+    public static HelperSpec OfflineEtcdctl(ClusterConfig config, string purpose, params string[] args) => new()
+    {
+        Purpose = purpose,
+        Image = config.Etcd.Image,
+        RegistryAuth = RegistryAuthFor(config, config.Etcd.Image),
+        Entrypoint = ["etcdctl"],
+        Cmd = args,
+        Env = ["ETCDCTL_API=3"],
+        Binds = [$"{config.SnapshotDirectory}:{SnapshotDirectoryInContainer}:ro"],
+    };
+
     /// <summary>A shell in the alpine (rke-tools) image with the snapshot directory mounted at /backup.</summary>
     public static HelperSpec SnapshotShell(ClusterConfig config, string purpose, string script, bool readOnly = false) => new()
     {

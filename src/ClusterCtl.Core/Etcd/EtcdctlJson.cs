@@ -53,6 +53,14 @@ internal static class EtcdctlJson
             IsLearner: m.TryGetProperty("isLearner", out var l) && l.ValueKind == JsonValueKind.True)).ToList();
     }
 
+    /// <summary><c>etcdctl snapshot status -w json</c>: the revision and key count inside a snapshot file.</summary>
+    public static (long Revision, long TotalKeys, long TotalSize) ParseSnapshotStatus(string json)
+    {
+        using var doc = Parse(json, "snapshot status");
+        var root = doc.RootElement;
+        return ((long)UInt(root, "revision"), (long)UInt(root, "totalKey"), (long)UInt(root, "totalSize"));
+    }
+
     private static JsonDocument Parse(string json, string what)
     {
         // Only stdout is parsed: etcdctl's own log lines (also JSON) go to stderr.

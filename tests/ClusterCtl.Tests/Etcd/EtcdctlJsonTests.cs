@@ -62,6 +62,16 @@ public class EtcdctlJsonTests
     }
 
     [Test]
+    public void Snapshot_status_gives_the_revision_inside_the_file()
+    {
+        var (revision, keys, size) = EtcdctlJson.ParseSnapshotStatus("""{"hash":3024486582,"revision":1000000042,"totalKey":17,"totalSize":20480}""");
+
+        Assert.That(revision, Is.EqualTo(1000000042));
+        Assert.That(keys, Is.EqualTo(17));
+        Assert.That(size, Is.EqualTo(20480));
+    }
+
+    [Test]
     public void Output_that_is_not_JSON_is_a_clear_format_error()
     {
         var e = Assert.Throws<FormatException>(() => EtcdctlJson.ParseEndpointStatus("Error: context deadline exceeded"));

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+using ClusterCtl.Hosts;
+using ClusterCtl.Pki;
+using ClusterCtl.Storage;
+using Serilog;
+
+namespace ClusterCtl.Etcd;
+
+/// <summary>
+/// snapshot-save: one snapshot from one healthy member (a follower when there is one), streamed out of that
+/// node once, checked against etcd's own hash and zipped on the way, and written to every etcd node (and S3)
+/// at the same time. Each node's copy is then hashed on the node and renamed into place only if it matches.
+/// </summary>
+internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
+{
+    public async Task<SnapshotSaveReport> SaveAsync(
+        ClusterSession session, string name, S3SnapshotStore? s3, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        SnapshotName.Validate(name);
+        var clock = Stopwatch.StartNew();
+        var etcdNodes = session.Nodes.Where(n => n.Node.IsEtcd).ToList();
+        if (etcdNodes.Count == 0)
+        {
+            throw new ClusterCtlException("no etcd node is reachable; check the errors above, then run etcd status", ExitCodes.Failed);
+        }
+
+        var candidates = await OrderCandidatesAsync(etcdNodes, cancellationToken);
+        foreach (var (source, index) in candidates.Select((c, i) => (c, i)))
+        {
+            var taken = await TryTakeSnapshotAsync(source, name, session.RunId, cancellationToken);
+            if (taken is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                var report = await DistributeAsync(session, source, taken, etcdNodes, s3, progress, cancellationToken);
+                return report with { Duration = clock.Elapsed };
+            }
+            catch (SnapshotCorruptException e) when (index < candidates.Count - 1)
+            {
+                logger.Warning("[snapshot] The snapshot taken on {Host} does not verify ({Error}); trying the next member", source.Host, e.Message);
+            }
+            finally
+            {
+                await RemoveRawAsync(source, taken.TempFile);
+            }
+        }
+
+        throw new ClusterCtlException(
+            $"no etcd member could take a snapshot (tried {string.Join(", ", candidates.Select(c => c.Host))}); run 'clusterctl etcd status' to see why",
+            ExitCodes.Failed);
+    }
+
+    private sealed record TakenSnapshot(string TempFile, string Name, long Revision, string? EtcdVersion, string Member);
+
+    // Followers first: a snapshot streams the whole db out of the member, which the leader can do without.
+    private async Task<List<NodeSession>> OrderCandidatesAsync(List<NodeSession> nodes, CancellationToken cancellationToken)
+    {
+        var statuses = await Task.WhenAll(nodes.Select(async node =>
+        {
+            var result = await node.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, node.Node, "etcd-status", "endpoint", "status", "-w", "json"), cancellationToken);
+            var status = result.Succeeded && EtcdctlJson.ParseEndpointStatus(result.Stdout) is [var s, ..] ? s : null;
+            if (status is null)
+            {
+                logger.Warning("[snapshot] {Host}: etcd does not answer, it will be tried last: {Error}", node.Host, result.Stderr.Trim().Split('\n')[^1]);
+            }
+
+            return (node, status);
+        }));
+
+        return statuses
+            .OrderBy(s => s.status is null ? 2 : s.status.IsLeader ? 1 : 0)
+            .Select(s => s.node)
+            .ToList();
+    }
+
+    private async Task<TakenSnapshot?> TryTakeSnapshotAsync(NodeSession source, string name, string runId, CancellationToken cancellationToken)
+    {
+        var tempFile = $".{name}.{runId}.db{SnapshotName.PartialSuffix}";
+        logger.Information("[snapshot] Taking snapshot {Name} from member {Member} on {Host}", name, source.Node.EtcdMemberName, source.Host);
+        var save = WithSnapshotDirectory(EtcdHelperSpecs.Etcdctl(config, source.Node, "etcd-snapshot-once", "snapshot", "save", "/backup/" + tempFile));
+        var saved = await source.Helpers.RunAsync(save, cancellationToken);
+        if (!saved.Succeeded)
+        {
+            logger.Warning("[snapshot] {Host}: etcdctl snapshot save failed: {Error}", source.Host, saved.Stderr.Trim().Split('\n')[^1]);
+            await RemoveRawAsync(source, tempFile);
+            return null;
+        }
+
+        // The exact revision inside the file, for the manifest; etcdctl 3.4 and 3.5 both still answer this offline.
+        var status = await source.Helpers.RunAsync(
+            EtcdHelperSpecs.OfflineEtcdctl(config, "etcd-snapshot-status", "snapshot", "status", "/backup/" + tempFile, "-w", "json"), cancellationToken);
+        var version = await source.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, source.Node, "etcd-status", "endpoint", "status", "-w", "json"), cancellationToken);
+        return new TakenSnapshot(
+            tempFile,
+            name,
+            status.Succeeded ? EtcdctlJson.ParseSnapshotStatus(status.Stdout).Revision : 0,
+            version.Succeeded && EtcdctlJson.ParseEndpointStatus(version.Stdout) is [var v, ..] ? v.Version : null,
+            source.Node.EtcdMemberName);
+    }
+
+    private async Task<SnapshotSaveReport> DistributeAsync(
+        ClusterSession session, NodeSession source, TakenSnapshot taken, List<NodeSession> targets, S3SnapshotStore? s3,
+        IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var fileName = SnapshotName.FileName(taken.Name);
+        var directories = targets.Select(t => new NodeSnapshotDirectory(t, config)).ToList();
+        var started = directories.ToDictionary(d => d.Host, _ => Stopwatch.StartNew());
+        var destinations = directories
+            .Select(d => FanOutDestination.Reading(d.Host, (reader, ct) => d.WriteAsync(fileName, reader, ct)))
+            .ToList();
+        // The S3 upload runs alongside the nodes; the manifest it stores as metadata is handed over once the zip is written.
+        var manifestWhenDone = new TaskCompletionSource<SnapshotManifest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        S3UploadResult? uploaded = null;
+        if (s3 is not null)
+        {
+            destinations.Add(FanOutDestination.Reading(s3.Location, async (zipReader, ct) =>
+                uploaded = await s3.UploadAsync(taken.Name, zipReader, manifestWhenDone.Task, null, ct)));
+        }
+
+        await using var reader = await source.Helpers.StartAsync(new HelperSpec
+        {
+            Purpose = "snapshot-read",
+            Image = config.Images.Alpine,
+            RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine),
+            Entrypoint = ["sh", "-c"],
+            Cmd = ["trap 'exit 0' TERM; sleep 3600 & wait"],
+            Binds = [$"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}:ro"],
+        }, cancellationToken);
+
+        SnapshotZipResult zip;
+        IReadOnlyList<FanOutResult> results;
+        var fanOut = new FanOutStream(destinations, cancellationToken);
+        try
+        {
+            await using var tar = await source.Docker.GetArchiveAsync(reader.Id, "/backup/" + taken.TempFile, cancellationToken);
+            await using var tarReader = new TarReader(tar);
+            var entry = await tarReader.GetNextEntryAsync(copyData: false, cancellationToken)
+                ?? throw new ClusterCtlException($"{source.Host}: the snapshot file {taken.TempFile} came back empty");
+            await using var db = new ProgressReadStream(entry.DataStream!, "snapshot " + taken.Name, entry.Length, progress);
+            var origin = new SnapshotOrigin(config.ClusterName, DateTimeOffset.UtcNow, taken.EtcdVersion, taken.Revision, $"{taken.Member} ({source.Host})");
+            zip = await new SnapshotZipWriter().WriteAsync(taken.Name, db, fanOut, origin, RkeStateReader.TryReadRaw(config.StateFilePath), source.Host, cancellationToken);
+            manifestWhenDone.SetResult(zip.Manifest);
+            results = await fanOut.CompleteAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            manifestWhenDone.TrySetException(e);
+            await fanOut.AbortAsync(e, CancellationToken.None);
+            await Task.WhenAll(directories.Select(d => d.RemovePartialAsync(fileName, CancellationToken.None)));
+            throw;
+        }
+        finally
+        {
+            await fanOut.DisposeAsync();
+        }
+
+        logger.Information("[snapshot] {Name}: db {DbSize} bytes at revision {Revision}, zip {ZipSize} bytes, sha256 {Sha256}",
+            taken.Name, zip.Manifest.DbSize, taken.Revision, zip.ZipLength, zip.ZipSha256);
+
+        var copies = await Task.WhenAll(directories.Select(async d =>
+        {
+            var result = results.Single(r => r.Name == d.Host);
+            if (!result.Succeeded)
+            {
+                await d.RemovePartialAsync(fileName, CancellationToken.None);
+                return new SnapshotCopyResult(d.Host, false, null, started[d.Host].Elapsed, result.Error!.Message);
+            }
+
+            try
+            {
+                var sha = await d.CommitAsync(fileName, zip.ZipSha256, cancellationToken);
+                return new SnapshotCopyResult(d.Host, true, sha, started[d.Host].Elapsed, null);
+            }
+            catch (ClusterCtlException e)
+            {
+                return new SnapshotCopyResult(d.Host, false, null, started[d.Host].Elapsed, e.Message);
+            }
+        }));
+
+        var all = copies.ToList();
+        all.AddRange(session.Unreachable.Keys.Where(n => n.IsEtcd)
+            .Select(n => new SnapshotCopyResult(n.Address, false, null, TimeSpan.Zero, "unreachable: " + session.Unreachable[n].Message)));
+        if (s3 is not null)
+        {
+            var result = results.Single(r => r.Name == s3.Location);
+            all.Add(uploaded is { } u && result.Succeeded && u.ZipSha256 == zip.ZipSha256
+                ? new SnapshotCopyResult(s3.Location, true, u.ZipSha256, result.Elapsed, null)
+                : new SnapshotCopyResult(s3.Location, false, uploaded?.ZipSha256, result.Elapsed, result.Error?.Message ?? "the uploaded object does not match the zip"));
+        }
+
+        return new SnapshotSaveReport(taken.Name, source.Host, taken.Member, taken.EtcdVersion, taken.Revision,
+            zip.Manifest.DbSize, zip.Manifest.DbSha256, zip.ZipLength, zip.ZipSha256, TimeSpan.Zero, all);
+    }
+
+    private HelperSpec WithSnapshotDirectory(HelperSpec spec) =>
+        spec with { Binds = [.. spec.Binds ?? [], $"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}"] };
+
+    private async Task RemoveRawAsync(NodeSession node, string tempFile)
+    {
+        using var timeout = new CancellationTokenSource(HelperContainerRunner.RemovalTimeout);
+        try
+        {
+            await node.Helpers.RunAsync(EtcdHelperSpecs.SnapshotShell(config, "snapshot-cleanup", $"rm -f '/backup/{tempFile}' '/backup/{tempFile}.part'"), timeout.Token);
+        }
+        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
+        {
+            logger.Warning("[snapshot] {Host}: could not remove {File}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, tempFile, e.Message);
+        }
+    }
+}

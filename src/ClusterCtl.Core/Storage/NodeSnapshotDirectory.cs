@@ -1,0 +1,116 @@
+using System.Globalization;
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+using ClusterCtl.Etcd;
+using ClusterCtl.Hosts;
+
+namespace ClusterCtl.Storage;
+
+/// <summary>
+/// The snapshot directory of one node (<c>&lt;prefix&gt;/opt/rke/etcd-snapshots</c>), worked on through short helper
+/// containers that mount it at /backup. Files arrive under a dot-prefixed <c>.partial</c> name and are renamed into
+/// place only after a read-back check on the node, so a reader never sees half a snapshot.
+/// Each committed file gets a small checksum cache (<c>.&lt;file&gt;.sha256</c>: size, mtime, hash) so that listing
+/// does not re-read gigabytes; a file whose size or mtime changed since (say, edited by hand) is hashed again.
+/// </summary>
+internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig config)
+{
+    public string Host => node.Host;
+
+    public static string PartialName(string fileName) => "." + fileName + SnapshotName.PartialSuffix;
+
+    /// <summary>Streams <paramref name="source"/> into the partial file; fails naming the node and its free space if the disk fills.</summary>
+    public async Task WriteAsync(string fileName, Stream source, CancellationToken cancellationToken)
+    {
+        var partial = Quote("/backup/" + PartialName(fileName));
+        var result = await node.Helpers.RunWithStdinAsync(
+            Shell("snapshot-receive", $"umask 077; cat > {partial}"),
+            (stdin, ct) => source.CopyToAsync(stdin, 1024 * 1024, ct),
+            cancellationToken);
+        if (!result.Succeeded)
+        {
+            var free = await FreeBytesAsync(cancellationToken);
+            throw new ClusterCtlException(
+                $"{Host}: writing {fileName} failed ({LastLine(result.Stderr)}); {(free is { } f ? $"{f / (1024 * 1024)} MiB free" : "free space unknown")} in {config.SnapshotDirectory}");
+        }
+    }
+
+    /// <summary>
+    /// Hashes the partial file on the node (a read-back, not trust in what was sent); when it matches, makes it 0600
+    /// and renames it into place. A mismatch removes the partial file and throws.
+    /// </summary>
+    public async Task<string> CommitAsync(string fileName, string expectedSha256, CancellationToken cancellationToken)
+    {
+        var partial = Quote(PartialName(fileName));
+        var final = Quote(fileName);
+        var script =
+            $"cd /backup || exit 1; sum=$(sha256sum {partial} | cut -d' ' -f1) || exit 1; " +
+            $"if [ \"$sum\" != {Quote(expectedSha256)} ]; then rm -f {partial}; echo \"read back $sum\" >&2; exit 3; fi; " +
+            $"chmod 600 {partial} && mv -f {partial} {final} && " +
+            $"echo \"$(stat -c '%s %Y' {final}) $sum\" > {Quote(CacheName(fileName))} && echo $sum";
+        var result = await node.Helpers.RunAsync(Shell("snapshot-commit", script), cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new ClusterCtlException($"{Host}: the copy of {fileName} does not verify ({LastLine(result.Stderr)}, expected {expectedSha256}); it was removed");
+        }
+
+        return result.Stdout.Trim();
+    }
+
+    /// <summary>Removes what a failed or interrupted write may have left. Never throws: it runs during cleanup.</summary>
+    public async Task RemovePartialAsync(string fileName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await node.Helpers.RunAsync(Shell("snapshot-cleanup", $"rm -f {Quote("/backup/" + PartialName(fileName))}"), cancellationToken);
+        }
+        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
+        {
+            // The next cleanup or save removes it; say so rather than hide it.
+            Serilog.Log.Warning("[snapshot] {Host}: could not remove {File}: {Error}", Host, PartialName(fileName), e.Message);
+        }
+    }
+
+    public async Task DeleteAsync(string fileName, CancellationToken cancellationToken) =>
+        await node.Helpers.RunAndRequireSuccessAsync(
+            Shell("snapshot-delete", $"cd /backup && rm -f {Quote(fileName)} {Quote(CacheName(fileName))}"), cancellationToken);
+
+    /// <summary>Every snapshot-like file (zips and raw dbs), with hashes; dot files and partials are not snapshots.</summary>
+    public async Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(CancellationToken cancellationToken)
+    {
+        // For each visible regular file: reuse the cached hash when size and mtime still match, else hash it now.
+        const string script =
+            "cd /backup 2>/dev/null || exit 0; for f in *; do [ -f \"$f\" ] || continue; " +
+            "meta=$(stat -c '%s %Y' \"$f\"); c=\".$f.sha256\"; sum=''; " +
+            "if [ -f \"$c\" ]; then read cs cm csum < \"$c\"; [ \"$cs $cm\" = \"$meta\" ] && sum=$csum; fi; " +
+            "[ -n \"$sum\" ] || sum=$(sha256sum \"$f\" | cut -d' ' -f1); " +
+            "printf '%s %s %s\\n' \"$meta\" \"$sum\" \"$f\"; done";
+        var result = await node.Helpers.RunAndRequireSuccessAsync(Shell("snapshot-list", script, readOnly: true), cancellationToken);
+        return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', 4))
+            .Where(f => f.Length == 4 && SnapshotName.FromFileName(f[3]) is not null)
+            .Select(f => new NodeSnapshotFile(
+                f[3],
+                long.Parse(f[0], CultureInfo.InvariantCulture),
+                DateTimeOffset.FromUnixTimeSeconds(long.Parse(f[1], CultureInfo.InvariantCulture)),
+                f[2]))
+            .ToList();
+    }
+
+    public async Task<long?> FreeBytesAsync(CancellationToken cancellationToken)
+    {
+        var result = await node.Helpers.RunAsync(Shell("disk-free", FreeSpace.Command, readOnly: true), cancellationToken);
+        return result.Succeeded ? FreeSpace.ParseDfOutput(result.Stdout) : null;
+    }
+
+    public static string CacheName(string fileName) => "." + fileName + ".sha256";
+
+    private HelperSpec Shell(string purpose, string script, bool readOnly = false) =>
+        EtcdHelperSpecs.SnapshotShell(config, purpose, script, readOnly);
+
+    // Names are validated to [A-Za-z0-9._-] already; quoting is a second line of defence.
+    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no message";
+}

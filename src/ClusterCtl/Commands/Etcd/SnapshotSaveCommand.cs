@@ -1,0 +1,73 @@
+using ClusterCtl.Etcd;
+using ClusterCtl.Hosts;
+using ClusterCtl.Storage;
+using McMaster.Extensions.CommandLineUtils;
+using Spectre.Console;
+
+namespace ClusterCtl.Cli.Commands.Etcd;
+
+[Command("snapshot-save", Description = "Take one verified snapshot and keep a byte-identical copy on every etcd node (and in S3).")]
+internal sealed class SnapshotSaveCommand : SnapshotCommandBase
+{
+    [Option("--name <NAME>", "Snapshot name (default <cluster_name>_etcd_snapshot_<UTC time>); letters, digits, . _ -", CommandOptionType.SingleValue)]
+    public string? Name { get; set; }
+
+    [Option("--output <FORMAT>", "table or json.", CommandOptionType.SingleValue)]
+    [AllowedValues("table", "json", IgnoreCase = true)]
+    public string Output { get; set; } = "table";
+
+    protected override async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var config = LoadConfig();
+        var name = Name is null ? SnapshotName.Default(config.ClusterName, DateTimeOffset.UtcNow) : SnapshotName.Validate(Name);
+        using var s3 = OpenS3(config);
+        await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), SessionOptions, Log, cancellationToken);
+        await using var clusterLock = await session.LockAsync(config, "etcd snapshot-save", Log, cancellationToken);
+
+        using var progress = new TransferProgressReporter(Log, Globals.Quiet);
+        var report = await new SnapshotSaver(config, Log).SaveAsync(session, name, s3, progress, cancellationToken);
+        progress.Dispose();
+
+        if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            CliJson.Write(report);
+        }
+        else
+        {
+            Terminal.Stdout.Write(Table(report));
+        }
+
+        foreach (var failed in report.Copies.Where(c => !c.Succeeded))
+        {
+            Log.Error("[snapshot] No good copy of {Name} on {Target}: {Error}", report.Name, failed.Target, failed.Error);
+        }
+
+        if (!report.AllCopiesSucceeded)
+        {
+            var good = report.Copies.Where(c => c.Succeeded).Select(c => c.Target).ToList();
+            throw new ClusterCtlException(
+                $"snapshot {report.Name} is incomplete: no copy on {string.Join(", ", report.Copies.Where(c => !c.Succeeded).Select(c => c.Target))}; " +
+                (good.Count > 0 ? $"the verified copies on {string.Join(", ", good)} are kept" : "no copy was kept"));
+        }
+
+        Log.Information("[snapshot] Saved {Name} (revision {Revision}) on {Copies} targets in {Duration:0.0}s",
+            report.Name, report.Revision, report.Copies.Count, report.Duration.TotalSeconds);
+        return ExitCodes.Success;
+    }
+
+    private static Table Table(SnapshotSaveReport report)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("TARGET", "RESULT", "SHA256", "TIME");
+        foreach (var copy in report.Copies)
+        {
+            table.AddRow(
+                Markup.Escape(copy.Target),
+                copy.Succeeded ? "[green]ok[/]" : "[red]failed[/]",
+                copy.Sha256 ?? "-",
+                $"{copy.Elapsed.TotalSeconds:0.0}s");
+        }
+
+        table.Caption($"{Markup.Escape(report.Name)}: revision {report.Revision}, db {ByteSize.Format(report.DbSize)}, zip {ByteSize.Format(report.ZipSize)}, from {Markup.Escape(report.SourceMember)} on {Markup.Escape(report.SourceNode)}");
+        return table;
+    }
+}
