@@ -71,29 +71,38 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         }
     }
 
-    public async Task DeleteAsync(string fileName, CancellationToken cancellationToken) =>
+    /// <summary>Removes a snapshot in both its forms (<c>name.zip</c> and a raw <c>name</c>) with their checksum caches.</summary>
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var zip = SnapshotName.FileName(name);
         await node.Helpers.RunAndRequireSuccessAsync(
-            Shell("snapshot-delete", $"cd /backup && rm -f {Quote(fileName)} {Quote(CacheName(fileName))}"), cancellationToken);
+            Shell("snapshot-delete", $"cd /backup && rm -f {Quote(zip)} {Quote(CacheName(zip))} {Quote(name)} {Quote(CacheName(name))}"),
+            cancellationToken);
+    }
 
     /// <summary>Every snapshot-like file (zips and raw dbs), with hashes; dot files and partials are not snapshots.</summary>
     public async Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(CancellationToken cancellationToken)
     {
-        // For each visible regular file: reuse the cached hash when size and mtime still match, else hash it now.
-        const string script =
+        // For each visible regular file: reuse the cached hash when size and mtime still match, else hash it now;
+        // then our manifest, which unzip reads from the end of the zip without inflating the db.
+        var script =
             "cd /backup 2>/dev/null || exit 0; for f in *; do [ -f \"$f\" ] || continue; " +
             "meta=$(stat -c '%s %Y' \"$f\"); c=\".$f.sha256\"; sum=''; " +
             "if [ -f \"$c\" ]; then read cs cm csum < \"$c\"; [ \"$cs $cm\" = \"$meta\" ] && sum=$csum; fi; " +
             "[ -n \"$sum\" ] || sum=$(sha256sum \"$f\" | cut -d' ' -f1); " +
-            "printf '%s %s %s\\n' \"$meta\" \"$sum\" \"$f\"; done";
+            $"m=$(unzip -p \"$f\" {SnapshotZipLayout.ManifestEntryName} 2>/dev/null | tr -d '\\n'); " +
+            "printf '%s %s %s\\t%s\\n' \"$meta\" \"$sum\" \"$f\" \"$m\"; done";
         var result = await node.Helpers.RunAndRequireSuccessAsync(Shell("snapshot-list", script, readOnly: true), cancellationToken);
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(' ', 4))
-            .Where(f => f.Length == 4 && SnapshotName.FromFileName(f[3]) is not null)
+            .Select(line => line.Split('\t', 2))
+            .Select(parts => (Fields: parts[0].Split(' ', 4), Manifest: parts.Length > 1 ? parts[1] : ""))
+            .Where(f => f.Fields.Length == 4 && SnapshotName.FromFileName(f.Fields[3]) is not null)
             .Select(f => new NodeSnapshotFile(
-                f[3],
-                long.Parse(f[0], CultureInfo.InvariantCulture),
-                DateTimeOffset.FromUnixTimeSeconds(long.Parse(f[1], CultureInfo.InvariantCulture)),
-                f[2]))
+                f.Fields[3],
+                long.Parse(f.Fields[0], CultureInfo.InvariantCulture),
+                DateTimeOffset.FromUnixTimeSeconds(long.Parse(f.Fields[1], CultureInfo.InvariantCulture)),
+                f.Fields[2],
+                TryParseManifest(f.Manifest)))
             .ToList();
     }
 
@@ -101,6 +110,18 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     {
         var result = await node.Helpers.RunAsync(Shell("disk-free", FreeSpace.Command, readOnly: true), cancellationToken);
         return result.Succeeded ? FreeSpace.ParseDfOutput(result.Stdout) : null;
+    }
+
+    private static SnapshotManifest? TryParseManifest(string json)
+    {
+        try
+        {
+            return json.Length == 0 ? null : SnapshotManifest.FromJson(System.Text.Encoding.UTF8.GetBytes(json));
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     public static string CacheName(string fileName) => "." + fileName + ".sha256";

@@ -1,7 +1,7 @@
 namespace ClusterCtl.Storage;
 
 /// <summary>A file in a node's snapshot directory, with its SHA-256 (from the checksum cache or computed on the node).</summary>
-internal sealed record NodeSnapshotFile(string FileName, long Size, DateTimeOffset Modified, string Sha256)
+internal sealed record NodeSnapshotFile(string FileName, long Size, DateTimeOffset Modified, string Sha256, SnapshotManifest? Manifest)
 {
     /// <summary>The snapshot name: <c>x.zip</c> and a raw <c>x</c> both mean snapshot <c>x</c>.</summary>
     public string? Name => SnapshotName.FromFileName(FileName);

@@ -1,0 +1,28 @@
+namespace ClusterCtl.Etcd;
+
+/// <summary>One snapshot as seen across the cluster: which nodes hold it, whether their copies agree, and S3.</summary>
+internal sealed record SnapshotListing
+{
+    public required string Name { get; init; }
+
+    /// <summary>When it was taken: from its manifest, else the newest file time we saw.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public long Size { get; init; }
+
+    public long? Revision { get; init; }
+
+    /// <summary>Node address → SHA-256 of its copy.</summary>
+    public required IReadOnlyDictionary<string, string> NodeCopies { get; init; }
+
+    public bool InS3 { get; init; }
+
+    public string? S3Sha256 { get; init; }
+
+    /// <summary>Every copy we know the hash of (nodes, and S3 when it carries our metadata) has the same SHA-256.</summary>
+    public bool CopiesAgree =>
+        NodeCopies.Values.Concat(S3Sha256 is null ? [] : [S3Sha256]).Distinct(StringComparer.Ordinal).Count() <= 1;
+
+    /// <summary>A snapshot a restore could rely on: its copies agree and it was made by us (has a manifest hash) or is on every listed node.</summary>
+    public bool Verified => CopiesAgree && (NodeCopies.Count > 0 || InS3);
+}

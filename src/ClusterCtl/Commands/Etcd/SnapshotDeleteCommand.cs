@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+using ClusterCtl.Etcd;
+using ClusterCtl.Hosts;
+using ClusterCtl.Storage;
+using McMaster.Extensions.CommandLineUtils;
+
+namespace ClusterCtl.Cli.Commands.Etcd;
+
+[Command("snapshot-delete", Description = "Delete a snapshot from every etcd node and from S3.")]
+internal sealed class SnapshotDeleteCommand : SnapshotCommandBase
+{
+    [Option("--name <NAME>", "The snapshot to delete.", CommandOptionType.SingleValue)]
+    [Required]
+    public string Name { get; set; } = "";
+
+    protected override async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var name = SnapshotName.Validate(Name);
+        var config = LoadConfig();
+        using var s3 = OpenS3(config);
+        await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), SessionOptions, Log, cancellationToken);
+        await using var clusterLock = await session.LockAsync(config, "etcd snapshot-delete", Log, cancellationToken);
+
+        var snapshot = (await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken)).FirstOrDefault(s => s.Name == name)
+            ?? throw new ClusterCtlException($"snapshot {name} not found on any reachable etcd node{(s3 is null ? "" : " or in " + s3.Location)}; see 'clusterctl etcd snapshot-list'", ExitCodes.InvalidInput);
+
+        await new SnapshotRemover(config, Log).RemoveAsync(session, s3, snapshot, cancellationToken);
+        if (session.Unreachable.Count > 0)
+        {
+            throw new ClusterCtlException(
+                $"snapshot {name} was deleted from the reachable nodes but {string.Join(", ", session.Unreachable.Keys.Select(n => n.Address))} could not be reached; run the delete again when they are back");
+        }
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+using ClusterCtl.Etcd;
+using ClusterCtl.Hosts;
+using McMaster.Extensions.CommandLineUtils;
+
+namespace ClusterCtl.Cli.Commands.Etcd;
+
+[Command("snapshot-prune", Description = "Keep the newest N snapshots on the nodes and in S3; never the last one that verifies.")]
+internal sealed class SnapshotPruneCommand : SnapshotCommandBase
+{
+    [Option("--retention <N>", "How many to keep (default: backup_config.retention, else 6).", CommandOptionType.SingleValue)]
+    [Range(1, 100000)]
+    public int? Retention { get; set; }
+
+    [Option("--dry-run", "Print what would be removed and remove nothing.", CommandOptionType.NoValue)]
+    public bool DryRun { get; set; }
+
+    protected override async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var config = LoadConfig();
+        var retention = Retention ?? config.Etcd.Backup.Retention;
+        using var s3 = OpenS3(config);
+        await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), SessionOptions, Log, cancellationToken);
+        await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd snapshot-prune", Log, cancellationToken);
+
+        var snapshots = await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken);
+        var plan = SnapshotPrunePlan.For(snapshots, retention);
+        Log.Information("[snapshot] Keeping {Kept} of {Total} snapshots (retention {Retention}): {Names}",
+            plan.Keep.Count, snapshots.Count, retention, string.Join(", ", plan.Keep.Select(s => s.Name)));
+
+        var remover = new SnapshotRemover(config, Log);
+        foreach (var snapshot in plan.Remove)
+        {
+            if (DryRun)
+            {
+                Log.Information("[snapshot] Would remove {Name} ({Created:u})", snapshot.Name, snapshot.CreatedAt);
+                Console.Out.WriteLine(snapshot.Name);
+            }
+            else
+            {
+                await remover.RemoveAsync(session, s3, snapshot, cancellationToken);
+                Console.Out.WriteLine(snapshot.Name);
+            }
+        }
+
+        return session.Unreachable.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+}
