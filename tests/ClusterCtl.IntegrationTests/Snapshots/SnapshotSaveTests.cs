@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ClusterCtl.Testing;
+
+namespace ClusterCtl.IntegrationTests.Snapshots;
+
+/// <summary>snapshot-save end to end, against etcd 3.5 and 3.4 on the testbed.</summary>
+[TestFixture("3.5")]
+[TestFixture("3.4")]
+[NonParallelizable]
+public class SnapshotSaveTests(string etcdVersion)
+{
+    private string _folder = null!;
+
+    [OneTimeSetUp]
+    public async Task UseTheEtcdVersion()
+    {
+        if (Testbed.Env["TB_ETCD"] != etcdVersion)
+        {
+            await Testbed.RunAsync("reset", "--etcd", etcdVersion);
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task BackToTheDefault()
+    {
+        if (etcdVersion != "3.5")
+        {
+            await Testbed.RunAsync("reset", "--etcd", "3.5");
+        }
+    }
+
+    [SetUp]
+    public void NewS3Folder() => _folder = "save-" + Guid.NewGuid().ToString("N")[..8];
+
+    [TearDown]
+    public async Task NoHelperIsLeftBehind() => Assert.That(await TestbedCli.LeftoverHelpersAsync(), Is.Empty);
+
+    [Test]
+    public async Task Every_node_and_S3_hold_the_same_verified_zip()
+    {
+        await Testbed.RunAsync("etcdctl", "1", "put", "/registry/test/a", "1");
+        var name = Name("all");
+
+        var result = await TestbedCli.RunAsync(["etcd", "snapshot-save", "--name", name, "--output", "json", .. TestbedCli.S3Flags(_folder)]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        var report = TestbedCli.Json(result);
+        var zipSha = report.GetProperty("zipSha256").GetString();
+        for (var n = 1; n <= Testbed.NodeCount; n++)
+        {
+            var path = TestbedCli.SnapshotPath(n, name + ".zip");
+            Assert.That(Sha256(await File.ReadAllBytesAsync(path)), Is.EqualTo(zipSha), $"node{n}");
+            Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), $"node{n} mode");
+        }
+
+        var s3Object = Path.Combine(Testbed.Directory, "s3", Testbed.Env["TB_S3_BUCKET"], _folder, name + ".zip._S3rver_object");
+        Assert.That(Sha256(await File.ReadAllBytesAsync(s3Object)), Is.EqualTo(zipSha), "the S3 object's bytes equal the node copies");
+        Assert.That(report.GetProperty("copies").EnumerateArray().Select(c => c.GetProperty("succeeded").GetBoolean()), Has.All.True);
+    }
+
+    [Test]
+    public async Task Etcd_itself_accepts_the_db_in_the_zip_and_reports_the_manifests_revision()
+    {
+        await Testbed.RunAsync("etcdctl", "1", "put", "/registry/test/b", "2");
+        var name = Name("status");
+        var result = await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", name);
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+
+        // Unpack on node 2 with the etcd image's own tools, as an operator would.
+        using var zip = ZipFile.OpenRead(TestbedCli.SnapshotPath(2, name + ".zip"));
+        Assert.That(zip.Entries.Select(e => e.FullName), Is.SupersetOf(new[] { "/backup/" + name, "clusterctl-manifest.json" }));
+        using var manifest = JsonDocument.Parse(zip.GetEntry("clusterctl-manifest.json")!.Open());
+        var revision = manifest.RootElement.GetProperty("revision").GetInt64();
+        zip.GetEntry("/backup/" + name)!.ExtractToFile(TestbedCli.SnapshotPath(2, "extracted.db"), overwrite: true);
+        try
+        {
+            var tool = etcdVersion == "3.4" ? "etcdctl" : "etcdutl";
+            var status = await Testbed.RunAsync("docker", "2", "run", "--rm", "-v", "/opt/rke/etcd-snapshots:/backup", "-e", "ETCDCTL_API=3",
+                "--entrypoint", tool, Testbed.Env["TB_ETCD_IMAGE"], "snapshot", "status", "/backup/extracted.db", "-w", "json");
+            using var json = JsonDocument.Parse(status);
+            Assert.That(json.RootElement.GetProperty("revision").GetInt64(), Is.EqualTo(revision));
+            Assert.That(revision, Is.GreaterThan(1));
+        }
+        finally
+        {
+            File.Delete(TestbedCli.SnapshotPath(2, "extracted.db"));
+        }
+    }
+
+    [Test]
+    public async Task Wrong_S3_keys_keep_the_local_copies_and_exit_1()
+    {
+        var name = Name("badkeys");
+
+        // s3rver checks access key ids but not signatures, so the wrong pair starts with the key.
+        var result = await TestbedCli.RunAsync(["etcd", "snapshot-save", "--name", name, .. TestbedCli.S3Flags(_folder, accessKey: "NOBODY", secret: "not-the-secret")]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("credentials"));
+        Assert.That(result.Stderr, Does.Not.Contain("not-the-secret"), "the secret is never printed");
+        for (var n = 1; n <= Testbed.NodeCount; n++)
+        {
+            Assert.That(File.Exists(TestbedCli.SnapshotPath(n, name + ".zip")), $"node{n} keeps its verified copy");
+        }
+    }
+
+    [Test]
+    public async Task A_node_whose_sshd_is_stopped_is_named_and_the_others_keep_their_copies()
+    {
+        var name = Name("nossh");
+        await Testbed.RunAsync("stop-sshd", "3");
+        try
+        {
+            var result = await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", name);
+
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+            Assert.That(result.Stderr, Does.Contain(Testbed.NodeAddress(3)));
+            Assert.That(File.Exists(TestbedCli.SnapshotPath(1, name + ".zip")) && File.Exists(TestbedCli.SnapshotPath(2, name + ".zip")));
+            Assert.That(File.Exists(TestbedCli.SnapshotPath(3, name + ".zip")), Is.False);
+        }
+        finally
+        {
+            await Testbed.RunAsync("start-sshd", "3");
+        }
+    }
+
+    [Test]
+    public async Task When_the_source_members_etcd_is_stopped_another_member_takes_the_snapshot()
+    {
+        var first = await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", Name("src1"), "--output", "json");
+        Assert.That(first.ExitCode, Is.Zero, first.ToString());
+        var source = TestbedCli.Json(first).GetProperty("sourceNode").GetString()!;
+        var sourceIndex = Enumerable.Range(1, Testbed.NodeCount).Single(n => Testbed.NodeAddress(n) == source).ToString(CultureInfo.InvariantCulture);
+
+        await Testbed.RunAsync("docker", sourceIndex, "stop", "etcd");
+        try
+        {
+            var second = await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", Name("src2"), "--output", "json");
+
+            Assert.That(second.ExitCode, Is.Zero, second.ToString());
+            Assert.That(TestbedCli.Json(second).GetProperty("sourceNode").GetString(), Is.Not.EqualTo(source));
+        }
+        finally
+        {
+            await Testbed.RunAsync("docker", sourceIndex, "start", "etcd");
+        }
+    }
+
+    [Test]
+    public async Task A_run_while_another_holds_the_lock_exits_1_and_says_who_holds_it()
+    {
+        await using var holder = await TestbedSession.OpenAsync();
+        await using (await holder.LockAsync(TestbedSession.LoadConfig(), "etcd snapshot-restore", TestbedSession.Logger, CancellationToken.None))
+        {
+            var result = await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", Name("locked"));
+
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+            Assert.That(result.Stderr, Does.Contain("locked by 'etcd snapshot-restore'").And.Contain(holder.RunId));
+        }
+    }
+
+    [Test]
+    public async Task An_invalid_snapshot_name_is_refused_before_anything_is_touched()
+    {
+        var result = await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", "../escape");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("is invalid"));
+        Assert.That(result.StderrLines, Has.Count.EqualTo(1));
+    }
+
+    private string Name(string what) => $"t{etcdVersion.Replace(".", "", StringComparison.Ordinal)}-{what}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}
