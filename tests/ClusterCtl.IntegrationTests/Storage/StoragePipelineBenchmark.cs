@@ -15,6 +15,9 @@ namespace ClusterCtl.IntegrationTests.Storage;
 [Category("Benchmark")]
 public class StoragePipelineBenchmark
 {
+    [OneTimeTearDown]
+    public Task Delete_what_the_tests_stored() => S3rver.DeleteTestFoldersAsync();
+
     private const long SnapshotBytes = 256L * 1024 * 1024;
 
     [TestCase(256)]
