@@ -44,15 +44,16 @@ internal sealed partial class S3SnapshotStore : IDisposable
             Timeout = TimeSpan.FromMinutes(5),
             MaxErrorRetry = 2,
         };
-        if (options.IsAws && options.EndpointUri is null)
+        if (options.IsAws)
         {
+            // AWS proper (no endpoint, or RKE's default s3.amazonaws.com): the SDK's regional endpoint, virtual-host style.
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
         else
         {
             config.ServiceURL = options.EndpointUri!.ToString();
             config.AuthenticationRegion = options.Region;
-            config.ForcePathStyle = !options.IsAws;
+            config.ForcePathStyle = true;
         }
 
         if (options.CustomCaPem is { } pem)

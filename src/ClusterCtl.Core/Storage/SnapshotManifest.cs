@@ -35,13 +35,17 @@ internal sealed record SnapshotManifest(
     public static string CurrentToolVersion { get; } =
         typeof(SnapshotManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>The manifest of a snapshot whose db has been streamed and checked.</summary>
+    /// <summary>
+    /// The manifest of a snapshot whose db has been streamed and checked. The time is kept to the second, as in
+    /// the default name and in S3 metadata, so every copy of the manifest compares equal.
+    /// </summary>
     public static SnapshotManifest Create(string name, SnapshotOrigin origin, EtcdSnapshotCheck check)
     {
         ArgumentNullException.ThrowIfNull(origin);
         ArgumentNullException.ThrowIfNull(check);
+        var createdAt = origin.CreatedAt.ToUniversalTime();
         return new SnapshotManifest(
-            CurrentFormatVersion, SnapshotName.Validate(name), origin.ClusterName, origin.CreatedAt.ToUniversalTime(),
+            CurrentFormatVersion, SnapshotName.Validate(name), origin.ClusterName, createdAt.AddTicks(-(createdAt.Ticks % TimeSpan.TicksPerSecond)),
             origin.EtcdVersion, origin.Revision, check.Length, check.DbSha256, origin.SourceMember, CurrentToolVersion);
     }
 

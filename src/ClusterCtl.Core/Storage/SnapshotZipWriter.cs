@@ -20,8 +20,8 @@ internal sealed class SnapshotZipWriter
     private readonly CompressionLevel _level;
 
     /// <param name="level">
-    /// Fastest by default: deflate at level 1 keeps up with the network and disk, and Kubernetes objects still
-    /// shrink several times (see the benchmark figures in the storage notes). NoCompression is refused, since RKE
+    /// Fastest by default: on Kubernetes-like data it zipped at ~280 MB/s to 29 % of the size here, against
+    /// ~110 MB/s and 21 % for Optimal (SnapshotZipBenchmark), so it keeps up with ssh and S3. NoCompression is refused, since RKE
     /// expects deflate entries and a stored entry with a data descriptor cannot be read back as a stream.
     /// </param>
     public SnapshotZipWriter(CompressionLevel level = CompressionLevel.Fastest)

@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using ClusterCtl.Storage;
 
 namespace ClusterCtl.IntegrationTests.Storage;
@@ -17,7 +21,36 @@ internal static class S3rver
     public static S3Options Options(string? folder = null) =>
         new(Endpoint, S3Options.DefaultRegion, Bucket, folder ?? NewFolder(), AccessKey, SecretKey, null);
 
-    public static string NewFolder() => $"tests/{TestContext.CurrentContext.Test.MethodName}-{Guid.NewGuid():N}";
+    public static string NewFolder()
+    {
+        var folder = $"tests/{TestContext.CurrentContext.Test.MethodName}-{Guid.NewGuid():N}";
+        Folders.Add(folder);
+        return folder;
+    }
+
+    /// <summary>Removes what the tests stored, so repeated runs do not fill the testbed's disk.</summary>
+    public static async Task DeleteTestFoldersAsync()
+    {
+        using var client = new AmazonS3Client(
+            new BasicAWSCredentials(AccessKey, SecretKey),
+            new AmazonS3Config
+            {
+                ServiceURL = Endpoint,
+                ForcePathStyle = true,
+                RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+                ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            });
+        while (Folders.TryTake(out var folder))
+        {
+            var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = folder + "/" });
+            foreach (var item in listed.S3Objects ?? [])
+            {
+                await client.DeleteObjectAsync(Bucket, item.Key);
+            }
+        }
+    }
+
+    private static readonly ConcurrentBag<string> Folders = [];
 
     private static string Value(string name, string fallback)
     {

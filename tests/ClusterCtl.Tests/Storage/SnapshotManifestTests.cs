@@ -69,7 +69,7 @@ public class SnapshotManifestTests
     [Test]
     public void Create_takes_size_and_hash_from_the_check_and_the_rest_from_the_origin()
     {
-        var origin = new SnapshotOrigin("prod", new DateTimeOffset(2026, 1, 2, 4, 4, 5, TimeSpan.FromHours(1)), "3.4.23", 7, "etcd-a");
+        var origin = new SnapshotOrigin("prod", new DateTimeOffset(2026, 1, 2, 4, 4, 5, 678, TimeSpan.FromHours(1)), "3.4.23", 7, "etcd-a");
         var check = new EtcdSnapshotCheck(4128, true, true, new string('c', 64), new string('d', 64));
 
         var manifest = SnapshotManifest.Create("snap", origin, check);
