@@ -54,4 +54,36 @@ internal static class ClusterCtlRunner
     }
 
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(args, null);
+
+    /// <summary>Runs clusterctl and sends it SIGINT (as Ctrl+C does) once a stderr line contains <paramref name="interruptWhen"/>.</summary>
+    public static async Task<(CliResult Result, bool Interrupted)> RunAndInterruptAsync(IEnumerable<string> args, string interruptWhen, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(ExecutablePath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = new System.Text.StringBuilder();
+        var interrupted = false;
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
+        while (await process.StandardError.ReadLineAsync(cts.Token) is { } line)
+        {
+            stderr.AppendLine(line);
+            if (!interrupted && line.Contains(interruptWhen, StringComparison.Ordinal))
+            {
+                interrupted = kill(process.Id, 2) == 0;
+            }
+        }
+
+        await process.WaitForExitAsync(cts.Token);
+        return (new CliResult(process.ExitCode, await stdout, stderr.ToString()), interrupted);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+#pragma warning disable CA5392, SYSLIB1054 // a test helper; the one libc call Process does not offer (SIGINT)
+    private static extern int kill(int pid, int signal);
+#pragma warning restore CA5392, SYSLIB1054
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ClusterCtl.Docker;
 
 /// <summary>
@@ -26,11 +28,14 @@ internal sealed record ContainerSpec
     public bool Tty { get; init; }
 
     /// <summary>Keep stdin open so that a client can attach and stream into it (see <see cref="DockerClient.AttachStdinAsync"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool OpenStdin { get; init; }
 
     /// <summary>Close stdin when the attached client disconnects, so the process sees end-of-file.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool StdinOnce { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool AttachStdin { get; init; }
 
     public ContainerHostConfig? HostConfig { get; init; }

@@ -163,6 +163,27 @@ public class SnapshotSaveTests(string etcdVersion)
     }
 
     [Test]
+    public async Task Ctrl_C_during_a_save_exits_130_and_leaves_no_partial_file_helper_or_lock()
+    {
+        var name = Name("interrupted");
+
+        var (result, interrupted) = await ClusterCtlRunner.RunAndInterruptAsync(
+            ["etcd", "snapshot-save", "--name", name, "--config", Testbed.ClusterYml, "--known-hosts", Testbed.NewKnownHostsFile()],
+            interruptWhen: "Taking snapshot");
+
+        Assert.That(interrupted, Is.True, result.ToString());
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Interrupted), result.ToString());
+        for (var n = 1; n <= Testbed.NodeCount; n++)
+        {
+            var files = Directory.EnumerateFiles(Path.GetDirectoryName(TestbedCli.SnapshotPath(n, "x"))!).Select(Path.GetFileName);
+            Assert.That(files, Has.None.Contains(name), $"node{n} keeps nothing of the interrupted save");
+        }
+
+        var again = await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", name);
+        Assert.That(again.ExitCode, Is.Zero, "the lock was released: " + again);
+    }
+
+    [Test]
     public async Task An_invalid_snapshot_name_is_refused_before_anything_is_touched()
     {
         var result = await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", "../escape");
