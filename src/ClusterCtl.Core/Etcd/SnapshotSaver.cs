@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Formats.Tar;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
@@ -123,26 +122,13 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
                 uploaded = await s3.UploadAsync(taken.Name, zipReader, manifestWhenDone.Task, null, ct)));
         }
 
-        await using var reader = await source.Helpers.StartAsync(new HelperSpec
-        {
-            Purpose = "snapshot-read",
-            Image = config.Images.Alpine,
-            RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine),
-            Entrypoint = ["sh", "-c"],
-            Cmd = ["trap 'exit 0' TERM; sleep 3600 & wait"],
-            Binds = [$"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}:ro"],
-        }, cancellationToken);
-
         SnapshotZipResult zip;
         IReadOnlyList<FanOutResult> results;
         var fanOut = new FanOutStream(destinations, cancellationToken);
         try
         {
-            await using var tar = await source.Docker.GetArchiveAsync(reader.Id, "/backup/" + taken.TempFile, cancellationToken);
-            await using var tarReader = new TarReader(tar);
-            var entry = await tarReader.GetNextEntryAsync(copyData: false, cancellationToken)
-                ?? throw new ClusterCtlException($"{source.Host}: the snapshot file {taken.TempFile} came back empty");
-            await using var db = new ProgressReadStream(entry.DataStream!, "snapshot " + taken.Name, entry.Length, progress);
+            await using var raw = await NodeFileReader.OpenAsync(source, config, taken.TempFile, cancellationToken);
+            await using var db = new ProgressReadStream(raw, "snapshot " + taken.Name, raw.Length, progress);
             var origin = new SnapshotOrigin(config.ClusterName, DateTimeOffset.UtcNow, taken.EtcdVersion, taken.Revision, $"{taken.Member} ({source.Host})");
             zip = await new SnapshotZipWriter().WriteAsync(taken.Name, db, fanOut, origin, RkeStateReader.TryReadRaw(config.StateFilePath), source.Host, cancellationToken);
             manifestWhenDone.SetResult(zip.Manifest);

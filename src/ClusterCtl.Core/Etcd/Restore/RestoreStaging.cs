@@ -1,0 +1,76 @@
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+using ClusterCtl.Hosts;
+
+namespace ClusterCtl.Etcd.Restore;
+
+/// <summary>
+/// The restore's scratch directory on one etcd node, <c>&lt;data dir&gt;/restore-&lt;run&gt;/</c>: inside the data dir,
+/// so that every later move is a rename on one filesystem. The verified raw db lands there as <c>snapshot.db</c>,
+/// first under a partial name, and is renamed only after the node itself has hashed it.
+/// </summary>
+internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, string runId)
+{
+    public const string DataDirectoryInContainer = "/var/lib/rancher/etcd";
+
+    public string Host => node.Host;
+
+    public string DirectoryName => "restore-" + runId;
+
+    /// <summary>Where the restore engine finds the db, inside a container with the data dir at <see cref="DataDirectoryInContainer"/>.</summary>
+    public string SnapshotPathInContainer => $"{DataDirectoryInContainer}/{DirectoryName}/snapshot.db";
+
+    public async Task WriteAsync(Stream db, CancellationToken cancellationToken)
+    {
+        var result = await node.Helpers.RunWithStdinAsync(
+            Shell("restore-receive", $"umask 077; mkdir -p {Dir} && cat > {Dir}/snapshot.db.partial"),
+            (stdin, ct) => db.CopyToAsync(stdin, 1024 * 1024, ct),
+            cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new ClusterCtlException($"{Host}: copying the snapshot into {config.EtcdDataDirectory}/{DirectoryName} failed: {LastLine(result.Stderr)}");
+        }
+    }
+
+    /// <summary>Hashes the received db on the node and renames it into place only if it is the verified one.</summary>
+    public async Task CommitAsync(string expectedSha256, CancellationToken cancellationToken)
+    {
+        var script =
+            $"sum=$(sha256sum {Dir}/snapshot.db.partial | cut -d' ' -f1) || exit 1; " +
+            $"[ \"$sum\" = '{expectedSha256}' ] || {{ echo \"read back $sum\" >&2; exit 3; }}; mv {Dir}/snapshot.db.partial {Dir}/snapshot.db";
+        var result = await node.Helpers.RunAsync(Shell("restore-verify", script), cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new ClusterCtlException($"{Host}: the copied snapshot does not verify on the node ({LastLine(result.Stderr)}, expected {expectedSha256})");
+        }
+    }
+
+    /// <summary>Removes the scratch directory (after a failure before the point of no return). Never throws.</summary>
+    public async Task RemoveAsync()
+    {
+        using var timeout = new CancellationTokenSource(HelperContainerRunner.RemovalTimeout);
+        try
+        {
+            await node.Helpers.RunAsync(Shell("restore-cleanup", $"rm -rf {Dir}"), timeout.Token);
+        }
+        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
+        {
+            Serilog.Log.Warning("[restore] {Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", Host, DirectoryName, e.Message);
+        }
+    }
+
+    private string Dir => $"{DataDirectoryInContainer}/{DirectoryName}";
+
+    private HelperSpec Shell(string purpose, string script) => new()
+    {
+        Purpose = purpose,
+        Image = config.Images.Alpine,
+        RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine),
+        Entrypoint = ["sh", "-c"],
+        Cmd = [script],
+        Binds = [$"{config.EtcdDataDirectory}:{DataDirectoryInContainer}"],
+    };
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no message";
+}

@@ -1,0 +1,12 @@
+using ClusterCtl.Hosts;
+using ClusterCtl.Storage;
+
+namespace ClusterCtl.Etcd.Restore;
+
+/// <summary>One place a snapshot can be read from: a file on a node (zip or raw db), or the object in S3.</summary>
+internal sealed record SnapshotCopy(string SnapshotName, string Location, NodeSession? Node, string? FileName, long Size, string? Sha256, SnapshotManifest? Manifest)
+{
+    public bool IsS3 => Node is null;
+
+    public override string ToString() => IsS3 ? Location : $"{FileName} on {Location}";
+}
