@@ -1,7 +1,7 @@
 using ClusterCtl.Hosts;
 using ClusterCtl.Storage;
 
-namespace ClusterCtl.Etcd.Restore;
+namespace ClusterCtl.Restore;
 
 /// <summary>One place a snapshot can be read from: a file on a node (zip or raw db), or the object in S3.</summary>
 internal sealed record SnapshotCopy(string SnapshotName, string Location, NodeSession? Node, string? FileName, long Size, string? Sha256, SnapshotManifest? Manifest)

@@ -1,6 +1,6 @@
 using ClusterCtl.Storage;
 
-namespace ClusterCtl.Etcd.Restore;
+namespace ClusterCtl.Restore;
 
 /// <summary>The copy a restore uses, after its db passed etcd's hash check and its manifest.</summary>
 internal sealed record VerifiedSnapshot(string Name, SnapshotCopy Copy, SnapshotReadResult Read)

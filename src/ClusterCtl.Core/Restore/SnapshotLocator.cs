@@ -3,7 +3,7 @@ using ClusterCtl.Hosts;
 using ClusterCtl.Storage;
 using Serilog;
 
-namespace ClusterCtl.Etcd.Restore;
+namespace ClusterCtl.Restore;
 
 /// <summary>
 /// Finds every copy of a snapshot on the reachable etcd nodes and in S3, and orders them by trust: copies whose

@@ -1,8 +1,9 @@
 using ClusterCtl.Config;
+using ClusterCtl.Etcd;
 using ClusterCtl.Storage;
 using Serilog;
 
-namespace ClusterCtl.Etcd.Restore;
+namespace ClusterCtl.Restore;
 
 /// <summary>
 /// Reads the chosen copy once and, in the same pass, verifies it (etcd's appended hash, and the manifest's db hash)

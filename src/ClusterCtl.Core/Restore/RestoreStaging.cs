@@ -1,8 +1,9 @@
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
+using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
 
-namespace ClusterCtl.Etcd.Restore;
+namespace ClusterCtl.Restore;
 
 /// <summary>
 /// The restore's scratch directory on one etcd node, <c>&lt;data dir&gt;/restore-&lt;run&gt;/</c>: inside the data dir,
