@@ -25,6 +25,13 @@ internal static class TestbedCli
     public static string SnapshotPath(int node, string fileName) =>
         Path.Combine(Testbed.Directory, "nodes", $"node{node}", "opt-rke", "etcd-snapshots", fileName);
 
+    /// <summary>The files in node N's snapshot directory (none when the directory was never created).</summary>
+    public static IReadOnlyList<string> SnapshotFiles(int node)
+    {
+        var directory = Path.GetDirectoryName(SnapshotPath(node, "x"))!;
+        return Directory.Exists(directory) ? Directory.GetFiles(directory) : [];
+    }
+
     /// <summary>Helper containers still present on any node: there must be none after a command finished.</summary>
     public static async Task<IReadOnlyList<string>> LeftoverHelpersAsync()
     {

@@ -83,7 +83,18 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         var tempFile = $".{name}.{runId}.db{SnapshotName.PartialSuffix}";
         logger.Information("[snapshot] Taking snapshot {Name} from member {Member} on {Host}", name, source.Node.EtcdMemberName, source.Host);
         var save = WithSnapshotDirectory(EtcdHelperSpecs.Etcdctl(config, source.Node, "etcd-snapshot-once", "snapshot", "save", "/backup/" + tempFile));
-        var saved = await source.Helpers.RunAsync(save, cancellationToken);
+        HelperResult saved;
+        try
+        {
+            saved = await source.Helpers.RunAsync(save, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Interrupted mid-save: etcdctl may have left part of the file.
+            await RemoveRawAsync(source, tempFile);
+            throw;
+        }
+
         if (!saved.Succeeded)
         {
             logger.Warning("[snapshot] {Host}: etcdctl snapshot save failed: {Error}", source.Host, saved.Stderr.Trim().Split('\n')[^1]);

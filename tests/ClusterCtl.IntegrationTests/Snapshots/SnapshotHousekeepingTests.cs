@@ -14,7 +14,7 @@ public class SnapshotHousekeepingTests
         _folder = "house-" + Guid.NewGuid().ToString("N")[..8];
         for (var n = 1; n <= Testbed.NodeCount; n++)
         {
-            foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(TestbedCli.SnapshotPath(n, "x"))!))
+            foreach (var file in TestbedCli.SnapshotFiles(n))
             {
                 File.Delete(file);
             }

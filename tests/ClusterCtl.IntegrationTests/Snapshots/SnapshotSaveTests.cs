@@ -175,7 +175,7 @@ public class SnapshotSaveTests(string etcdVersion)
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Interrupted), result.ToString());
         for (var n = 1; n <= Testbed.NodeCount; n++)
         {
-            var files = Directory.EnumerateFiles(Path.GetDirectoryName(TestbedCli.SnapshotPath(n, "x"))!).Select(Path.GetFileName);
+            var files = TestbedCli.SnapshotFiles(n).Select(Path.GetFileName);
             Assert.That(files, Has.None.Contains(name), $"node{n} keeps nothing of the interrupted save");
         }
 
