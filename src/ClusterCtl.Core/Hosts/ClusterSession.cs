@@ -118,8 +118,8 @@ internal sealed class ClusterSession : IAsyncDisposable
             var version = await docker.NegotiateAsync(cancellationToken);
             logger.Debug("[dialer] {Host}: Docker {Version}, API {ApiVersion}", node.Address, version.Version, docker.ApiVersion);
             var helpers = new HelperContainerRunner(docker, runId, logger);
-            await helpers.RemoveLeftoversAsync(cancellationToken);
-            return new NodeSession(node, docker, helpers);
+            var removed = options.RemoveLeftoverHelpers ? await helpers.RemoveLeftoversAsync(cancellationToken) : [];
+            return new NodeSession(node, docker, helpers) { RemovedLeftoverHelpers = removed };
         }
         catch
         {

@@ -7,4 +7,7 @@ namespace ClusterCtl.Hosts;
 internal sealed record NodeSession(ClusterNode Node, DockerClient Docker, HelperContainerRunner Helpers)
 {
     public string Host => Node.Address;
+
+    /// <summary>The helper containers of earlier runs that were removed when this node was attached.</summary>
+    public IReadOnlyList<string> RemovedLeftoverHelpers { get; init; } = [];
 }

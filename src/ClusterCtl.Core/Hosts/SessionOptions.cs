@@ -11,4 +11,10 @@ internal sealed record SessionOptions
     public bool SshAgentAuth { get; init; }
 
     public bool IgnoreDockerVersion { get; init; }
+
+    /// <summary>
+    /// Remove the helper containers earlier runs left behind as each node is attached (the default). A dry run
+    /// turns it off so that it only reports them.
+    /// </summary>
+    public bool RemoveLeftoverHelpers { get; init; } = true;
 }
