@@ -15,9 +15,19 @@ internal static class RollbackPhase
     public static async Task<RollbackResult> RunAsync(RestoreRun run)
     {
         run.Logger.Warning("[restore] Rolling back on {Count} etcd nodes", run.EtcdNodes.Count);
-        var perNode = await Task.WhenAll(run.EtcdNodes.Select(node => RollBackNodeAsync(run, node)));
+
+        // Every etcd that runs now is stopped before any original one starts: the restored members have the same
+        // member and cluster ids as the originals (same peer URLs and token), so a restored member still running
+        // would take an original one for its peer and mix two histories.
+        var notStopped = await EtcdStopper.StopAllAsync(run);
+        var perNode = await Task.WhenAll(run.EtcdNodes.Select(node => RollBackNodeAsync(run, node, startEtcd: notStopped.Count == 0, notStopped.GetValueOrDefault(node))));
         var steps = perNode.SelectMany(s => s).ToList();
         var problems = new List<string>();
+        if (notStopped.Count > 0)
+        {
+            run.Logger.Error("[restore] etcd could not be stopped on {Hosts}; no original etcd is started until it is", string.Join(", ", notStopped.Keys.Select(n => n.Host)));
+        }
+
         if (steps.Count > 0)
         {
             problems.Add("the rollback failed on " + string.Join(", ", steps.Select(s => s.Host).Distinct()));
@@ -91,16 +101,18 @@ internal static class RollbackPhase
         return steps;
     }
 
-    private static async Task<IReadOnlyList<ManualStep>> RollBackNodeAsync(RestoreRun run, EtcdNodeState node)
+    private static async Task<IReadOnlyList<ManualStep>> RollBackNodeAsync(RestoreRun run, EtcdNodeState node, bool startEtcd, Exception? stopFailure)
     {
         var docker = node.Session.Docker;
+        if (stopFailure is not null)
+        {
+            // The etcd that runs there (restored or not) must be stopped by hand before anything else.
+            return ManualSteps(run, node);
+        }
+
         try
         {
             var current = await docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, CancellationToken.None);
-            if (current is { State.Running: true } || current?.State.Status == "restarting")
-            {
-                await docker.StopContainerAsync(current.Id, RestoreRun.StopTimeout, CancellationToken.None);
-            }
 
             if (node.ContainerAction is EtcdContainerAction.Recreate or EtcdContainerAction.Create)
             {
@@ -136,6 +148,11 @@ internal static class RollbackPhase
 
             if (node.OriginalWasRunning && node.OriginalContainerId is { } id)
             {
+                if (!startEtcd)
+                {
+                    return [new ManualStep(node.Host, "docker start etcd   # once etcd is stopped on every etcd node and their data is back")];
+                }
+
                 await docker.StartContainerAsync(id, CancellationToken.None);
                 run.Logger.Information("[restore] {Host}: started the original etcd", node.Host);
             }

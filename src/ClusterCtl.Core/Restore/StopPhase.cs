@@ -23,36 +23,15 @@ internal static class StopPhase
             }
         }));
 
-        // The leader goes last. A leader that is told to stop hands its leadership to a connected follower first and
-        // waits for the handover; if that follower is stopping too, the handover never completes and the stop takes
-        // some 15 s (seen with etcd 3.4). Once the followers are gone it has no one to hand over to and stops at once.
-        var leader = await FindLeaderAsync(run);
-        await Task.WhenAll(run.EtcdNodes.Where(n => n.Host != leader).Select(node => StopEtcdAsync(run, node)));
-        if (run.EtcdNodes.FirstOrDefault(n => n.Host == leader) is { } last)
+        var failures = await EtcdStopper.StopAllAsync(run, (node, etcd) =>
         {
-            await StopEtcdAsync(run, last);
-        }
-    }
-
-    private static async Task<string?> FindLeaderAsync(RestoreRun run)
-    {
-        var observation = await run.Health.ObserveAsync(run.EtcdSessions, CancellationToken.None);
-        return observation.Members.FirstOrDefault(m => m.Status?.IsLeader ?? false)?.Host;
-    }
-
-    private static async Task StopEtcdAsync(RestoreRun run, EtcdNodeState node)
-    {
-        var etcd = await node.Session.Docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, CancellationToken.None);
-        node.OriginalContainerId = etcd?.Id;
-        node.OriginalWasRunning = etcd?.State.Running ?? false;
-        if (etcd is { State.Running: true })
+            node.OriginalContainerId = etcd?.Id;
+            node.OriginalWasRunning = etcd is { State.Running: true } || etcd?.State.Status == "restarting";
+        });
+        if (failures.Count > 0)
         {
-            await node.Session.Docker.StopContainerAsync(etcd.Id, RestoreRun.StopTimeout, CancellationToken.None);
-            run.Logger.Information("[restore] {Host}: stopped {Container}", node.Host, EtcdContainerSpec.ContainerName);
-        }
-        else
-        {
-            run.Logger.Information("[restore] {Host}: {Container} was not running ({State})", node.Host, EtcdContainerSpec.ContainerName, etcd?.State.Status ?? "missing");
+            var (node, error) = failures.First();
+            throw new ClusterCtlException($"could not stop etcd on {node.Host}: {error.Message}", ExitCodes.Failed, error);
         }
     }
 }

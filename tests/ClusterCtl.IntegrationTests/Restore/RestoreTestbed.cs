@@ -50,10 +50,15 @@ internal static class RestoreTestbed
 
     public static string SnapshotDirectory(int node) => Path.Combine(Testbed.Directory, "nodes", NodeName(node), "opt-rke", "etcd-snapshots");
 
-    /// <summary>Every path under the data dir with its size and time, to prove that a dry run wrote nothing.</summary>
+    /// <summary>
+    /// Every path under the data dir with its size and time, to prove that nothing was written; the live member's
+    /// own files are left out (the running etcd writes them), the member directory itself is in.
+    /// </summary>
     public static IReadOnlyList<string> DataDirectoryListing(int node) =>
         new DirectoryInfo(DataDirectory(node)).EnumerateFileSystemInfos("*", SearchOption.AllDirectories)
-            .Select(f => $"{Path.GetRelativePath(DataDirectory(node), f.FullName)} {(f is FileInfo file ? file.Length : -1)} {f.LastWriteTimeUtc:O}")
+            .Select(f => (Path: Path.GetRelativePath(DataDirectory(node), f.FullName), Info: f))
+            .Where(f => !f.Path.StartsWith("member/", StringComparison.Ordinal))
+            .Select(f => f.Path == "member" ? "member" : $"{f.Path} {(f.Info is FileInfo file ? file.Length : -1)} {f.Info.LastWriteTimeUtc:O}")
             .Order(StringComparer.Ordinal)
             .ToList();
 

@@ -31,10 +31,29 @@ internal sealed class TestLog : ILogEventSink
         return (logger, sink);
     }
 
+    /// <summary>The message with strings as they are (no quotes), as an operator reads it.</summary>
+    private static string Render(LogEvent logEvent)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var token in logEvent.MessageTemplate.Tokens)
+        {
+            if (token is Serilog.Parsing.PropertyToken property && logEvent.Properties.TryGetValue(property.PropertyName, out var value))
+            {
+                text.Append(value is ScalarValue { Value: string s } ? s : value.ToString(property.Format, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                text.Append(token.ToString());
+            }
+        }
+
+        return text.ToString();
+    }
+
     public void Emit(LogEvent logEvent)
     {
         ArgumentNullException.ThrowIfNull(logEvent);
-        var line = $"{logEvent.Timestamp:HH:mm:ss.fff} {logEvent.Level.ToString()[..3].ToUpperInvariant()} {logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture)}";
+        var line = $"{logEvent.Timestamp:HH:mm:ss.fff} {logEvent.Level.ToString()[..3].ToUpperInvariant()} {Render(logEvent)}";
         lock (_lines)
         {
             _lines.Add(line);
