@@ -3,7 +3,7 @@ using McMaster.Extensions.CommandLineUtils;
 namespace ClusterCtl.Cli.Commands.Etcd;
 
 [Command("etcd", Description = "Work on the etcd plane: status, snapshots, restore.")]
-[Subcommand(typeof(StatusCommand))]
+[Subcommand(typeof(StatusCommand), typeof(CleanupCommand))]
 internal sealed class EtcdCommand
 {
     private static int OnExecute(CommandLineApplication app)
