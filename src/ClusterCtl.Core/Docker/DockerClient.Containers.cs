@@ -6,7 +6,7 @@ using System.Text;
 
 namespace ClusterCtl.Docker;
 
-// Container endpoints: create, start, stop, restart, remove, wait, inspect, list, logs.
+// Container endpoints: create, start, stop, restart, rename, remove, wait, inspect, list, logs.
 internal sealed partial class DockerClient
 {
     private static readonly HttpStatusCode[] NotModified = [HttpStatusCode.NotModified];
@@ -67,6 +67,22 @@ internal sealed partial class DockerClient
         var path = await ApiPathAsync($"/containers/{Escape(id)}/restart?t={Seconds(timeout)}", cancellationToken);
         await PostAsync($"restart container {id}", path, timeout + RequestTimeout, null, cancellationToken);
         _logger.Debug("Restarted container {Container} on {Host}", ShortId(id), Host);
+    }
+
+    /// <summary>
+    /// Renames a container. The restore uses it to keep the original etcd container (as <c>etcd-old-&lt;run&gt;</c>)
+    /// while a new one runs under its name, so that a rollback can put the original back exactly.
+    /// </summary>
+    public async Task RenameContainerAsync(string id, string newName, CancellationToken cancellationToken)
+    {
+        if (!ContainerNames.IsValid(newName))
+        {
+            throw new ArgumentException($"'{newName}' is not a valid container name.", nameof(newName));
+        }
+
+        var path = await ApiPathAsync($"/containers/{Escape(id)}/rename?name={Escape(newName)}", cancellationToken);
+        await PostAsync($"rename container {id} to {newName}", path, RequestTimeout, null, cancellationToken);
+        _logger.Debug("Renamed container {Container} to {NewName} on {Host}", ShortId(id), newName, Host);
     }
 
     /// <summary>Removes a container (and its anonymous volumes). Returns false when there was no such container.</summary>

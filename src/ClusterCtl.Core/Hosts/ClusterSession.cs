@@ -34,6 +34,10 @@ internal sealed class ClusterSession : IAsyncDisposable
 
     public IReadOnlyDictionary<ClusterNode, ClusterCtlException> Unreachable { get; }
 
+    /// <summary>Host → helper containers of crashed runs that <see cref="LockAsync"/> removed there.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> RemovedLeftoverHelpers { get; private set; } =
+        new Dictionary<string, IReadOnlyList<string>>();
+
     public static string NewRunId() =>
         DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
@@ -99,7 +103,8 @@ internal sealed class ClusterSession : IAsyncDisposable
             _nodes.Where(n => n.Node.IsEtcd).ToList(), config.Images.Alpine, RunId, command, logger, cancellationToken);
         try
         {
-            await Task.WhenAll(_nodes.Select(n => n.Helpers.RemoveLeftoversAsync(cancellationToken)));
+            var removed = await Task.WhenAll(_nodes.Select(async n => (n.Host, Names: await n.Helpers.RemoveLeftoversAsync(cancellationToken))));
+            RemovedLeftoverHelpers = removed.ToDictionary(r => r.Host, r => r.Names, StringComparer.Ordinal);
             return clusterLock;
         }
         catch

@@ -109,6 +109,21 @@ public class DockerClientTests
     }
 
     [Test]
+    public async Task Rename_posts_the_new_name_and_a_conflict_names_the_host()
+    {
+        await using var daemon = Daemon(r => r.QueryValue("name") == "etcd-old-run1"
+            ? new FakeResponse(204)
+            : new FakeResponse(409, """{"message":"Conflict. The container name \"/etcd\" is already in use"}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        await client.RenameContainerAsync("etcd", "etcd-old-run1", CancellationToken.None);
+        var conflict = Assert.ThrowsAsync<DockerApiException>(() => client.RenameContainerAsync("abc", "etcd", CancellationToken.None));
+
+        Assert.That(daemon.Requests.First(r => r.Method == "POST").Path, Is.EqualTo("/v1.41/containers/etcd/rename"));
+        Assert.That(conflict!.Message, Does.Contain(Host).And.Contain("already in use"));
+    }
+
+    [Test]
     public async Task Create_sends_the_api_names_and_leaves_out_what_is_unset()
     {
         await using var daemon = Daemon(_ => new FakeResponse(201, """{"Id":"abc123","Warnings":[]}"""));

@@ -1,0 +1,177 @@
+using System.Globalization;
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+using ClusterCtl.Etcd;
+using ClusterCtl.Hosts;
+using Serilog;
+
+namespace ClusterCtl.Restore;
+
+/// <summary>
+/// <c>clusterctl etcd cleanup</c>: removes what restores and snapshots leave behind, through a cleaner helper per
+/// etcd node: pre-restore-* directories beyond the newest N, failed-restore-* and restore-* scratch directories,
+/// temporary snapshot files (dot files, *.partial, *.tmp), replaced etcd containers (etcd-old-*) once an etcd runs,
+/// and the helper containers of earlier runs (removed as the session attaches, listed here).
+/// </summary>
+internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
+{
+    private const string SnapshotMount = EtcdHelperSpecs.SnapshotDirectoryInContainer;
+
+    /// <summary>
+    /// The cleaner's script: prints one "item&lt;TAB&gt;kind&lt;TAB&gt;KiB&lt;TAB&gt;where&lt;TAB&gt;name" line per removal
+    /// (where = data or snapshots); with <paramref name="dryRun"/> it only prints. pre-restore names sort by time
+    /// (pre-restore-2026-11-21T10-27-42Z) and the shell expands a glob sorted, so the newest come last. No pipes:
+    /// a failure must reach the exit code.
+    /// </summary>
+    public static string Script(int keepPreRestore, bool dryRun)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepPreRestore);
+        var keep = keepPreRestore.ToString(CultureInfo.InvariantCulture);
+        return $$"""
+            set -u
+            dry={{(dryRun ? "yes" : "no")}}
+            act() {
+              kib=$(du -sk -- "$3" 2>/dev/null | cut -f1)
+              if [ "$dry" = no ]; then
+                rm -rf -- "$3" || { echo "cannot remove $2/$3" >&2; failed=1; return; }
+              fi
+              printf 'item\t%s\t%s\t%s\t%s\n' "$1" "${kib:-0}" "$2" "$3"
+            }
+            failed=0
+            cd {{RestoreLayout.DataDirectoryInContainer}} || { echo "cannot enter the etcd data directory" >&2; exit 1; }
+            total=0
+            for d in {{RestoreLayout.PreRestorePrefix}}*; do [ -e "$d" ] && total=$((total + 1)); done
+            i=0
+            for d in {{RestoreLayout.PreRestorePrefix}}*; do
+              [ -e "$d" ] || continue
+              i=$((i + 1))
+              [ "$i" -le $((total - {{keep}})) ] && act pre-restore data "$d"
+            done
+            for d in {{RestoreLayout.FailedRestorePrefix}}*; do [ -e "$d" ] && act failed-restore data "$d"; done
+            for d in {{RestoreLayout.ScratchPrefix}}*; do [ -e "$d" ] && act "restore scratch" data "$d"; done
+            if cd {{SnapshotMount}} 2>/dev/null; then
+              for f in .[!.]* ..?* *.partial *.tmp; do [ -f "$f" ] && act "temporary snapshot file" snapshots "$f"; done
+            fi
+            exit $failed
+            """;
+    }
+
+    public async Task<CleanupReport> CleanAsync(ClusterSession session, int keepPreRestore, bool dryRun, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentOutOfRangeException.ThrowIfNegative(keepPreRestore);
+        var items = new List<CleanupItem>();
+        var problems = session.Unreachable.Select(u => $"{u.Key.Address}: {u.Value.Message}").ToList();
+
+        foreach (var node in session.Nodes)
+        {
+            items.AddRange(session.RemovedLeftoverHelpers.GetValueOrDefault(node.Host, []).Select(name => new CleanupItem(node.Host, "helper container", name, null)));
+        }
+
+        var perNode = await Task.WhenAll(session.Nodes.Select(async node =>
+        {
+            var found = new List<CleanupItem>();
+            try
+            {
+                if (dryRun)
+                {
+                    found.AddRange(await LeftoverHelpersAsync(node, session.RunId, cancellationToken));
+                }
+
+                if (node.Node.IsEtcd)
+                {
+                    found.AddRange(await CleanDirectoriesAsync(node, keepPreRestore, dryRun, cancellationToken));
+                    found.AddRange(await CleanReplacedEtcdAsync(node, dryRun, cancellationToken));
+                }
+
+                return (found, (string?)null);
+            }
+            catch (ClusterCtlException e)
+            {
+                return (found, $"{node.Host}: {e.Message}");
+            }
+        }));
+
+        items.AddRange(perNode.SelectMany(r => r.found));
+        problems.AddRange(perNode.Select(r => r.Item2).OfType<string>());
+        foreach (var item in items)
+        {
+            logger.Information("[cleanup] {Host}: {Action} {Kind} {Path}", item.Host, dryRun ? "would remove" : "removed", item.Kind, item.Path);
+        }
+
+        foreach (var problem in problems)
+        {
+            logger.Error("[cleanup] {Problem}", problem);
+        }
+
+        return new CleanupReport(dryRun, items, problems);
+    }
+
+    private async Task<IEnumerable<CleanupItem>> CleanDirectoriesAsync(NodeSession node, int keep, bool dryRun, CancellationToken cancellationToken)
+    {
+        var spec = RestoreHelperSpecs.DataShell(config, "etcd-cleaner", Script(keep, dryRun)) with
+        {
+            Binds = [RestoreLayout.DataDirectoryBind(config, readOnly: dryRun), $"{config.SnapshotDirectory}:{SnapshotMount}{(dryRun ? ":ro" : "")}"],
+        };
+        var result = await node.Helpers.RunAsync(spec, cancellationToken);
+        var items = ParseItems(node.Host, result.Stdout).ToList();
+        if (!result.Succeeded)
+        {
+            throw new HelperFailedException(node.Host, result.ContainerName, result.ExitCode, result.Stderr);
+        }
+
+        return items;
+    }
+
+    /// <summary>The lines the script printed, as host paths.</summary>
+    public IEnumerable<CleanupItem> ParseItems(string host, string stdout)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        foreach (var line in stdout.Split('\n'))
+        {
+            var fields = line.TrimEnd('\r').Split('\t');
+            if (fields is ["item", var kind, var kib, var where, var name])
+            {
+                var directory = where == "snapshots" ? config.SnapshotDirectory : config.EtcdDataDirectory;
+                long? size = long.TryParse(kib, NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k * 1024 : null;
+                yield return new CleanupItem(host, kind, directory.TrimEnd('/') + "/" + name, size);
+            }
+        }
+    }
+
+    /// <summary>etcd-old-* containers a restore kept (it removes them itself once etcd is healthy; a crash may leave one), only while an etcd runs.</summary>
+    private async Task<IEnumerable<CleanupItem>> CleanReplacedEtcdAsync(NodeSession node, bool dryRun, CancellationToken cancellationToken)
+    {
+        var filters = new Dictionary<string, IReadOnlyList<string>> { ["name"] = ["^/" + RestoreLayout.OldEtcdContainerPrefix] };
+        var old = (await node.Docker.ListContainersAsync(all: true, filters, cancellationToken))
+            .Where(c => c.Name.StartsWith(RestoreLayout.OldEtcdContainerPrefix, StringComparison.Ordinal))
+            .ToList();
+        if (old.Count == 0)
+        {
+            return [];
+        }
+
+        var etcd = await node.Docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, cancellationToken);
+        if (etcd is not { State.Running: true })
+        {
+            logger.Warning("[cleanup] {Host}: keeping {Containers}: no etcd container is running, so it may still be needed", node.Host, string.Join(", ", old.Select(c => c.Name)));
+            return [];
+        }
+
+        foreach (var container in old.Where(_ => !dryRun))
+        {
+            await node.Docker.RemoveContainerAsync(container.Id, force: true, cancellationToken);
+        }
+
+        return old.Select(c => new CleanupItem(node.Host, "replaced etcd container", c.Name, null));
+    }
+
+    private static async Task<IEnumerable<CleanupItem>> LeftoverHelpersAsync(NodeSession node, string runId, CancellationToken cancellationToken)
+    {
+        var filters = new Dictionary<string, IReadOnlyList<string>> { ["label"] = [HelperLabels.Helper] };
+        var helpers = await node.Docker.ListContainersAsync(all: true, filters, cancellationToken);
+        return helpers
+            .Where(h => h.Labels?.GetValueOrDefault(HelperLabels.RunId) != runId)
+            .Select(h => new CleanupItem(node.Host, "helper container", h.Name, null));
+    }
+}

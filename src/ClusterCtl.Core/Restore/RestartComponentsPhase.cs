@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using ClusterCtl.Docker;
+using ClusterCtl.Hosts;
+
+namespace ClusterCtl.Restore;
+
+/// <summary>
+/// Phase 8: on every reachable node, restart kube-controller-manager, kube-scheduler, kubelet and kube-proxy
+/// wherever they exist, and every running flannel or calico container except the k8s_POD_ pause containers; then
+/// start kube-apiserver on the control-plane nodes, last of all, now that etcd is healthy. Waits until all of them
+/// run. What could not be (re)started is returned as manual steps, not thrown: etcd is already restored.
+/// </summary>
+internal static class RestartComponentsPhase
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<IReadOnlyList<ManualStep>> RunAsync(RestoreRun run)
+    {
+        var failures = new List<ManualStep>();
+        var restarted = await Task.WhenAll(run.Session.Nodes.Select(node => RestartOnNodeAsync(run, node)));
+        failures.AddRange(restarted.SelectMany(r => r));
+
+        var started = await Task.WhenAll(run.Session.Nodes.Where(n => n.Node.IsControlPlane).Select(node => StartApiserverAsync(run, node)));
+        failures.AddRange(started.SelectMany(r => r));
+        return failures;
+    }
+
+    private static async Task<List<ManualStep>> RestartOnNodeAsync(RestoreRun run, NodeSession node)
+    {
+        var failures = new List<ManualStep>();
+        IReadOnlyList<ContainerSummary> containers;
+        try
+        {
+            containers = await node.Docker.ListContainersAsync(all: true, filters: null, CancellationToken.None);
+        }
+        catch (DockerException e)
+        {
+            run.Logger.Error("[restore] {Host}: cannot list containers to restart: {Error}", node.Host, e.Message);
+            return [new ManualStep(node.Host, $"docker restart {string.Join(' ', KubeComponents.Restarted)} (and the flannel/calico containers)")];
+        }
+
+        var targets = containers
+            .Where(c => KubeComponents.Restarted.Contains(c.Name) || (c.State == "running" && KubeComponents.IsNetworkPlugin(c.Name)))
+            .ToList();
+        var results = await Task.WhenAll(targets.Select(c => RestartAsync(run, node, c.Id, c.Name, "restarted", start: false)));
+        failures.AddRange(results.OfType<ManualStep>());
+        return failures;
+    }
+
+    private static async Task<List<ManualStep>> StartApiserverAsync(RestoreRun run, NodeSession node)
+    {
+        try
+        {
+            var apiserver = await node.Docker.InspectContainerAsync(KubeComponents.Apiserver, CancellationToken.None);
+            if (apiserver is null)
+            {
+                return [];
+            }
+
+            return await RestartAsync(run, node, apiserver.Id, KubeComponents.Apiserver, "started", start: true) is { } failure ? [failure] : [];
+        }
+        catch (DockerException e)
+        {
+            run.Logger.Error("[restore] {Host}: cannot start {Container}: {Error}", node.Host, KubeComponents.Apiserver, e.Message);
+            return [new ManualStep(node.Host, $"docker start {KubeComponents.Apiserver}")];
+        }
+    }
+
+    /// <summary>(Re)starts one container and waits until it runs with a new start time; a failure becomes the step that fixes it.</summary>
+    private static async Task<ManualStep?> RestartAsync(RestoreRun run, NodeSession node, string id, string name, string action, bool start)
+    {
+        try
+        {
+            var before = (await node.Docker.InspectContainerAsync(id, CancellationToken.None))?.State.StartedAt ?? DateTimeOffset.MinValue;
+            if (start)
+            {
+                await node.Docker.StartContainerAsync(id, CancellationToken.None);
+            }
+            else
+            {
+                await node.Docker.RestartContainerAsync(id, RestoreRun.StopTimeout, CancellationToken.None);
+            }
+
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                var state = (await node.Docker.InspectContainerAsync(id, CancellationToken.None))?.State;
+                // A start of a container that already ran keeps its StartedAt: running is enough then.
+                if (state is { Running: true } && (state.StartedAt > before || (start && before == state.StartedAt)))
+                {
+                    run.Restarted.Enqueue(new RestartedContainer(node.Host, name, action, state.StartedAt));
+                    run.Logger.Information("[restore] {Host}: {Action} {Container}", node.Host, action, name);
+                    return null;
+                }
+
+                if (clock.Elapsed > run.Options.ComponentTimeout)
+                {
+                    run.Logger.Error("[restore] {Host}: {Container} is not running {Seconds:0} s after it was {Action} ({State})",
+                        node.Host, name, clock.Elapsed.TotalSeconds, action, state?.Status ?? "gone");
+                    return new ManualStep(node.Host, $"docker start {name}   # then check 'docker logs {name}'");
+                }
+
+                await Task.Delay(PollInterval, CancellationToken.None);
+            }
+        }
+        catch (DockerException e)
+        {
+            run.Logger.Error("[restore] {Host}: could not restart {Container}: {Error}", node.Host, name, e.Message);
+            return new ManualStep(node.Host, $"docker {(start ? "start" : "restart")} {name}");
+        }
+    }
+}

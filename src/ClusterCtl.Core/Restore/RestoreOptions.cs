@@ -1,0 +1,23 @@
+namespace ClusterCtl.Restore;
+
+/// <summary>How a restore runs.</summary>
+internal sealed record RestoreOptions
+{
+    /// <summary>Run the preflight and return the plan; write nothing, stop nothing, pull nothing.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>How long etcd may take to become healthy (after the restore, and after a rollback); null: <c>backup_config.timeout</c>.</summary>
+    public TimeSpan? HealthTimeout { get; init; }
+
+    /// <summary>How long one node's <c>snapshot restore</c> may run; a hung helper must not hold the cluster down forever.</summary>
+    public TimeSpan RestoreHelperTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long the restarted kube components, flannel and calico may take to be running again.</summary>
+    public TimeSpan ComponentTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Called as each phase begins, with the token of that phase (none after the point of no return). For progress
+    /// display, and for tests that break a node at a chosen moment; an exception thrown here fails that phase.
+    /// </summary>
+    public Func<RestorePhase, CancellationToken, Task>? BeforePhase { get; init; }
+}

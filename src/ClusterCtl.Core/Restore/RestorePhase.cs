@@ -1,0 +1,26 @@
+namespace ClusterCtl.Restore;
+
+/// <summary>The phases this engine runs (DESIGN §6: 3 and 5–8, with the rollback); locate and distribute come before, from the caller.</summary>
+internal enum RestorePhase
+{
+    /// <summary>Phase 3: checks on every etcd node; writes nothing.</summary>
+    Preflight,
+
+    /// <summary>The contract's precondition: the snapshot db is in place on every etcd node. Still before the point of no return.</summary>
+    SnapshotCheck,
+
+    /// <summary>Phase 5, the point of no return: stop kube-apiserver, then etcd.</summary>
+    Stop,
+
+    /// <summary>Phase 6: snapshot restore into the scratch directory, then the swap of member directories.</summary>
+    Restore,
+
+    /// <summary>Phase 7: start (or recreate) etcd and wait for a healthy cluster.</summary>
+    StartEtcd,
+
+    /// <summary>Phase 8: restart the kube components, flannel and calico; start kube-apiserver last.</summary>
+    RestartComponents,
+
+    /// <summary>After a failure in phases 5–7: put the old data and containers back.</summary>
+    Rollback,
+}

@@ -1,0 +1,338 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+using ClusterCtl.Etcd;
+using ClusterCtl.Hosts;
+using Serilog;
+
+namespace ClusterCtl.Restore;
+
+/// <summary>
+/// Phase 3: on every etcd node in parallel, checks that the restore can go through, writing nothing: docker works,
+/// the images are there (or pullable: pulled now, or "would pull" in a dry run), the disk is big enough, the image's
+/// etcd matches the snapshot's major.minor, the certificates exist, and which restore tool the image has. The answer
+/// is a <see cref="RestorePlan"/>; any problem in it stops the restore before the point of no return.
+/// </summary>
+internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
+{
+    /// <summary>Room beyond the data itself: etcd preallocates a 64 MiB WAL segment, and a full disk must never be the cause of a failed restore.</summary>
+    public const long DiskMarginBytes = 128L * 1024 * 1024;
+
+    public async Task<RestorePlan> RunAsync(ClusterSession session, RestoreSource source, RestoreOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        logger.Information("[restore] Preflight on {Count} etcd nodes{DryRun}", config.EtcdNodes.Count(), options.DryRun ? " (dry run: nothing is written or pulled)" : "");
+
+        var etcdNodes = config.EtcdNodes.ToList();
+        var results = await Task.WhenAll(etcdNodes.Select(node =>
+            Find(session, node) is { } reachable
+                ? CheckNodeAsync(reachable, source, session.RunId, options.DryRun, cancellationToken)
+                : Task.FromResult(Unreachable(node, session.Unreachable.GetValueOrDefault(node)))));
+
+        var apiservers = await FindApiserversAsync(session, cancellationToken);
+        var warnings = new List<string>();
+        foreach (var (node, error) in session.Unreachable.Where(u => !u.Key.IsEtcd))
+        {
+            warnings.Add($"{node.Address} is unreachable ({error.Message}); its kube components will not be restarted");
+        }
+
+        var tool = results.All(r => r.HasEtcdutl) ? RestoreTool.Etcdutl : RestoreTool.Etcdctl;
+        var bump = tool == RestoreTool.Etcdutl && results.All(r => r.CanBumpRevision);
+        if (tool == RestoreTool.Etcdctl && results.Any(r => r.HasEtcdutl))
+        {
+            warnings.Add("not every node's etcd image has etcdutl; all nodes restore with etcdctl so that they agree");
+        }
+
+        if (!bump && results.All(r => r.Passed))
+        {
+            warnings.Add("the etcd image cannot bump the revision (etcd 3.4, or an etcdutl without --bump-revision); watchers are restarted instead");
+        }
+
+        // The cluster's health before the restore: informative, and what a rollback must get back to. Only looked at
+        // when every etcd image is there, because a helper would otherwise pull it (a dry run pulls nothing).
+        EtcdClusterObservation? before = null;
+        var imagesPresent = results.All(r => r.Checks.Any(c => c.Name == "etcd image" && c.Passed && c.Detail != "would pull"));
+        if (imagesPresent && session.Unreachable.Keys.All(n => !n.IsEtcd))
+        {
+            before = await new EtcdClusterHealth(config, logger).ObserveAsync(EtcdSessions(session), cancellationToken);
+        }
+
+        var healthBefore = before?.Problem(0);
+        if (before is not null && healthBefore is not null)
+        {
+            warnings.Add($"etcd is not healthy before the restore ({healthBefore}); a rollback can only bring back this state");
+        }
+
+        var healthTimeout = options.HealthTimeout ?? config.Etcd.Backup.Timeout;
+        var problems = results.SelectMany(r => r.Failures.Select(f => $"{r.Host}: {f.Detail}; {f.Fix}")).ToList();
+        var componentNodes = session.Nodes.Select(n => n.Host).ToList();
+        var plan = new RestorePlan
+        {
+            RunId = session.RunId,
+            Source = source,
+            EtcdNodes = results,
+            ApiserverNodes = apiservers,
+            ComponentNodes = componentNodes,
+            Tool = tool,
+            BumpRevision = bump,
+            HealthTimeout = healthTimeout,
+            ClusterHealthyBefore = before is not null && healthBefore is null,
+            HealthBefore = before is null ? "not observed" : healthBefore ?? "healthy",
+            RevisionBefore = before?.MinimumRevision,
+            Problems = problems,
+            Warnings = warnings,
+            PreflightDuration = clock.Elapsed,
+        };
+        plan = plan with { Steps = RestoreSteps.Describe(config, plan) };
+
+        foreach (var result in results)
+        {
+            foreach (var failure in result.Failures)
+            {
+                logger.Error("[restore] {Host}: preflight {Check} failed: {Detail}; {Fix}", result.Host, failure.Name, failure.Detail, failure.Fix);
+            }
+        }
+
+        foreach (var warning in warnings)
+        {
+            logger.Warning("[restore] {Warning}", warning);
+        }
+
+        logger.Information("[restore] Preflight {Outcome} in {Seconds:0.0} s", plan.Ready ? "passed" : "found problems", clock.Elapsed.TotalSeconds);
+        return plan;
+    }
+
+    private static NodeSession? Find(ClusterSession session, ClusterNode node) => session.Nodes.FirstOrDefault(n => n.Node == node);
+
+    private List<NodeSession> EtcdSessions(ClusterSession session) =>
+        config.EtcdNodes.Select(n => Find(session, n)).OfType<NodeSession>().ToList();
+
+    private static PreflightResult Unreachable(ClusterNode node, ClusterCtlException? error) => new()
+    {
+        Host = node.Address,
+        MemberName = node.EtcdMemberName,
+        Checks = [PreflightCheck.Fail("reachable", $"unreachable: {error?.Message ?? "no connection"}",
+            "make the host reachable over SSH with docker access; a restore needs every etcd node, or the members would split")],
+    };
+
+    private async Task<IReadOnlyList<string>> FindApiserversAsync(ClusterSession session, CancellationToken cancellationToken)
+    {
+        var found = await Task.WhenAll(session.Nodes.Where(n => n.Node.IsControlPlane).Select(async node =>
+        {
+            try
+            {
+                return await node.Docker.InspectContainerAsync(KubeComponents.Apiserver, cancellationToken) is null ? null : node.Host;
+            }
+            catch (DockerException e)
+            {
+                logger.Warning("[restore] {Host}: cannot look for kube-apiserver: {Error}", node.Host, e.Message);
+                return null;
+            }
+        }));
+        return found.OfType<string>().ToList();
+    }
+
+    private async Task<PreflightResult> CheckNodeAsync(NodeSession node, RestoreSource source, string runId, bool dryRun, CancellationToken cancellationToken)
+    {
+        var checks = new List<PreflightCheck>
+        {
+            PreflightCheck.Pass("docker", string.Create(CultureInfo.InvariantCulture, $"Engine API {node.Docker.ApiVersion}")),
+        };
+        var result = new PreflightResult { Host = node.Host, MemberName = node.Node.EtcdMemberName };
+        try
+        {
+            var etcdImage = await CheckImageAsync(node, "etcd image", config.Etcd.Image, dryRun, cancellationToken);
+            var alpineImage = await CheckImageAsync(node, "alpine image", config.Images.Alpine, dryRun, cancellationToken);
+            checks.Add(etcdImage);
+            checks.Add(alpineImage);
+            var etcdUsable = etcdImage.Passed && etcdImage.Detail != "would pull";
+            var alpineUsable = alpineImage.Passed && alpineImage.Detail != "would pull";
+
+            var factsTask = alpineUsable ? CheckDataDirectoryAsync(node, source, runId, cancellationToken) : null;
+            var versionTask = etcdUsable ? CheckEtcdVersionAsync(node, source, cancellationToken) : null;
+            var etcdutlTask = etcdUsable ? CheckEtcdutlAsync(node, cancellationToken) : null;
+            var containerTask = CheckEtcdContainerAsync(node, cancellationToken);
+
+            if (factsTask is not null)
+            {
+                var (factChecks, facts) = await factsTask;
+                checks.AddRange(factChecks);
+                result = result with
+                {
+                    FreeBytes = facts?.FreeBytes,
+                    RequiredBytes = RequiredBytes(source, facts),
+                    HasMember = facts?.HasMember ?? false,
+                    SnapshotInPlace = facts is not null && IsInPlace(source, facts),
+                };
+            }
+            else
+            {
+                checks.Add(PreflightCheck.Pass("data directory", "not checked: the alpine image would be pulled first"));
+            }
+
+            if (versionTask is not null)
+            {
+                var (check, version) = await versionTask;
+                checks.Add(check);
+                result = result with { EtcdVersion = version };
+            }
+            else
+            {
+                checks.Add(PreflightCheck.Pass("etcd version", "not checked: the etcd image would be pulled first"));
+            }
+
+            if (etcdutlTask is not null)
+            {
+                var (hasEtcdutl, canBump) = await etcdutlTask;
+                checks.Add(PreflightCheck.Pass("restore tool", hasEtcdutl ? (canBump ? "etcdutl (with --bump-revision)" : "etcdutl (without --bump-revision)") : "etcdctl (the image has no etcdutl)"));
+                result = result with { HasEtcdutl = hasEtcdutl, CanBumpRevision = canBump };
+            }
+
+            var (state, action, differences) = await containerTask;
+            checks.Add(PreflightCheck.Pass("etcd container", action switch
+            {
+                EtcdContainerAction.StartAsIs => $"{state}; matches cluster.yml: started again as it is",
+                EtcdContainerAction.Recreate => $"{state}; differs from cluster.yml ({string.Join("; ", differences)}): recreated",
+                _ => "missing: created from cluster.yml",
+            }));
+            result = result with { EtcdContainerState = state, EtcdContainerAction = action, EtcdContainerDifferences = differences };
+        }
+        catch (DockerException e)
+        {
+            checks.Add(PreflightCheck.Fail("docker", e.Message, $"check docker on {node.Host}"));
+        }
+
+        return result with { Checks = checks };
+    }
+
+    private async Task<PreflightCheck> CheckImageAsync(NodeSession node, string name, string image, bool dryRun, CancellationToken cancellationToken)
+    {
+        if (await node.Docker.InspectImageAsync(image, cancellationToken) is not null)
+        {
+            return PreflightCheck.Pass(name, "present");
+        }
+
+        if (dryRun)
+        {
+            return PreflightCheck.Pass(name, "would pull");
+        }
+
+        try
+        {
+            logger.Information("[restore] {Host}: pulling {Image}", node.Host, image);
+            await node.Docker.PullImageAsync(image, EtcdHelperSpecs.RegistryAuthFor(config, image), progress: null, cancellationToken);
+            return PreflightCheck.Pass(name, "pulled");
+        }
+        catch (DockerException e)
+        {
+            return PreflightCheck.Fail(name, $"{image} is not on the host and cannot be pulled: {e.Message}",
+                "load the image on the host (docker load) or fix private_registries in cluster.yml");
+        }
+    }
+
+    private async Task<(IReadOnlyList<PreflightCheck> Checks, PreflightFacts? Facts)> CheckDataDirectoryAsync(
+        NodeSession node, RestoreSource source, string runId, CancellationToken cancellationToken)
+    {
+        var certificates = new[] { EtcdHelperSpecs.CaCertificate, EtcdHelperSpecs.Certificate(node.Node), EtcdHelperSpecs.Key(node.Node) };
+        var spec = RestoreHelperSpecs.DataShell(config, "restore-preflight", RestoreScripts.Facts(runId, certificates), readOnly: true, withCertificates: true);
+        var run = await node.Helpers.RunAsync(spec, cancellationToken);
+        if (!run.Succeeded)
+        {
+            return ([PreflightCheck.Fail("data directory", $"cannot read {config.EtcdDataDirectory}: {LastLine(run.Stderr) ?? "exit code " + run.ExitCode}",
+                $"make sure {config.EtcdDataDirectory} exists on {node.Host}")], null);
+        }
+
+        var facts = PreflightFacts.Parse(run.Stdout);
+        var checks = new List<PreflightCheck>();
+        var hostCertificates = certificates.Select(c => config.HostPath(c)).ToList();
+        checks.Add(facts.MissingCertificates.Count == 0
+            ? PreflightCheck.Pass("certificates", string.Join(", ", hostCertificates.Select(Path.GetFileName)))
+            : PreflightCheck.Fail("certificates", "missing " + string.Join(", ", facts.MissingCertificates.Select(c => config.HostPath(c))),
+                "put the node's certificates back (rke cert rotate, or copy them from cluster.rkestate)"));
+
+        var required = RequiredBytes(source, facts);
+        checks.Add(facts.FreeBytes is not { } free
+            ? PreflightCheck.Fail("disk", $"cannot tell the free space of {config.EtcdDataDirectory}", "check df on the host")
+            : free >= required
+                ? PreflightCheck.Pass("disk", $"{Bytes(free)} free, {Bytes(required)} needed")
+                : PreflightCheck.Fail("disk", $"{Bytes(free)} free in {config.EtcdDataDirectory}, {Bytes(required)} needed",
+                    "free space there (clusterctl etcd cleanup removes old pre-restore directories)"));
+
+        checks.Add(facts.ScratchDataExists
+            ? PreflightCheck.Fail("data directory", $"{RestoreLayout.ScratchDirectory(config, runId)}/data already exists",
+                "remove it (clusterctl etcd cleanup)")
+            : PreflightCheck.Pass("data directory", facts.HasMember ? "member present: kept in pre-restore-<time>" : "no member yet: the restored one is moved in"));
+
+        if (facts.SnapshotSizeBytes is { } size && source.DbSizeBytes > 0 && size != source.DbSizeBytes)
+        {
+            checks.Add(PreflightCheck.Fail("snapshot", string.Create(CultureInfo.InvariantCulture,
+                $"{RestoreLayout.SnapshotInScratch(config, runId)} has {size} bytes, the snapshot {source.DbSizeBytes}"), "copy the snapshot to the node again"));
+        }
+
+        return (checks, facts);
+    }
+
+    private async Task<(PreflightCheck Check, string? Version)> CheckEtcdVersionAsync(NodeSession node, RestoreSource source, CancellationToken cancellationToken)
+    {
+        var run = await node.Helpers.RunAsync(RestoreHelperSpecs.EtcdVersion(config), cancellationToken);
+        var version = EtcdVersionText.Parse(run.Stdout);
+        if (!run.Succeeded || version is null)
+        {
+            return (PreflightCheck.Fail("etcd version", $"'etcd --version' in {config.Etcd.Image} did not tell its version: {LastLine(run.Stderr + run.Stdout) ?? "no output"}",
+                "use an etcd image of the snapshot's version (services.etcd.image)"), null);
+        }
+
+        if (!EtcdVersionText.Compatible(version, source.EtcdVersion))
+        {
+            return (PreflightCheck.Fail("etcd version", $"the image runs etcd {version}, the snapshot comes from etcd {source.EtcdVersion}",
+                $"set services.etcd.image to an etcd {EtcdVersionText.MajorMinor(source.EtcdVersion)}.x image"), version);
+        }
+
+        return (PreflightCheck.Pass("etcd version", source.EtcdVersion is null ? $"{version} (snapshot's version unknown)" : $"{version}, snapshot from {source.EtcdVersion}"), version);
+    }
+
+    private async Task<(bool HasEtcdutl, bool CanBump)> CheckEtcdutlAsync(NodeSession node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var run = await node.Helpers.RunAsync(RestoreHelperSpecs.EtcdutlHelp(config), cancellationToken);
+            var help = run.Stdout + run.Stderr;
+            return (run.Succeeded, help.Contains("--bump-revision", StringComparison.Ordinal) && help.Contains("--mark-compacted", StringComparison.Ordinal));
+        }
+        catch (DockerApiException e) when (e.DaemonMessage.Contains("executable file not found", StringComparison.OrdinalIgnoreCase)
+            || e.DaemonMessage.Contains("no such file or directory", StringComparison.OrdinalIgnoreCase))
+        {
+            return (false, false);
+        }
+    }
+
+    private async Task<(string State, EtcdContainerAction Action, IReadOnlyList<string> Differences)> CheckEtcdContainerAsync(NodeSession node, CancellationToken cancellationToken)
+    {
+        var existing = await node.Docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, cancellationToken);
+        if (existing is null)
+        {
+            return ("missing", EtcdContainerAction.Create, []);
+        }
+
+        var differences = EtcdContainerSpec.For(config, node.Node).DifferencesFrom(existing);
+        return (existing.State.Status, differences.Count == 0 ? EtcdContainerAction.StartAsIs : EtcdContainerAction.Recreate, differences);
+    }
+
+    private static bool IsInPlace(RestoreSource source, PreflightFacts facts) =>
+        facts.SnapshotSizeBytes is { } size && (source.DbSizeBytes <= 0 || size == source.DbSizeBytes);
+
+    /// <summary>The restored data (about the db's size) plus, when it is not there yet, the snapshot copy itself.</summary>
+    private static long RequiredBytes(RestoreSource source, PreflightFacts? facts) =>
+        (facts is not null && IsInPlace(source, facts) ? 1 : 2) * Math.Max(0, source.DbSizeBytes) + DiskMarginBytes;
+
+    private static string Bytes(long bytes) => bytes >= 1L << 30
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0} MiB");
+
+    private static string? LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+}

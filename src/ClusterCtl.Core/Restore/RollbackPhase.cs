@@ -1,0 +1,168 @@
+using ClusterCtl.Docker;
+using ClusterCtl.Etcd;
+
+namespace ClusterCtl.Restore;
+
+/// <summary>
+/// Puts the cluster back after a failure in phases 5–7, undoing on each etcd node exactly what was done there: stop
+/// the etcd that runs now, put the original container back under its name, move a restored member aside to
+/// failed-restore-&lt;run&gt; and the original back from pre-restore-&lt;time&gt;, start the original etcd (when it ran before),
+/// wait for the health the cluster had before, and start the kube-apiservers that were stopped. Nothing is deleted.
+/// What it cannot do is returned as the exact manual steps.
+/// </summary>
+internal static class RollbackPhase
+{
+    public static async Task<RollbackResult> RunAsync(RestoreRun run)
+    {
+        run.Logger.Warning("[restore] Rolling back on {Count} etcd nodes", run.EtcdNodes.Count);
+
+        // Every etcd that runs now is stopped before any original one starts: the restored members have the same
+        // member and cluster ids as the originals (same peer URLs and token), so a restored member still running
+        // would take an original one for its peer and mix two histories.
+        var notStopped = await EtcdStopper.StopAllAsync(run);
+        var perNode = await Task.WhenAll(run.EtcdNodes.Select(node => RollBackNodeAsync(run, node, startEtcd: notStopped.Count == 0, notStopped.GetValueOrDefault(node))));
+        var steps = perNode.SelectMany(s => s).ToList();
+        var problems = new List<string>();
+        if (notStopped.Count > 0)
+        {
+            run.Logger.Error("[restore] etcd could not be stopped on {Hosts}; no original etcd is started until it is", string.Join(", ", notStopped.Keys.Select(n => n.Host)));
+        }
+
+        if (steps.Count > 0)
+        {
+            problems.Add("the rollback failed on " + string.Join(", ", steps.Select(s => s.Host).Distinct()));
+        }
+        else if (run.Plan.ClusterHealthyBefore)
+        {
+            try
+            {
+                await run.Health.WaitHealthyAsync(run.EtcdSessions, 0, run.HealthTimeout, CancellationToken.None);
+            }
+            catch (ClusterCtlException e)
+            {
+                problems.Add("after the rollback, " + e.Message);
+                steps.AddRange(run.EtcdNodes.Select(n => new ManualStep(n.Host, "docker logs --tail 50 etcd   # find why the member does not become healthy")));
+            }
+        }
+        else
+        {
+            run.Logger.Warning("[restore] etcd was not healthy before the restore ({Health}); not waiting for health after the rollback", run.Plan.HealthBefore);
+        }
+
+        foreach (var stop in run.StoppedApiservers)
+        {
+            try
+            {
+                await stop.Session.Docker.StartContainerAsync(stop.ContainerId, CancellationToken.None);
+                run.Logger.Information("[restore] {Host}: started {Container} again", stop.Session.Host, KubeComponents.Apiserver);
+            }
+            catch (DockerException e)
+            {
+                problems.Add($"kube-apiserver on {stop.Session.Host} did not start: {e.Message}");
+                steps.Add(new ManualStep(stop.Session.Host, $"docker start {KubeComponents.Apiserver}"));
+            }
+        }
+
+        return new RollbackResult(problems, steps);
+    }
+
+    /// <summary>The commands that undo, on one node, what the restore did there, from the first step that may not have happened.</summary>
+    public static IReadOnlyList<ManualStep> ManualSteps(RestoreRun run, EtcdNodeState node)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(node);
+        var host = node.Host;
+        var data = run.Config.EtcdDataDirectory;
+        var failed = RestoreLayout.FailedRestoreDirectoryName(run.RunId);
+        var steps = new List<ManualStep> { new(host, "docker stop etcd") };
+        switch (node.ContainerAction)
+        {
+            case EtcdContainerAction.Recreate:
+                steps.Add(new(host, $"docker rm etcd; docker rename {RestoreLayout.OldEtcdContainerName(run.RunId)} etcd"));
+                break;
+            case EtcdContainerAction.Create:
+                steps.Add(new(host, "docker rm etcd"));
+                break;
+        }
+
+        if (node.Swap != SwapProgress.NotStarted)
+        {
+            var moveAside = $"mkdir -p {failed} && mv member {failed}/member";
+            steps.Add(node.HadMember
+                ? new(host, $"cd {data} && {moveAside} && mv {run.PreRestoreDirectory}/member member   # if {run.PreRestoreDirectory}/member exists")
+                : new(host, $"cd {data} && {moveAside}"));
+        }
+
+        if (node.OriginalWasRunning)
+        {
+            steps.Add(new(host, "docker start etcd"));
+        }
+
+        return steps;
+    }
+
+    private static async Task<IReadOnlyList<ManualStep>> RollBackNodeAsync(RestoreRun run, EtcdNodeState node, bool startEtcd, Exception? stopFailure)
+    {
+        var docker = node.Session.Docker;
+        if (stopFailure is not null)
+        {
+            // The etcd that runs there (restored or not) must be stopped by hand before anything else.
+            return ManualSteps(run, node);
+        }
+
+        try
+        {
+            var current = await docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, CancellationToken.None);
+
+            if (node.ContainerAction is EtcdContainerAction.Recreate or EtcdContainerAction.Create)
+            {
+                if (current is not null && current.Id != node.OriginalContainerId)
+                {
+                    await docker.RemoveContainerAsync(current.Id, force: true, CancellationToken.None);
+                    run.Logger.Information("[restore] {Host}: removed the etcd container the restore created", node.Host);
+                }
+
+                if (node.OriginalContainerId is { } original && (current is null || current.Id != original))
+                {
+                    await docker.RenameContainerAsync(original, EtcdContainerSpec.ContainerName, CancellationToken.None);
+                    run.Logger.Information("[restore] {Host}: the original container is etcd again", node.Host);
+                }
+
+                node.ContainerAction = null;
+            }
+
+            if (node.Swap != SwapProgress.NotStarted)
+            {
+                var script = RestoreScripts.RollBack(run.RunId, run.PreRestoreDirectory!, node.HadMember,
+                    originalMustBeBacked: node.Swap == SwapProgress.Completed && node.OriginalMoved);
+                var result = await node.Session.Helpers.RunAsync(RestoreHelperSpecs.DataShell(run.Config, "restore-rollback", script), CancellationToken.None);
+                if (!result.Succeeded)
+                {
+                    throw new HelperFailedException(node.Host, result.ContainerName, result.ExitCode, result.Stderr);
+                }
+
+                run.Logger.Information("[restore] {Host}: data directory put back ({Moves})", node.Host,
+                    string.Join(", ", result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                node.Swap = SwapProgress.NotStarted;
+            }
+
+            if (node.OriginalWasRunning && node.OriginalContainerId is { } id)
+            {
+                if (!startEtcd)
+                {
+                    return [new ManualStep(node.Host, "docker start etcd   # once etcd is stopped on every etcd node and their data is back")];
+                }
+
+                await docker.StartContainerAsync(id, CancellationToken.None);
+                run.Logger.Information("[restore] {Host}: started the original etcd", node.Host);
+            }
+
+            return [];
+        }
+        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException or IOException)
+        {
+            run.Logger.Error("[restore] {Host}: rollback failed: {Error}", node.Host, e.Message);
+            return ManualSteps(run, node);
+        }
+    }
+}

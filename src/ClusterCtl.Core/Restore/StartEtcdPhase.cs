@@ -1,0 +1,73 @@
+using ClusterCtl.Docker;
+using ClusterCtl.Etcd;
+
+namespace ClusterCtl.Restore;
+
+/// <summary>
+/// Phase 7: start every node's etcd container again when it matches cluster.yml; otherwise keep the old one as
+/// etcd-old-&lt;run&gt; and create one the way RKE builds it (a missing one is simply created). Then wait for a healthy
+/// cluster at the snapshot's revision or above, and only then remove the kept containers.
+/// </summary>
+/// <remarks>
+/// The old container is renamed rather than removed so that a rollback can start exactly the container that ran
+/// before. It is removed once etcd is healthy because, with restart "always", a stopped etcd-old would be started
+/// again by the next dockerd restart and fight the real etcd for the ports and the data dir.
+/// </remarks>
+internal static class StartEtcdPhase
+{
+    public static async Task RunAsync(RestoreRun run)
+    {
+        await Task.WhenAll(run.EtcdNodes.Select(node => StartAsync(run, node)));
+
+        var minimumRevision = Math.Max(1, run.Plan.Source.Revision);
+        var healthy = await run.Health.WaitHealthyAsync(run.EtcdSessions, minimumRevision, run.HealthTimeout, CancellationToken.None);
+        run.FinalRevision = healthy.MinimumRevision;
+
+        foreach (var node in run.EtcdNodes.Where(n => n.ContainerAction == EtcdContainerAction.Recreate))
+        {
+            var old = RestoreLayout.OldEtcdContainerName(run.RunId);
+            try
+            {
+                await node.Session.Docker.RemoveContainerAsync(old, force: false, CancellationToken.None);
+                run.Logger.Information("[restore] {Host}: removed the replaced container {Container}", node.Host, old);
+            }
+            catch (DockerException e)
+            {
+                run.Logger.Warning("[restore] {Host}: could not remove {Container}: {Error}; remove it with 'docker rm {Container}' or clusterctl etcd cleanup",
+                    node.Host, old, e.Message, old);
+            }
+        }
+    }
+
+    private static async Task StartAsync(RestoreRun run, EtcdNodeState node)
+    {
+        var docker = node.Session.Docker;
+        var existing = await docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, CancellationToken.None);
+        if (existing is not null && node.Spec.Matches(existing))
+        {
+            node.ContainerAction = EtcdContainerAction.StartAsIs;
+            await docker.StartContainerAsync(existing.Id, CancellationToken.None);
+            run.Logger.Information("[restore] {Host}: started {Container} as it is", node.Host, EtcdContainerSpec.ContainerName);
+            return;
+        }
+
+        await docker.EnsureImageAsync(node.Spec.Image, EtcdHelperSpecs.RegistryAuthFor(run.Config, node.Spec.Image), CancellationToken.None);
+        if (existing is not null)
+        {
+            node.ContainerAction = EtcdContainerAction.Recreate;
+            var old = RestoreLayout.OldEtcdContainerName(run.RunId);
+            run.Logger.Information("[restore] {Host}: {Container} differs from cluster.yml ({Differences}); keeping it as {OldContainer} and creating a new one",
+                node.Host, EtcdContainerSpec.ContainerName, string.Join("; ", node.Spec.DifferencesFrom(existing)), old);
+            await docker.RenameContainerAsync(existing.Id, old, CancellationToken.None);
+        }
+        else
+        {
+            node.ContainerAction = EtcdContainerAction.Create;
+            run.Logger.Information("[restore] {Host}: no {Container} container; creating it from cluster.yml", node.Host, EtcdContainerSpec.ContainerName);
+        }
+
+        var id = await docker.CreateContainerAsync(EtcdContainerSpec.ContainerName, node.Spec.ToContainerSpec(), CancellationToken.None);
+        await docker.StartContainerAsync(id, CancellationToken.None);
+        run.Logger.Information("[restore] {Host}: started the new {Container}", node.Host, EtcdContainerSpec.ContainerName);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using ClusterCtl.Hosts;
+using ClusterCtl.Restore;
+using McMaster.Extensions.CommandLineUtils;
+using Spectre.Console;
+
+namespace ClusterCtl.Cli.Commands.Etcd;
+
+[Command("cleanup", Description = "Remove what restores and snapshots left behind: old pre-restore data, failed and scratch restore dirs, temporary snapshot files, helper containers.")]
+internal sealed class CleanupCommand : ClusterCommandBase
+{
+    [Option("--keep-pre-restore <N>", "How many pre-restore-* directories (the data each restore replaced) to keep on every node, newest first (default 1).", CommandOptionType.SingleValue)]
+    public int KeepPreRestore { get; set; } = 1;
+
+    [Option("--dry-run", "Only list what would be removed.", CommandOptionType.NoValue)]
+    public bool DryRun { get; set; }
+
+    [Option("--output <FORMAT>", "table or json.", CommandOptionType.SingleValue)]
+    [AllowedValues("table", "json", IgnoreCase = true)]
+    public string Output { get; set; } = "table";
+
+    protected override async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        if (KeepPreRestore < 0)
+        {
+            throw new ClusterCtlException($"--keep-pre-restore must be 0 or more, not {KeepPreRestore}", ExitCodes.InvalidInput);
+        }
+
+        var config = LoadConfig();
+        await using var session = await ClusterSession.OpenAsync(config, config.Nodes, SessionOptions, Log, cancellationToken);
+        // Taking the lock also removes crashed runs' helpers; a dry run only lists them, so it needs no lock.
+        await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd cleanup", Log, cancellationToken);
+
+        var report = await new EtcdCleaner(config, Log).CleanAsync(session, KeepPreRestore, DryRun, cancellationToken);
+
+        if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            CliJson.Write(report);
+        }
+        else
+        {
+            Terminal.Stdout.Write(Table(report));
+            Terminal.Stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(report.DryRun ? "Would remove" : "Removed")} {report.Items.Count} item(s), {ByteSize.Format(report.TotalBytes)}."));
+        }
+
+        return report.Problems.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static Table Table(CleanupReport report)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("NODE", report.DryRun ? "WOULD REMOVE" : "REMOVED", "PATH", "SIZE");
+        foreach (var item in report.Items)
+        {
+            table.AddRow(Markup.Escape(item.Host), Markup.Escape(item.Kind), Markup.Escape(item.Path), item.SizeBytes is null ? "-" : ByteSize.Format(item.SizeBytes));
+        }
+
+        return table;
+    }
+}

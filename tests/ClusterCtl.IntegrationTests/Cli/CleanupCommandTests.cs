@@ -1,0 +1,101 @@
+using System.Text.Json;
+using ClusterCtl.IntegrationTests.Restore;
+using ClusterCtl.Testing;
+
+namespace ClusterCtl.IntegrationTests.Cli;
+
+/// <summary><c>clusterctl etcd cleanup</c> on the testbed: what a few restores and interrupted snapshots leave behind.</summary>
+[NonParallelizable]
+public class CleanupCommandTests
+{
+    private static readonly string[] PreRestore = ["pre-restore-2026-01-01T00-00-00Z", "pre-restore-2026-02-01T00-00-00Z", "pre-restore-2026-03-01T00-00-00Z"];
+    private static readonly string[] TemporarySnapshotFiles = [".upload-in-progress", "snap.zip.partial", "snap.zip.tmp"];
+
+    [SetUp]
+    public async Task LeaveLeftoversOnEveryNode()
+    {
+        await Testbed.RunAsync("reset");
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            var data = RestoreTestbed.DataDirectory(node);
+            foreach (var directory in PreRestore.Append("failed-restore-run1").Select(d => Path.Combine(data, d, "member")))
+            {
+                Directory.CreateDirectory(directory);
+                await File.WriteAllTextAsync(Path.Combine(directory, "db"), new string('x', 8192));
+            }
+
+            Directory.CreateDirectory(Path.Combine(data, "restore-run2"));
+            await File.WriteAllTextAsync(Path.Combine(data, "restore-run2", "snapshot.db"), "db");
+            var snapshots = RestoreTestbed.SnapshotDirectory(node);
+            Directory.CreateDirectory(snapshots);
+            foreach (var file in TemporarySnapshotFiles.Append("good.zip"))
+            {
+                await File.WriteAllTextAsync(Path.Combine(snapshots, file), "zip");
+            }
+        }
+
+        await Testbed.RunAsync("docker", "1", "run", "-d", "--name", "etcd-snapshot-once-crashed",
+            "--label", "io.clusterctl.helper=true", "--label", "io.clusterctl.run-id=20200101T000000-dead", "local/busybox:1", "sleep", "600");
+        await Testbed.RunAsync("docker", "2", "create", "--name", "etcd-old-20200101T000000-dead", "local/busybox:1", "true");
+    }
+
+    [OneTimeTearDown]
+    public Task Reset() => Testbed.RunAsync("reset");
+
+    private static Task<CliResult> CleanupAsync(params string[] extra) =>
+        ClusterCtlRunner.RunAsync(["etcd", "cleanup", "--config", Testbed.ClusterYml, "--known-hosts", Testbed.NewKnownHostsFile(), .. extra]);
+
+    [Test]
+    public async Task A_dry_run_lists_every_leftover_and_removes_none()
+    {
+        var result = await CleanupAsync("--dry-run");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Success), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("WOULD REMOVE").And.Contain("pre-restore-2026-01-01T00-00-00Z").And.Contain("failed-restore-run1")
+            .And.Contain("restore-run2").And.Contain("snap.zip.partial").And.Contain("etcd-snapshot-once-crashed").And.Contain("etcd-old-20200101T000000-dead"));
+        Assert.That(result.Stdout, Does.Not.Contain("pre-restore-2026-03-01T00-00-00Z"), "the newest is kept");
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            Assert.That(RestoreTestbed.TopLevelEntries(node), Is.SupersetOf(PreRestore.Append("failed-restore-run1").Append("restore-run2")));
+            Assert.That(Directory.GetFiles(RestoreTestbed.SnapshotDirectory(node)), Has.Length.EqualTo(4));
+        }
+
+        Assert.That(await RestoreTestbed.ContainerNamesAsync(1), Does.Contain("etcd-snapshot-once-crashed"));
+        Assert.That(await RestoreTestbed.ContainerNamesAsync(2), Does.Contain("etcd-old-20200101T000000-dead"));
+    }
+
+    [Test]
+    public async Task Cleanup_keeps_the_newest_pre_restore_dirs_and_real_snapshots_and_removes_the_rest()
+    {
+        var result = await CleanupAsync("--keep-pre-restore", "2", "--output", "json");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Success), result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        var items = json.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.That(json.RootElement.GetProperty("dryRun").GetBoolean(), Is.False);
+        Assert.That(items.Count(i => i.GetProperty("kind").GetString() == "pre-restore"), Is.EqualTo(Testbed.NodeCount), "one of three per node, the oldest");
+        Assert.That(items.Count(i => i.GetProperty("kind").GetString() == "temporary snapshot file"), Is.EqualTo(3 * Testbed.NodeCount));
+        Assert.That(items.Where(i => i.GetProperty("kind").GetString() == "pre-restore").Select(i => i.GetProperty("path").GetString()),
+            Is.All.EqualTo("/var/lib/etcd/pre-restore-2026-01-01T00-00-00Z"));
+        Assert.That(items.First(i => i.GetProperty("kind").GetString() == "pre-restore").GetProperty("sizeBytes").GetInt64(), Is.GreaterThanOrEqualTo(8192));
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            var entries = RestoreTestbed.TopLevelEntries(node);
+            Assert.That(entries, Is.EqualTo(new[] { "member", "pre-restore-2026-02-01T00-00-00Z", "pre-restore-2026-03-01T00-00-00Z" }), $"node{node}");
+            Assert.That(Directory.GetFiles(RestoreTestbed.SnapshotDirectory(node)).Select(Path.GetFileName), Is.EqualTo(new[] { "good.zip" }));
+        }
+
+        Assert.That(await RestoreTestbed.ContainerNamesAsync(1), Does.Not.Contain("etcd-snapshot-once-crashed"));
+        Assert.That(await RestoreTestbed.ContainerNamesAsync(2), Does.Not.Contain("etcd-old-20200101T000000-dead"));
+        Assert.That(await RestoreTestbed.HelpersLeftAsync(), Is.Empty);
+        Assert.That(await RestoreTestbed.HealthyAsync(), Is.True);
+    }
+
+    [Test]
+    public async Task A_negative_keep_count_is_bad_usage()
+    {
+        var result = await CleanupAsync("--keep-pre-restore", "-1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), result.ToString());
+    }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+using ClusterCtl.Hosts;
+
+namespace ClusterCtl.IntegrationTests.Restore;
+
+/// <summary>What the restore tests look at on the testbed, from the outside: keys per member, start times, data dirs, helpers.</summary>
+internal static class RestoreTestbed
+{
+    public static IEnumerable<int> Nodes => Enumerable.Range(1, Testbed.NodeCount);
+
+    public static string NodeName(int node) => "node" + node.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A session over every node of cluster.yml, as the snapshot-restore command opens it.</summary>
+    public static Task<ClusterSession> OpenAsync(ClusterConfig config) =>
+        ClusterSession.OpenAsync(config, config.Nodes, new SessionOptions { KnownHostsFile = Testbed.NewKnownHostsFile() }, TestbedSession.Logger, CancellationToken.None);
+
+    public static Task PutAsync(string key, string value) => Testbed.RunAsync("etcdctl", "1", "put", key, value);
+
+    /// <summary>The value of a key as this member's own store has it (serializable read, no leader round trip); "" when absent.</summary>
+    public static async Task<string> GetLocalAsync(int node, string key) =>
+        (await Testbed.RunAsync("etcdctl", node.ToString(CultureInfo.InvariantCulture), "get", "--consistency=s", "--print-value-only", key)).Trim();
+
+    public static async Task<DateTimeOffset> StartedAtAsync(int node, string container) =>
+        DateTimeOffset.Parse((await Testbed.RunAsync("docker", node.ToString(CultureInfo.InvariantCulture), "inspect", "-f", "{{.State.StartedAt}}", container)).Trim(), CultureInfo.InvariantCulture);
+
+    public static async Task<string> ContainerIdAsync(int node, string container) =>
+        (await Testbed.RunAsync("docker", node.ToString(CultureInfo.InvariantCulture), "inspect", "-f", "{{.Id}}", container)).Trim();
+
+    public static async Task<IReadOnlyList<string>> ContainerNamesAsync(int node, bool all = true) =>
+        (await Testbed.RunAsync(["docker", node.ToString(CultureInfo.InvariantCulture), "ps", .. all ? new[] { "-a" } : [], "--format", "{{.Names}}"]))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Helper containers (any run) still on any node.</summary>
+    public static async Task<IReadOnlyList<string>> HelpersLeftAsync()
+    {
+        var left = new List<string>();
+        foreach (var node in Nodes)
+        {
+            var names = await Testbed.RunAsync("docker", node.ToString(CultureInfo.InvariantCulture), "ps", "-a", "--filter", "label=" + HelperLabels.Helper, "--format", "{{.Names}}");
+            left.AddRange(names.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => $"{NodeName(node)}: {n.Trim()}"));
+        }
+
+        return left;
+    }
+
+    /// <summary>The node's /var/lib/etcd as the host sees it (the testbed binds this directory there).</summary>
+    public static string DataDirectory(int node) => Path.Combine(Testbed.Directory, "nodes", NodeName(node), "etcd");
+
+    public static string SnapshotDirectory(int node) => Path.Combine(Testbed.Directory, "nodes", NodeName(node), "opt-rke", "etcd-snapshots");
+
+    /// <summary>
+    /// Every path under the data dir with its size and time, to prove that nothing was written; the live member's
+    /// own files are left out (the running etcd writes them), the member directory itself is in.
+    /// </summary>
+    public static IReadOnlyList<string> DataDirectoryListing(int node) =>
+        new DirectoryInfo(DataDirectory(node)).EnumerateFileSystemInfos("*", SearchOption.AllDirectories)
+            .Select(f => (Path: Path.GetRelativePath(DataDirectory(node), f.FullName), Info: f))
+            .Where(f => !f.Path.StartsWith("member/", StringComparison.Ordinal))
+            .Select(f => f.Path == "member" ? "member" : $"{f.Path} {(f.Info is FileInfo file ? file.Length : -1)} {f.Info.LastWriteTimeUtc:O}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    public static IReadOnlyList<string> TopLevelEntries(int node) =>
+        Directory.EnumerateFileSystemEntries(DataDirectory(node)).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+
+    public static async Task<int> LeadersAsync()
+    {
+        var leaders = 0;
+        foreach (var node in Nodes)
+        {
+            var json = await Testbed.RunAsync("etcdctl", node.ToString(CultureInfo.InvariantCulture), "endpoint", "status", "-w", "json");
+            leaders += ClusterCtl.Etcd.EtcdctlJson.ParseEndpointStatus(json).Count(s => s.IsLeader);
+        }
+
+        return leaders;
+    }
+
+    /// <summary>testbed.sh status exits 0 only when every node is up and etcd is healthy with all members started.</summary>
+    public static async Task<bool> HealthyAsync() => (await Testbed.TryRunAsync("status")).ExitCode == 0;
+}
