@@ -12,19 +12,14 @@ namespace ClusterCtl.Restore;
 /// </summary>
 internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, string runId)
 {
-    public const string DataDirectoryInContainer = "/var/lib/rancher/etcd";
-
     public string Host => node.Host;
 
-    public string DirectoryName => "restore-" + runId;
-
-    /// <summary>Where the restore engine finds the db, inside a container with the data dir at <see cref="DataDirectoryInContainer"/>.</summary>
-    public string SnapshotPathInContainer => $"{DataDirectoryInContainer}/{DirectoryName}/snapshot.db";
+    public string DirectoryName => RestoreLayout.ScratchDirectoryName(runId);
 
     public async Task WriteAsync(Stream db, CancellationToken cancellationToken)
     {
         var result = await node.Helpers.RunWithStdinAsync(
-            Shell("restore-receive", $"umask 077; mkdir -p {Dir} && cat > {Dir}/snapshot.db.partial"),
+            Shell("restore-receive", $"umask 077; mkdir -p {Dir} && cat > {Partial}"),
             (stdin, ct) => db.CopyToAsync(stdin, 1024 * 1024, ct),
             cancellationToken);
         if (!result.Succeeded)
@@ -37,8 +32,8 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
     public async Task CommitAsync(string expectedSha256, CancellationToken cancellationToken)
     {
         var script =
-            $"sum=$(sha256sum {Dir}/snapshot.db.partial | cut -d' ' -f1) || exit 1; " +
-            $"[ \"$sum\" = '{expectedSha256}' ] || {{ echo \"read back $sum\" >&2; exit 3; }}; mv {Dir}/snapshot.db.partial {Dir}/snapshot.db";
+            $"sum=$(sha256sum {Partial} | cut -d' ' -f1) || exit 1; " +
+            $"[ \"$sum\" = '{expectedSha256}' ] || {{ echo \"read back $sum\" >&2; exit 3; }}; mv {Partial} {Dir}/{RestoreLayout.SnapshotFileName}";
         var result = await node.Helpers.RunAsync(Shell("restore-verify", script), cancellationToken);
         if (!result.Succeeded)
         {
@@ -60,7 +55,9 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         }
     }
 
-    private string Dir => $"{DataDirectoryInContainer}/{DirectoryName}";
+    private string Dir => $"{RestoreLayout.DataDirectoryInContainer}/{DirectoryName}";
+
+    private string Partial => $"{Dir}/{RestoreLayout.SnapshotFileName}.partial";
 
     private HelperSpec Shell(string purpose, string script) => new()
     {
@@ -69,7 +66,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine),
         Entrypoint = ["sh", "-c"],
         Cmd = [script],
-        Binds = [$"{config.EtcdDataDirectory}:{DataDirectoryInContainer}"],
+        Binds = [RestoreLayout.DataDirectoryBind(config)],
     };
 
     private static string LastLine(string text) =>

@@ -1,0 +1,121 @@
+using RangeAttribute = System.ComponentModel.DataAnnotations.RangeAttribute;
+using RequiredAttribute = System.ComponentModel.DataAnnotations.RequiredAttribute;
+using ClusterCtl.Config;
+using ClusterCtl.Hosts;
+using ClusterCtl.Restore;
+using ClusterCtl.Storage;
+using McMaster.Extensions.CommandLineUtils;
+
+namespace ClusterCtl.Cli.Commands.Etcd;
+
+[Command("snapshot-restore", Description = "Restore the whole etcd plane from one snapshot, then restart the kube components, flannel and calico.")]
+internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
+{
+    [Option("--name <NAME>", "The snapshot to restore (see snapshot-list).", CommandOptionType.SingleValue)]
+    [Required]
+    public string Name { get; set; } = "";
+
+    [Option("--dry-run", "Verify the snapshot, run every preflight check and print the plan; change nothing.", CommandOptionType.NoValue)]
+    public bool DryRun { get; set; }
+
+    [Option("--health-timeout <SECONDS>", "How long etcd may take to become healthy (default backup_config.timeout, else 300).", CommandOptionType.SingleValue)]
+    [Range(1, 86400)]
+    public int? HealthTimeoutSeconds { get; set; }
+
+    [Option("--output <FORMAT>", "table or json.", CommandOptionType.SingleValue)]
+    [AllowedValues("table", "json", IgnoreCase = true)]
+    public string Output { get; set; } = "table";
+
+    protected override async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var name = SnapshotName.Validate(Name);
+        var config = LoadConfig();
+        using var s3 = OpenS3(config);
+        var format = string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase) ? OutputFormat.Json : OutputFormat.Table;
+        var options = new RestoreOptions
+        {
+            DryRun = DryRun,
+            HealthTimeout = HealthTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
+        };
+
+        // Phase 1, plan: every host, because kube components run on control-plane and worker nodes too.
+        await using var session = await ClusterSession.OpenAsync(config, config.Nodes, SessionOptions, Log, cancellationToken);
+        RefuseUnreachableEtcdNodes(session);
+        await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd snapshot-restore", Log, cancellationToken);
+
+        // Phase 2, locate.
+        var copies = await new SnapshotLocator(config, Log).FindAsync(session, s3, name, cancellationToken);
+        var distributor = new SnapshotDistributor(config, Log);
+        using var progress = new TransferProgressReporter(Log, Globals.Quiet);
+        var restorer = new EtcdRestorer(config, Log);
+
+        if (DryRun)
+        {
+            // Read and verify the copy that would be used, writing nothing anywhere.
+            var verified = await distributor.DistributeAsync(name, copies, [], s3, progress, cancellationToken);
+            var plan = await restorer.PreflightAsync(session, SourceOf(verified), options, cancellationToken);
+            return Finish(EtcdRestorer.DryRunReport(plan), format);
+        }
+
+        // Phase 3, preflight, before anything is written; the size and versions come from the best copy's manifest.
+        var planned = await restorer.PreflightAsync(session, Estimate(name, copies[0]), options, cancellationToken);
+        if (!planned.Ready)
+        {
+            return Finish(EtcdRestorer.DryRunReport(planned), format);
+        }
+
+        // Phase 4, distribute: the first copy that verifies, to every etcd node's scratch directory, in one pass.
+        var staging = session.Nodes.Where(n => n.Node.IsEtcd).Select(n => new RestoreStaging(n, config, session.RunId)).ToList();
+        var used = await distributor.DistributeAsync(name, copies, staging, s3, progress, cancellationToken);
+        progress.Dispose();
+
+        try
+        {
+            var report = await restorer.ExecuteAsync(session, planned with { Source = SourceOf(used) }, options, cancellationToken);
+            return Finish(report, format);
+        }
+        catch (RestoreFailedException e)
+        {
+            Finish(e.Report, format);
+            throw;
+        }
+        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
+        {
+            // Refused or interrupted before the point of no return: nothing changed but the scratch copies.
+            await Task.WhenAll(staging.Select(s => s.RemoveAsync()));
+            throw;
+        }
+    }
+
+    private static void RefuseUnreachableEtcdNodes(ClusterSession session)
+    {
+        var etcd = session.Unreachable.Where(u => u.Key.IsEtcd).ToList();
+        if (etcd.Count > 0)
+        {
+            // RKE drops such a host silently; restoring without it would give it a split brain when it returns.
+            throw new ClusterCtlException(
+                $"restore refused, nothing was changed: etcd node {string.Join(", ", etcd.Select(u => u.Key.Address))} is unreachable ({etcd[0].Value.Message}); " +
+                "bring it back, or replace it in cluster.yml", ExitCodes.Failed, etcd[0].Value);
+        }
+    }
+
+    private static RestoreSource SourceOf(VerifiedSnapshot snapshot) =>
+        new(snapshot.Name, snapshot.DbSha256, snapshot.Revision ?? 0, snapshot.EtcdVersion, snapshot.DbSize);
+
+    private static RestoreSource Estimate(string name, SnapshotCopy copy) =>
+        new(name, copy.Manifest?.DbSha256 ?? "", copy.Manifest?.Revision ?? 0, copy.Manifest?.EtcdVersion, copy.Manifest?.DbSize ?? copy.Size);
+
+    private int Finish(RestoreReport report, OutputFormat format)
+    {
+        RestoreViews.Write(report, format);
+        if (report.Outcome == RestoreOutcome.DryRun && report.Plan is { Ready: false } plan)
+        {
+            foreach (var problem in plan.Problems)
+            {
+                Log.Error("[restore] {Problem}", problem);
+            }
+        }
+
+        return report.ExitCode;
+    }
+}
