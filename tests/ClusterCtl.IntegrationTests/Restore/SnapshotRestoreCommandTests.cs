@@ -1,0 +1,223 @@
+using System.IO.Compression;
+using System.Text.Json;
+using ClusterCtl.Testing;
+
+namespace ClusterCtl.IntegrationTests.Restore;
+
+/// <summary>
+/// <c>clusterctl etcd snapshot-restore</c> as an operator runs it: finding the snapshot wherever it is (every node,
+/// one node, only S3; our zips, RKE's zips, raw dbs), refusing bad input before the point of no return, and the dry run.
+/// </summary>
+[NonParallelizable]
+public class SnapshotRestoreCommandTests
+{
+    private string _folder = null!;
+    private string _b = null!;
+
+    [OneTimeSetUp]
+    public Task StartFromAFreshCluster() => Testbed.RunAsync("reset");
+
+    [SetUp]
+    public async Task WriteKeySetsAroundASnapshot()
+    {
+        _folder = "restore-" + Guid.NewGuid().ToString("N")[..8];
+        _b = "b-" + _folder;
+        await RestoreTestbed.PutAsync("/registry/a", "A");
+    }
+
+    [TearDown]
+    public async Task NoHelperIsLeftBehind() => Assert.That(await RestoreTestbed.HelpersLeftAsync(), Is.Empty);
+
+    [Test]
+    public async Task Restore_reports_phases_snapshot_and_restarts_as_JSON_and_the_data_is_the_snapshots()
+    {
+        await SaveAsync("golden");
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+
+        var result = await RestoreAsync("golden", "--output", "json");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        using var report = JsonDocument.Parse(result.Stdout);
+        Assert.That(report.RootElement.GetProperty("outcome").GetString(), Is.EqualTo("restored"));
+        Assert.That(report.RootElement.GetProperty("snapshot").GetProperty("name").GetString(), Is.EqualTo("golden"));
+        Assert.That(report.RootElement.GetProperty("phases").GetArrayLength(), Is.GreaterThanOrEqualTo(5));
+        Assert.That(report.RootElement.GetProperty("restarted").GetArrayLength(), Is.GreaterThan(0));
+        await AssertRestoredAsync();
+    }
+
+    [Test]
+    public async Task A_snapshot_that_only_S3_holds_is_restored()
+    {
+        await SaveAsync("only-s3", s3: true);
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            File.Delete(Path.Combine(RestoreTestbed.SnapshotDirectory(node), "only-s3.zip"));
+        }
+
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+
+        var result = await RestoreAsync(["only-s3", .. TestbedCli.S3Flags(_folder)]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("s3://"));
+        await AssertRestoredAsync();
+    }
+
+    [Test]
+    public async Task A_snapshot_that_only_one_node_holds_is_distributed_and_restored()
+    {
+        await SaveAsync("only-node2");
+        File.Delete(Path.Combine(RestoreTestbed.SnapshotDirectory(1), "only-node2.zip"));
+        File.Delete(Path.Combine(RestoreTestbed.SnapshotDirectory(3), "only-node2.zip"));
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+
+        var result = await RestoreAsync("only-node2");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("only-node2.zip on " + Testbed.NodeAddress(2)));
+        await AssertRestoredAsync();
+    }
+
+    [Test]
+    public async Task A_zip_laid_out_as_RKE_lays_it_out_is_restored()
+    {
+        await SaveAsync("ours");
+        // rke-tools' layout: one deflated entry /backup/<name>, no manifest.
+        var db = await ExtractDbAsync("ours");
+        var rkeZip = Path.Combine(RestoreTestbed.SnapshotDirectory(1), "rke-made.zip");
+        using (var zip = ZipFile.Open(rkeZip, ZipArchiveMode.Create))
+        {
+            await using var entry = await zip.CreateEntry("/backup/rke-made", CompressionLevel.Optimal).OpenAsync();
+            await entry.WriteAsync(db);
+        }
+
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+
+        var result = await RestoreAsync("rke-made");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        await AssertRestoredAsync();
+    }
+
+    [Test]
+    public async Task A_raw_etcdctl_snapshot_file_is_restored()
+    {
+        await SaveAsync("for-raw");
+        await File.WriteAllBytesAsync(Path.Combine(RestoreTestbed.SnapshotDirectory(3), "raw-db"), await ExtractDbAsync("for-raw"));
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+
+        var result = await RestoreAsync("raw-db");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        await AssertRestoredAsync();
+    }
+
+    [Test]
+    public async Task A_corrupted_snapshot_is_refused_and_the_cluster_is_untouched()
+    {
+        await SaveAsync("flipped");
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            await using var file = File.OpenWrite(Path.Combine(RestoreTestbed.SnapshotDirectory(node), "flipped.zip"));
+            file.Seek(200, SeekOrigin.Begin);
+            file.WriteByte(0x5A);
+        }
+
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+        var etcdStarted = await RestoreTestbed.StartedAtAsync(1, "etcd");
+
+        var result = await RestoreAsync("flipped");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("no copy of snapshot flipped verifies").And.Contain("nothing was changed"));
+        await AssertUntouchedAsync(etcdStarted);
+    }
+
+    [Test]
+    public async Task An_unknown_snapshot_name_is_invalid_input()
+    {
+        var result = await RestoreAsync("never-saved");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("snapshot never-saved not found"));
+    }
+
+    [Test]
+    public async Task An_unreachable_etcd_node_refuses_the_restore_and_names_it()
+    {
+        await SaveAsync("node-down");
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+        var etcdStarted = await RestoreTestbed.StartedAtAsync(1, "etcd");
+        await Testbed.RunAsync("stop-sshd", "3");
+        try
+        {
+            var result = await RestoreAsync("node-down");
+
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+            Assert.That(result.Stderr, Does.Contain("restore refused, nothing was changed").And.Contain(Testbed.NodeAddress(3)));
+        }
+        finally
+        {
+            await Testbed.RunAsync("start-sshd", "3");
+        }
+
+        await AssertUntouchedAsync(etcdStarted);
+    }
+
+    [Test]
+    public async Task A_dry_run_prints_the_plan_and_writes_nothing_on_any_node()
+    {
+        await SaveAsync("planned");
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+        var before = RestoreTestbed.Nodes.Select(RestoreTestbed.DataDirectoryListing).ToList();
+        var etcdStarted = await RestoreTestbed.StartedAtAsync(1, "etcd");
+
+        var result = await RestoreAsync("planned", "--dry-run");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Does.Contain("POINT OF NO RETURN").And.Contain("nothing was written"));
+        Assert.That(RestoreTestbed.Nodes.Select(RestoreTestbed.DataDirectoryListing).ToList(), Is.EqualTo(before));
+        await AssertUntouchedAsync(etcdStarted);
+    }
+
+    private async Task SaveAsync(string name, bool s3 = false)
+    {
+        var result = await TestbedCli.RunAsync(["etcd", "snapshot-save", "--name", name, .. s3 ? TestbedCli.S3Flags(_folder) : []]);
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+    }
+
+    private static Task<CliResult> RestoreAsync(params string[] nameAndFlags) =>
+        TestbedCli.RunAsync(["etcd", "snapshot-restore", "--name", .. nameAndFlags]);
+
+    private static async Task<byte[]> ExtractDbAsync(string name)
+    {
+        using var zip = ZipFile.OpenRead(Path.Combine(RestoreTestbed.SnapshotDirectory(2), name + ".zip"));
+        await using var db = await zip.GetEntry("/backup/" + name)!.OpenAsync();
+        using var bytes = new MemoryStream();
+        await db.CopyToAsync(bytes);
+        return bytes.ToArray();
+    }
+
+    private async Task AssertRestoredAsync()
+    {
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, "/registry/a"), Is.EqualTo("A"), $"node{node} has key set A");
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, "/registry/b"), Is.Not.EqualTo(_b), $"node{node} has none of B");
+        }
+
+        Assert.That(await RestoreTestbed.LeadersAsync(), Is.EqualTo(1));
+        Assert.That(await RestoreTestbed.HealthyAsync(), Is.True);
+    }
+
+    private async Task AssertUntouchedAsync(DateTimeOffset etcdStartedBefore)
+    {
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, "/registry/b"), Is.EqualTo(_b), $"node{node} still has B");
+            Assert.That(RestoreTestbed.TopLevelEntries(node).Where(e => e.StartsWith("restore-", StringComparison.Ordinal)), Is.Empty, $"node{node} keeps no scratch dir");
+        }
+
+        Assert.That(await RestoreTestbed.StartedAtAsync(1, "etcd"), Is.EqualTo(etcdStartedBefore), "etcd was not restarted");
+    }
+}
