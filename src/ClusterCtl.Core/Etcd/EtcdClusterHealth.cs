@@ -15,6 +15,9 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>A healthy member answers in milliseconds; one that is down would otherwise hold every poll for etcdctl's 10 s.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(4);
+
     /// <summary>One observation must not hang on a member that does not answer: etcdctl's own timeouts are shorter.</summary>
     private static readonly TimeSpan ObservationTimeout = TimeSpan.FromSeconds(45);
 
@@ -99,7 +102,7 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
     {
         try
         {
-            return await node.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, node.Node, purpose, args), cancellationToken);
+            return await node.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, node.Node, purpose, ProbeTimeout, args), cancellationToken);
         }
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
         {

@@ -18,7 +18,11 @@ internal static class EtcdHelperSpecs
     public static string Key(ClusterNode node) => $"/etc/kubernetes/ssl/{node.EtcdCertificateBaseName}-key.pem";
 
     /// <summary>etcdctl against this node's own member, with its TLS client certificate.</summary>
-    public static HelperSpec Etcdctl(ClusterConfig config, ClusterNode node, string purpose, params string[] args) => new()
+    public static HelperSpec Etcdctl(ClusterConfig config, ClusterNode node, string purpose, params string[] args) =>
+        Etcdctl(config, node, purpose, TimeSpan.FromSeconds(10), args);
+
+    /// <summary>etcdctl with its own command timeout: a member that is down costs a probe this long, not more.</summary>
+    public static HelperSpec Etcdctl(ClusterConfig config, ClusterNode node, string purpose, TimeSpan commandTimeout, params string[] args) => new()
     {
         Purpose = purpose,
         Image = config.Etcd.Image,
@@ -31,7 +35,7 @@ internal static class EtcdHelperSpecs
             "--cacert=" + CaCertificate,
             "--cert=" + Certificate(node),
             "--key=" + Key(node),
-            "--command-timeout=10s",
+            "--command-timeout=" + ((int)Math.Ceiling(commandTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "s",
             .. args,
         ],
         Env = ["ETCDCTL_API=3"],

@@ -127,7 +127,9 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 
         logger.Information("[restore] Restored {Snapshot} on {Count} etcd nodes in {Seconds:0.0} s; revision {Revision}",
             plan.Source.Name, run.EtcdNodes.Count, report.TotalSeconds, run.FinalRevision);
-        return report;
+        return cancellationToken.IsCancellationRequested
+            ? report with { Warnings = [.. report.Warnings, "Ctrl+C was held during the restore; it completed"] }
+            : report;
     }
 
     private async Task<RestoreFailedException> RollBackAsync(RestoreRun run, List<PhaseReport> phases, RestorePhase failedPhase, Exception cause)

@@ -63,6 +63,37 @@ public class RestoreTests(string etcdVersion)
         }
     }
 
+    [Test]
+    public async Task Restore_recreates_etcd_containers_that_differ_from_cluster_yml_and_creates_a_missing_one()
+    {
+        var config = RestoreFaults.ConfigWithDifferentEtcdArgs();
+        var (logger, log) = TestLog.Create();
+        var key = "t" + Guid.NewGuid().ToString("N")[..8];
+        await RestoreTestbed.PutAsync(key + "-a", "x");
+        await using var session = await RestoreTestbed.OpenAsync(config);
+        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        await RestoreTestbed.PutAsync(key + "-b", "z");
+        await Testbed.RunAsync("docker", "3", "rm", "-f", "etcd");
+
+        var report = await new EtcdRestorer(config, logger).RestoreAsync(session, source, new RestoreOptions(), CancellationToken.None);
+
+        Assert.That(report.Outcome, Is.EqualTo(RestoreOutcome.Restored), string.Join('\n', log.Lines));
+        Assert.That(report.Plan, Is.Null);
+        Assert.That(report.Phases.Single(p => p.Phase == RestorePhase.StartEtcd).Detail,
+            Does.Contain($"{Testbed.NodeAddress(1)} recreated").And.Contain($"{Testbed.NodeAddress(3)} created"));
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            var args = await Testbed.RunAsync("docker", node.ToString(System.Globalization.CultureInfo.InvariantCulture), "inspect", "-f", "{{json .Args}}", "etcd");
+            Assert.That(args, Does.Contain("--heartbeat-interval=600").And.Contain($"--name=etcd-node{node}"), $"node{node} runs the etcd of the changed cluster.yml");
+            Assert.That(await RestoreTestbed.ContainerNamesAsync(node), Has.None.StartsWith(RestoreLayout.OldEtcdContainerPrefix), $"node{node}: the replaced container is removed once etcd is healthy");
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, key + "-a"), Is.EqualTo("x"));
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, key + "-b"), Is.Empty);
+        }
+
+        Assert.That(await RestoreTestbed.HealthyAsync(), Is.True);
+        Assert.That(await RestoreTestbed.HelpersLeftAsync(), Is.Empty);
+    }
+
     private static async Task<Dictionary<(int Node, string Container), DateTimeOffset>> StartTimesAsync()
     {
         var times = new Dictionary<(int, string), DateTimeOffset>();
