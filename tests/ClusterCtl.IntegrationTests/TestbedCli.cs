@@ -22,26 +22,15 @@ internal static class TestbedCli
     }
 
     /// <summary>The bytes of a file in node N's snapshot directory, read on the host side of the testbed.</summary>
-    public static string SnapshotPath(int node, string fileName) =>
-        Path.Combine(Testbed.Directory, "nodes", $"node{node}", "opt-rke", "etcd-snapshots", fileName);
+    public static string SnapshotPath(int node, string fileName) => Path.Combine(Restore.RestoreTestbed.SnapshotDirectory(node), fileName);
 
     /// <summary>The files in node N's snapshot directory (none when the directory was never created).</summary>
     public static IReadOnlyList<string> SnapshotFiles(int node)
     {
-        var directory = Path.GetDirectoryName(SnapshotPath(node, "x"))!;
+        var directory = Restore.RestoreTestbed.SnapshotDirectory(node);
         return Directory.Exists(directory) ? Directory.GetFiles(directory) : [];
     }
 
     /// <summary>Helper containers still present on any node: there must be none after a command finished.</summary>
-    public static async Task<IReadOnlyList<string>> LeftoverHelpersAsync()
-    {
-        var left = new List<string>();
-        for (var n = 1; n <= Testbed.NodeCount; n++)
-        {
-            var output = await Testbed.RunAsync("docker", n.ToString(System.Globalization.CultureInfo.InvariantCulture), "ps", "-a", "--filter", "label=io.clusterctl.helper", "--format", "{{.Names}}");
-            left.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(name => $"node{n}:{name}"));
-        }
-
-        return left;
-    }
+    public static Task<IReadOnlyList<string>> LeftoverHelpersAsync() => Restore.RestoreTestbed.HelpersLeftAsync();
 }
