@@ -23,11 +23,7 @@ internal static class StopPhase
             }
         }));
 
-        var failures = await EtcdStopper.StopAllAsync(run, (node, etcd) =>
-        {
-            node.OriginalContainerId = etcd?.Id;
-            node.OriginalWasRunning = etcd is { State.Running: true } || etcd?.State.Status == "restarting";
-        });
+        var failures = await EtcdStopper.StopAllAsync(run, (node, etcd) => node.RecordOriginal(etcd));
         if (failures.Count > 0)
         {
             var (node, error) = failures.First();
