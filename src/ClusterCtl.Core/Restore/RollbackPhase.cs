@@ -9,6 +9,8 @@ namespace ClusterCtl.Restore;
 /// failed-restore-&lt;run&gt; and the original back from pre-restore-&lt;time&gt;, start the original etcd (when it ran before),
 /// wait for the health the cluster had before, and start the kube-apiservers that were stopped. Nothing is deleted.
 /// What it cannot do is returned as the exact manual steps.
+/// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
+/// restored or rolled back, and every wait has its own time limit instead.
 /// </summary>
 internal static class RollbackPhase
 {
