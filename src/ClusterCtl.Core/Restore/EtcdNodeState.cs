@@ -1,3 +1,4 @@
+using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
 
@@ -18,9 +19,23 @@ internal sealed class EtcdNodeState(NodeSession session, EtcdContainerSpec spec,
     public string Host => Session.Host;
 
     /// <summary>The etcd container found at the point of no return; null when the node had none.</summary>
-    public string? OriginalContainerId { get; set; }
+    public string? OriginalContainerId { get; private set; }
 
-    public bool OriginalWasRunning { get; set; }
+    public bool OriginalWasRunning { get; private set; }
+
+    /// <summary>The original container was looked at (and is about to be stopped); before that, the rollback leaves etcd alone.</summary>
+    public bool OriginalRecorded { get; private set; }
+
+    /// <summary>Remembers the container found before the first stop; later calls keep the first answer.</summary>
+    public void RecordOriginal(ContainerDetails? etcd)
+    {
+        if (!OriginalRecorded)
+        {
+            OriginalContainerId = etcd?.Id;
+            OriginalWasRunning = etcd is { State.Running: true } || etcd?.State.Status == "restarting";
+            OriginalRecorded = true;
+        }
+    }
 
     /// <summary>A live member directory was there (from preflight); the swap moves it to pre-restore.</summary>
     public bool HadMember => Preflight.HasMember;

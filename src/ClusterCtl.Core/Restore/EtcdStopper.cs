@@ -9,6 +9,8 @@ namespace ClusterCtl.Restore;
 /// follower and waits for the handover; if that follower is stopping too, the handover never completes and the stop
 /// takes some 15 s (etcd 3.4 on the testbed). Once its followers are gone the leader has no one to hand over to and
 /// stops at once.
+/// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
+/// restored or rolled back, and every wait has its own time limit instead.
 /// </summary>
 internal static class EtcdStopper
 {

@@ -9,6 +9,8 @@ namespace ClusterCtl.Restore;
 /// wherever they exist, and every running flannel or calico container except the k8s_POD_ pause containers; then
 /// start kube-apiserver on the control-plane nodes, last of all, now that etcd is healthy. Waits until all of them
 /// run. What could not be (re)started is returned as manual steps, not thrown: etcd is already restored.
+/// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
+/// restored or rolled back, and every wait has its own time limit instead.
 /// </summary>
 internal static class RestartComponentsPhase
 {

@@ -5,6 +5,8 @@ namespace ClusterCtl.Restore;
 /// <summary>
 /// Phase 6: the one-shot etcd-restore helper on every etcd node in parallel, then, only when every node restored,
 /// the swap of member directories on every node. A restore failing anywhere therefore leaves every data dir as it was.
+/// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
+/// restored or rolled back, and every wait has its own time limit instead.
 /// </summary>
 internal static class RestoreDataPhase
 {

@@ -9,6 +9,8 @@ namespace ClusterCtl.Restore;
 /// failed-restore-&lt;run&gt; and the original back from pre-restore-&lt;time&gt;, start the original etcd (when it ran before),
 /// wait for the health the cluster had before, and start the kube-apiservers that were stopped. Nothing is deleted.
 /// What it cannot do is returned as the exact manual steps.
+/// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
+/// restored or rolled back, and every wait has its own time limit instead.
 /// </summary>
 internal static class RollbackPhase
 {
@@ -19,11 +21,18 @@ internal static class RollbackPhase
         // Every etcd that runs now is stopped before any original one starts: the restored members have the same
         // member and cluster ids as the originals (same peer URLs and token), so a restored member still running
         // would take an original one for its peer and mix two histories.
-        var notStopped = await EtcdStopper.StopAllAsync(run);
-        var perNode = await Task.WhenAll(run.EtcdNodes.Select(node => RollBackNodeAsync(run, node, startEtcd: notStopped.Count == 0, notStopped.GetValueOrDefault(node))));
+        // When the point of no return failed before it reached etcd, etcd was never touched and is left running.
+        var etcdTouched = run.EtcdNodes.Any(n => n.OriginalRecorded);
+        var notStopped = etcdTouched
+            ? await EtcdStopper.StopAllAsync(run, (node, etcd) => node.RecordOriginal(etcd))
+            : new Dictionary<EtcdNodeState, Exception>();
+        // Starting the originals is only dangerous while a restored member may still run somewhere.
+        var restoredAnywhere = run.EtcdNodes.Any(n => n.Swap != SwapProgress.NotStarted);
+        var startEtcd = notStopped.Count == 0 || !restoredAnywhere;
+        var perNode = await Task.WhenAll(run.EtcdNodes.Select(node => RollBackNodeAsync(run, node, startEtcd, notStopped.GetValueOrDefault(node))));
         var steps = perNode.SelectMany(s => s).ToList();
         var problems = new List<string>();
-        if (notStopped.Count > 0)
+        if (notStopped.Count > 0 && !startEtcd)
         {
             run.Logger.Error("[restore] etcd could not be stopped on {Hosts}; no original etcd is started until it is", string.Join(", ", notStopped.Keys.Select(n => n.Host)));
         }
@@ -106,8 +115,11 @@ internal static class RollbackPhase
         var docker = node.Session.Docker;
         if (stopFailure is not null)
         {
-            // The etcd that runs there (restored or not) must be stopped by hand before anything else.
-            return ManualSteps(run, node);
+            // Nothing of this node was changed but the stop: its own etcd only needs to run. Otherwise the etcd that
+            // runs there (restored or not) must be stopped by hand before anything else.
+            return node.Swap == SwapProgress.NotStarted && node.ContainerAction is null
+                ? [new ManualStep(node.Host, "docker start etcd   # if it is not running")]
+                : ManualSteps(run, node);
         }
 
         try

@@ -7,6 +7,8 @@ namespace ClusterCtl.Restore;
 /// Phase 7: start every node's etcd container again when it matches cluster.yml; otherwise keep the old one as
 /// etcd-old-&lt;run&gt; and create one the way RKE builds it (a missing one is simply created). Then wait for a healthy
 /// cluster at the snapshot's revision or above, and only then remove the kept containers.
+/// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
+/// restored or rolled back, and every wait has its own time limit instead.
 /// </summary>
 /// <remarks>
 /// The old container is renamed rather than removed so that a rollback can start exactly the container that ran

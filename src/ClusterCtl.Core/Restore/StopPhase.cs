@@ -5,6 +5,8 @@ namespace ClusterCtl.Restore;
 /// <summary>
 /// Phase 5, the point of no return: stop kube-apiserver on the control-plane nodes (so nothing writes to etcd or
 /// serves from it), then etcd on every etcd node. Records what it stopped, for the rollback.
+/// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
+/// restored or rolled back, and every wait has its own time limit instead.
 /// </summary>
 internal static class StopPhase
 {
@@ -23,11 +25,7 @@ internal static class StopPhase
             }
         }));
 
-        var failures = await EtcdStopper.StopAllAsync(run, (node, etcd) =>
-        {
-            node.OriginalContainerId = etcd?.Id;
-            node.OriginalWasRunning = etcd is { State.Running: true } || etcd?.State.Status == "restarting";
-        });
+        var failures = await EtcdStopper.StopAllAsync(run, (node, etcd) => node.RecordOriginal(etcd));
         if (failures.Count > 0)
         {
             var (node, error) = failures.First();

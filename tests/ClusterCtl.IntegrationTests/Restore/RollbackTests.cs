@@ -53,6 +53,24 @@ public class RollbackTests
     }
 
     [Test]
+    public async Task A_failure_at_the_point_of_no_return_before_etcd_was_touched_leaves_etcd_running()
+    {
+        var config = TestbedSession.LoadConfig();
+        var (logger, log) = TestLog.Create();
+        await using var session = await RestoreTestbed.OpenAsync(config);
+        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        var started = await PreflightTests.EtcdStartTimesAsync();
+        var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Stop, () => throw new InvalidOperationException("injected")) };
+
+        var e = Assert.ThrowsAsync<RestoreFailedException>(() => new EtcdRestorer(config, logger).RestoreAsync(session, source, options, CancellationToken.None));
+
+        Assert.That(e!.Report.Outcome, Is.EqualTo(RestoreOutcome.RolledBack), string.Join('\n', log.Lines));
+        Assert.That(e.Message, Does.Contain("injected"));
+        Assert.That(await PreflightTests.EtcdStartTimesAsync(), Is.EqualTo(started), "etcd and kube-apiserver never stopped");
+        Assert.That(await RestoreTestbed.HelpersLeftAsync(), Is.Empty);
+    }
+
+    [Test]
     public async Task Etcd_that_cannot_start_after_the_swap_rolls_back_the_data_and_the_recreated_containers()
     {
         var config = RestoreFaults.ConfigWithDifferentEtcdArgs();
