@@ -22,7 +22,7 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
     [Option("--shutdown-grace <DURATION>", "On SIGTERM/Ctrl+C, how long a snapshot in progress may take to finish before it is cancelled (default 30s; 0s cancels at once).", CommandOptionType.SingleValue)]
     public string ShutdownGrace { get; set; } = "30s";
 
-    [Option("--metrics-listen <ADDRESS:PORT>", "Serve Prometheus /metrics and /healthz here, e.g. 127.0.0.1:9464.", CommandOptionType.SingleValue)]
+    [Option("--metrics-listen <ADDRESS>", "Serve Prometheus /metrics and /healthz here, e.g. 127.0.0.1:9464.", CommandOptionType.SingleValue)]
     public string? MetricsListen { get; set; }
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
