@@ -67,6 +67,11 @@ internal sealed class SnapshotScheduler(
                 first <= now ? "catching up: taking one now" : $"first tick at {first:u}");
             return first;
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopped while listing: the loop ends before any tick, and the stop is still a clean one (exit 0).
+            return now;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Without a listing we cannot tell how old the newest is: a snapshot now is the safe side.

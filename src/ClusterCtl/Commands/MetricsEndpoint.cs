@@ -40,10 +40,11 @@ internal sealed class MetricsEndpoint : IDisposable
         }
         catch (HttpListenerException e)
         {
-            throw new ClusterCtlException($"cannot listen on {Prefix} for metrics: {e.Message}", ExitCodes.InvalidInput, e);
+            // Exit 1, not 2: a port in use may be free again when systemd restarts the service.
+            throw new ClusterCtlException($"cannot listen on {Prefix} for metrics: {e.Message}; choose another --metrics-listen port", ExitCodes.Failed, e);
         }
 
-        _logger.Information("[schedule] Serving {Prefix}metrics and {Prefix}healthz", Prefix, Prefix);
+        _logger.Information("[schedule] Serving {MetricsUrl} and {HealthUrl}", Prefix + "metrics", Prefix + "healthz");
         _serving = Task.Run(ServeAsync);
     }
 
