@@ -16,11 +16,14 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
 {
     public const string LockCommand = "etcd snapshot-schedule";
 
+    private DateTimeOffset _startedAt;
+    private string _name = "";
+
     public async Task<TickResult> RunAsync(S3SnapshotStore? s3, CancellationToken cancellationToken)
     {
-        var startedAt = DateTimeOffset.UtcNow;
+        var startedAt = _startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var name = ScheduledSnapshotName.For(config.ClusterName, startedAt);
+        var name = _name = ScheduledSnapshotName.For(config.ClusterName, startedAt);
         try
         {
             await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), sessionOptions, logger, cancellationToken);
@@ -55,6 +58,11 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
             return new TickResult(TickOutcome.Failed, name, startedAt, clock.Elapsed, 0, 0, 0, 0, e.Message);
         }
     }
+
+    /// <summary>The result of the last tick when it was cancelled for running longer than <paramref name="timeout"/>.</summary>
+    public TickResult TimedOut(TimeSpan timeout) =>
+        new(TickOutcome.Failed, _name, _startedAt, DateTimeOffset.UtcNow - _startedAt, 0, 0, 0, 0,
+            $"the tick took longer than {GoDuration.Format(timeout)} (--tick-timeout) and was cancelled; its partial files and helpers were removed");
 
     /// <summary>The newest scheduled snapshot and how many there are, for the catch-up decision at start.</summary>
     public async Task<(DateTimeOffset? Newest, int Count)> FindScheduledAsync(S3SnapshotStore? s3, CancellationToken cancellationToken)

@@ -9,8 +9,9 @@ namespace ClusterCtl.Schedule;
 /// lets an in-flight tick finish within <paramref name="shutdownGrace"/>, then cancels it; the saver removes
 /// its partial files and helpers on cancellation, so either way nothing is left behind.
 /// </summary>
+/// <remarks>A tick that runs longer than <paramref name="tickTimeout"/> (an SSH session or an upload that hangs) is cancelled the same way and counted as failed, so one stuck tick cannot stop the schedule.</remarks>
 internal sealed class SnapshotScheduler(
-    SnapshotSchedule schedule, ScheduledSnapshotTick tick, S3SnapshotStore? s3, ScheduleMetrics metrics, TimeSpan shutdownGrace, ILogger logger)
+    SnapshotSchedule schedule, ScheduledSnapshotTick tick, S3SnapshotStore? s3, ScheduleMetrics metrics, TimeSpan shutdownGrace, TimeSpan tickTimeout, ILogger logger)
 {
     /// <summary>Runs until <paramref name="stopping"/> is cancelled. Returns true when an in-flight tick had to be cancelled.</summary>
     public async Task<bool> RunAsync(CancellationToken stopping)
@@ -24,6 +25,8 @@ internal sealed class SnapshotScheduler(
             }
 
             using var tickCancellation = new CancellationTokenSource();
+            using var tickTimedOut = new CancellationTokenSource(tickTimeout);
+            using var tickToken = CancellationTokenSource.CreateLinkedTokenSource(tickCancellation.Token, tickTimedOut.Token);
             await using var onStop = stopping.Register(() =>
             {
                 logger.Information("[schedule] Stopping: letting the snapshot in progress finish for up to {GraceSeconds}s", shutdownGrace.TotalSeconds);
@@ -33,13 +36,17 @@ internal sealed class SnapshotScheduler(
             TickResult result;
             try
             {
-                result = await tick.RunAsync(s3, tickCancellation.Token);
+                result = await tick.RunAsync(s3, tickToken.Token);
             }
             catch (OperationCanceledException) when (tickCancellation.IsCancellationRequested)
             {
                 logger.Warning("[schedule] The snapshot in progress was cancelled at shutdown after {GraceSeconds}s; its partial files and helpers were removed",
                     shutdownGrace.TotalSeconds);
                 return true;
+            }
+            catch (OperationCanceledException) when (tickTimedOut.IsCancellationRequested)
+            {
+                result = tick.TimedOut(tickTimeout);
             }
 
             metrics.Record(result);

@@ -163,6 +163,21 @@ public class SnapshotScheduleTests
         Assert.That(Enumerable.Range(1, Testbed.NodeCount).Select(n => File.Exists(TestbedCli.SnapshotPath(n, name + ".zip"))), Has.All.True);
     }
 
+    [Test]
+    public async Task A_tick_that_runs_past_the_tick_timeout_is_cancelled_cleaned_up_counted_and_the_schedule_goes_on()
+    {
+        await using var run = ScheduleRun.Start(["--interval", "3s", "--tick-timeout", "1s", .. TestbedCli.S3Flags(_folder)]);
+
+        var failed = await run.WaitForTicksAsync(ScheduleRun.Failed, 2, TimeSpan.FromSeconds(20));
+        var metrics = await run.MetricsAsync();
+        var stopped = await run.StopAsync(StopBudget);
+
+        Assert.That(failed, Has.All.Contain("took longer than 1s"));
+        Assert.That(metrics["clusterctl_snapshot_schedule_ticks_failed_total"], Is.GreaterThanOrEqualTo(2));
+        Assert.That(stopped.ExitCode, Is.Zero, stopped.ToString());
+        // TearDown checks helpers, the lock and partial files on every node.
+    }
+
     private static async Task<ClusterLock> LockWhenFreeAsync(ClusterSession session)
     {
         var config = TestbedSession.LoadConfig();

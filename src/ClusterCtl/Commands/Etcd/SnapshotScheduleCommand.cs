@@ -22,6 +22,9 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
     [Option("--shutdown-grace <DURATION>", "On SIGTERM/Ctrl+C, how long a snapshot in progress may take to finish before it is cancelled (default 30s; 0s cancels at once).", CommandOptionType.SingleValue)]
     public string ShutdownGrace { get; set; } = "30s";
 
+    [Option("--tick-timeout <DURATION>", "Cancel a tick (and clean it up) that runs longer than this, count it as failed, and go on (default 30m).", CommandOptionType.SingleValue)]
+    public string TickTimeout { get; set; } = "30m";
+
     [Option("--metrics-listen <ADDRESS>", "Serve Prometheus /metrics and /healthz here, e.g. 127.0.0.1:9464.", CommandOptionType.SingleValue)]
     public string? MetricsListen { get; set; }
 
@@ -35,6 +38,7 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
         }
 
         var grace = ShutdownGrace.Trim() is "0" or "0s" ? TimeSpan.Zero : ParseDuration("--shutdown-grace", ShutdownGrace);
+        var tickTimeout = ParseDuration("--tick-timeout", TickTimeout);
         var retention = Retention ?? config.Etcd.Backup.Retention;
         var listen = MetricsListen is null ? null : MetricsEndpoint.ParseListenAddress(MetricsListen);
 
@@ -47,7 +51,7 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
             string.IsNullOrWhiteSpace(config.ClusterName) ? "rke" : config.ClusterName, GoDuration.Format(interval), retention,
             s3 is null ? "" : " (and in " + s3.Location + ")");
         var tick = new ScheduledSnapshotTick(config, SessionOptions, retention, Log);
-        var cancelledInFlight = await new SnapshotScheduler(new SnapshotSchedule(interval), tick, s3, metrics, grace, Log).RunAsync(cancellationToken);
+        var cancelledInFlight = await new SnapshotScheduler(new SnapshotSchedule(interval), tick, s3, metrics, grace, tickTimeout, Log).RunAsync(cancellationToken);
         Log.Information("[schedule] Stopped{Detail:l}", cancelledInFlight ? " (the snapshot in progress was cancelled and cleaned up)" : "");
         return ExitCodes.Success;
     }
