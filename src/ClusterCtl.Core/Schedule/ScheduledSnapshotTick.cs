@@ -40,6 +40,9 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
             await using (clusterLock)
             {
                 var report = await new SnapshotSaver(config, logger).SaveAsync(session, name, s3, progress: null, cancellationToken);
+
+                // A save cancelled while copying reports its copies as failed (and has removed them); say it was cancelled.
+                cancellationToken.ThrowIfCancellationRequested();
                 var copies = report.Copies.Count(c => c.Succeeded);
                 if (!report.AllCopiesSucceeded)
                 {
@@ -62,7 +65,7 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
     /// <summary>The result of the last tick when it was cancelled for running longer than <paramref name="timeout"/>.</summary>
     public TickResult TimedOut(TimeSpan timeout) =>
         new(TickOutcome.Failed, _name, _startedAt, DateTimeOffset.UtcNow - _startedAt, 0, 0, 0, 0,
-            $"the tick took longer than {GoDuration.Format(timeout)} (--tick-timeout) and was cancelled; its partial files and helpers were removed");
+            $"the tick took longer than {timeout.TotalSeconds:0.###}s (--tick-timeout) and was cancelled; its partial files and helpers were removed");
 
     /// <summary>The newest scheduled snapshot and how many there are, for the catch-up decision at start.</summary>
     public async Task<(DateTimeOffset? Newest, int Count)> FindScheduledAsync(S3SnapshotStore? s3, CancellationToken cancellationToken)
