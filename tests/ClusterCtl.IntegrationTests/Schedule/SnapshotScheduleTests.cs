@@ -178,6 +178,29 @@ public class SnapshotScheduleTests
         // TearDown checks helpers, the lock and partial files on every node.
     }
 
+    [Test]
+    public async Task Healthz_turns_503_when_no_tick_has_succeeded_for_twice_the_interval()
+    {
+        // Every tick times out, so nothing ever succeeds; with a 1 s interval health may last 2 s from the start.
+        await using var run = ScheduleRun.Start("--interval", "1s", "--tick-timeout", "200ms");
+        await run.WaitForTicksAsync(ScheduleRun.Failed, 1, TickBudget);
+        var started = DateTime.UtcNow;
+        await run.WaitForTicksAsync(ScheduleRun.Failed, 3, TickBudget);
+        if (DateTime.UtcNow - started < TimeSpan.FromSeconds(2.5))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2.5) - (DateTime.UtcNow - started));
+        }
+
+        var health = await run.HealthAsync();
+        var metrics = await run.MetricsAsync();
+        var stopped = await run.StopAsync(StopBudget);
+
+        Assert.That(health, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(metrics["clusterctl_snapshot_schedule_healthy"], Is.Zero);
+        Assert.That(metrics["clusterctl_snapshot_schedule_last_success_timestamp_seconds"], Is.Zero);
+        Assert.That(stopped.ExitCode, Is.Zero, stopped.ToString());
+    }
+
     private static async Task<ClusterLock> LockWhenFreeAsync(ClusterSession session)
     {
         var config = TestbedSession.LoadConfig();
