@@ -55,8 +55,11 @@ internal static class ClusterCtlRunner
 
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(args, null);
 
-    /// <summary>Runs clusterctl and sends it SIGINT (as Ctrl+C does) once a stderr line contains <paramref name="interruptWhen"/>.</summary>
-    public static async Task<(CliResult Result, bool Interrupted)> RunAndInterruptAsync(IEnumerable<string> args, string interruptWhen, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs clusterctl and sends it <paramref name="signal"/> (default SIGINT, as Ctrl+C does; 15 for SIGTERM, as systemd does)
+    /// once a stderr line contains <paramref name="interruptWhen"/>.
+    /// </summary>
+    public static async Task<(CliResult Result, bool Interrupted)> RunAndInterruptAsync(IEnumerable<string> args, string interruptWhen, TimeSpan? timeout = null, int signal = 2)
     {
         var start = new ProcessStartInfo(ExecutablePath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
@@ -74,7 +77,7 @@ internal static class ClusterCtlRunner
             stderr.AppendLine(line);
             if (!interrupted && line.Contains(interruptWhen, StringComparison.Ordinal))
             {
-                interrupted = kill(process.Id, 2) == 0;
+                interrupted = kill(process.Id, signal) == 0;
             }
         }
 
@@ -82,8 +85,11 @@ internal static class ClusterCtlRunner
         return (new CliResult(process.ExitCode, await stdout, stderr.ToString()), interrupted);
     }
 
+    /// <summary>Sends a POSIX signal; 0 on success.</summary>
+    public static int SendSignal(int pid, int signal) => kill(pid, signal);
+
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-#pragma warning disable CA5392, SYSLIB1054 // a test helper; the one libc call Process does not offer (SIGINT)
+#pragma warning disable CA5392, SYSLIB1054 // a test helper; the one libc call Process does not offer (SIGINT, SIGTERM)
     private static extern int kill(int pid, int signal);
 #pragma warning restore CA5392, SYSLIB1054
 }

@@ -103,9 +103,20 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         }
 
         // The exact revision inside the file, for the manifest; etcdctl 3.4 and 3.5 both still answer this offline.
-        var status = await source.Helpers.RunAsync(
-            EtcdHelperSpecs.OfflineEtcdctl(config, "etcd-snapshot-status", "snapshot", "status", "/backup/" + tempFile, "-w", "json"), cancellationToken);
-        var version = await source.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, source.Node, "etcd-status", "endpoint", "status", "-w", "json"), cancellationToken);
+        HelperResult status, version;
+        try
+        {
+            status = await source.Helpers.RunAsync(
+                EtcdHelperSpecs.OfflineEtcdctl(config, "etcd-snapshot-status", "snapshot", "status", "/backup/" + tempFile, "-w", "json"), cancellationToken);
+            version = await source.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, source.Node, "etcd-status", "endpoint", "status", "-w", "json"), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Interrupted after the save: the whole file is there, and nobody else will remove it.
+            await RemoveRawAsync(source, tempFile);
+            throw;
+        }
+
         return new TakenSnapshot(
             tempFile,
             name,

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using ClusterCtl.Config;
+using ClusterCtl.Etcd;
+using ClusterCtl.Hosts;
+using ClusterCtl.Storage;
+using Serilog;
+
+namespace ClusterCtl.Schedule;
+
+/// <summary>
+/// One tick: open a session, take the cluster lock, run the normal snapshot-save flow under a scheduled name,
+/// then prune scheduled snapshots to the retention on the nodes and in S3. Never throws for a failed tick:
+/// the outcome carries the cause, so the schedule goes on. Only cancellation escapes.
+/// </summary>
+internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions sessionOptions, int retention, ILogger logger)
+{
+    public const string LockCommand = "etcd snapshot-schedule";
+
+    private DateTimeOffset _startedAt;
+    private string _name = "";
+
+    public async Task<TickResult> RunAsync(S3SnapshotStore? s3, CancellationToken cancellationToken)
+    {
+        var startedAt = _startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var name = _name = ScheduledSnapshotName.For(config.ClusterName, startedAt);
+        try
+        {
+            await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), sessionOptions, logger, cancellationToken);
+            ClusterLock clusterLock;
+            try
+            {
+                clusterLock = await session.LockAsync(config, LockCommand, logger, cancellationToken);
+            }
+            catch (ClusterCtlException e) when (e.Message.Contains("locked by", StringComparison.Ordinal))
+            {
+                return new TickResult(TickOutcome.Skipped, name, startedAt, clock.Elapsed, 0, 0, 0, 0, e.Message);
+            }
+
+            await using (clusterLock)
+            {
+                var report = await new SnapshotSaver(config, logger).SaveAsync(session, name, s3, progress: null, cancellationToken);
+
+                // A save cancelled while copying reports its copies as failed (and has removed them); say it was cancelled.
+                cancellationToken.ThrowIfCancellationRequested();
+                var copies = report.Copies.Count(c => c.Succeeded);
+                if (!report.AllCopiesSucceeded)
+                {
+                    // No prune after an incomplete save: the older complete snapshots are what a restore would need.
+                    var failed = string.Join("; ", report.Copies.Where(c => !c.Succeeded).Select(c => $"{c.Target}: {c.Error}"));
+                    return new TickResult(TickOutcome.Failed, name, startedAt, clock.Elapsed, report.ZipSize, copies, 0, 0,
+                        $"snapshot {name} is incomplete ({failed}); nothing was pruned");
+                }
+
+                var (retained, pruned) = await PruneAsync(session, s3, cancellationToken);
+                return new TickResult(TickOutcome.Succeeded, name, startedAt, clock.Elapsed, report.ZipSize, copies, retained, pruned, null);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new TickResult(TickOutcome.Failed, name, startedAt, clock.Elapsed, 0, 0, 0, 0, e.Message);
+        }
+    }
+
+    /// <summary>The result of the last tick when it was cancelled for running longer than <paramref name="timeout"/>.</summary>
+    public TickResult TimedOut(TimeSpan timeout) =>
+        new(TickOutcome.Failed, _name, _startedAt, DateTimeOffset.UtcNow - _startedAt, 0, 0, 0, 0,
+            $"the tick took longer than {timeout.TotalSeconds:0.###}s (--tick-timeout) and was cancelled; its partial files and helpers were removed");
+
+    /// <summary>The newest scheduled snapshot and how many there are, for the catch-up decision at start.</summary>
+    public async Task<(DateTimeOffset? Newest, int Count)> FindScheduledAsync(S3SnapshotStore? s3, CancellationToken cancellationToken)
+    {
+        await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), sessionOptions, logger, cancellationToken);
+        var listings = await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken);
+        return (ScheduledPrunePlan.NewestScheduled(listings, config.ClusterName),
+            listings.Count(l => ScheduledSnapshotName.IsScheduled(l.Name, config.ClusterName)));
+    }
+
+    private async Task<(int Retained, int Pruned)> PruneAsync(ClusterSession session, S3SnapshotStore? s3, CancellationToken cancellationToken)
+    {
+        var listings = await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken);
+        var plan = ScheduledPrunePlan.For(listings, config.ClusterName, retention);
+        var remover = new SnapshotRemover(config, logger);
+        foreach (var snapshot in plan.Remove)
+        {
+            await remover.RemoveAsync(session, s3, snapshot, cancellationToken);
+        }
+
+        return (plan.Keep.Count, plan.Remove.Count);
+    }
+}

@@ -1,0 +1,127 @@
+using ClusterCtl.Config;
+using ClusterCtl.Storage;
+using Serilog;
+
+namespace ClusterCtl.Schedule;
+
+/// <summary>
+/// The scheduler loop: catch-up at start, then one tick per interval (plus jitter) until stopped. A stop request
+/// lets an in-flight tick finish within <paramref name="shutdownGrace"/>, then cancels it; the saver removes
+/// its partial files and helpers on cancellation, so either way nothing is left behind.
+/// </summary>
+/// <remarks>A tick that runs longer than <paramref name="tickTimeout"/> (an SSH session or an upload that hangs) is cancelled the same way and counted as failed, so one stuck tick cannot stop the schedule.</remarks>
+internal sealed class SnapshotScheduler(
+    SnapshotSchedule schedule, ScheduledSnapshotTick tick, S3SnapshotStore? s3, ScheduleMetrics metrics, TimeSpan shutdownGrace, TimeSpan tickTimeout, ILogger logger)
+{
+    /// <summary>Runs until <paramref name="stopping"/> is cancelled. Returns true when an in-flight tick had to be cancelled.</summary>
+    public async Task<bool> RunAsync(CancellationToken stopping)
+    {
+        var next = await FirstTickAsync(stopping);
+        while (!stopping.IsCancellationRequested)
+        {
+            if (!await DelayUntilAsync(next, stopping))
+            {
+                break;
+            }
+
+            using var tickCancellation = new CancellationTokenSource();
+            using var tickTimedOut = new CancellationTokenSource(tickTimeout);
+            using var tickToken = CancellationTokenSource.CreateLinkedTokenSource(tickCancellation.Token, tickTimedOut.Token);
+            await using var onStop = stopping.Register(() =>
+            {
+                logger.Information("[schedule] Stopping: letting the snapshot in progress finish for up to {GraceSeconds}s", shutdownGrace.TotalSeconds);
+                tickCancellation.CancelAfter(shutdownGrace);
+            });
+
+            TickResult result;
+            try
+            {
+                result = await tick.RunAsync(s3, tickToken.Token);
+            }
+            catch (OperationCanceledException) when (tickCancellation.IsCancellationRequested)
+            {
+                logger.Warning("[schedule] The snapshot in progress was cancelled at shutdown after {GraceSeconds}s; its partial files and helpers were removed",
+                    shutdownGrace.TotalSeconds);
+                return true;
+            }
+            catch (OperationCanceledException) when (tickTimedOut.IsCancellationRequested)
+            {
+                result = tick.TimedOut(tickTimeout);
+            }
+
+            metrics.Record(result);
+            LogTick(result);
+            next = schedule.NextTick(result.StartedAt, DateTimeOffset.UtcNow, Random.Shared.NextDouble());
+            if (!stopping.IsCancellationRequested)
+            {
+                logger.Debug("[schedule] Next tick at {Next:u}", next);
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<DateTimeOffset> FirstTickAsync(CancellationToken stopping)
+    {
+        var now = DateTimeOffset.UtcNow;
+        try
+        {
+            var (newest, count) = await tick.FindScheduledAsync(s3, stopping);
+            metrics.SetRetained(count);
+            var first = schedule.FirstTick(now, newest, Random.Shared.NextDouble());
+            logger.Information("[schedule] Every {IntervalSeconds}s; {Count} scheduled snapshots, newest {Newest}; {Decision}",
+                schedule.Interval.TotalSeconds, count, newest?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "none",
+                first <= now ? "catching up: taking one now" : $"first tick at {first:u}");
+            return first;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopped while listing: the loop ends before any tick, and the stop is still a clean one (exit 0).
+            return now;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Without a listing we cannot tell how old the newest is: a snapshot now is the safe side.
+            logger.Warning("[schedule] Could not list existing snapshots ({Error}); taking one now", e.Message);
+            return now;
+        }
+    }
+
+    private static async Task<bool> DelayUntilAsync(DateTimeOffset when, CancellationToken stopping)
+    {
+        var wait = when - DateTimeOffset.UtcNow;
+        try
+        {
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, stopping);
+            }
+
+            return !stopping.IsCancellationRequested;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void LogTick(TickResult result)
+    {
+        switch (result.Outcome)
+        {
+            case TickOutcome.Succeeded:
+                logger.Information(
+                    "[schedule] Tick {Outcome}: {Name} in {DurationSeconds:0.0}s, {SizeBytes} bytes, {Copies} copies; {Retained} scheduled kept, {Pruned} pruned",
+                    result.Outcome, result.Name, result.Duration.TotalSeconds, result.SizeBytes, result.Copies, result.Retained, result.Pruned);
+                break;
+            case TickOutcome.Skipped:
+                logger.Warning("[schedule] Tick {Outcome}: {Name} not taken after {DurationSeconds:0.0}s: {Error}",
+                    result.Outcome, result.Name, result.Duration.TotalSeconds, result.Error);
+                break;
+            default:
+                logger.Error("[schedule] Tick {Outcome}: {Name} after {DurationSeconds:0.0}s, {SizeBytes} bytes, {Copies} copies: {Error}",
+                    result.Outcome, result.Name, result.Duration.TotalSeconds, result.SizeBytes, result.Copies, result.Error);
+                break;
+        }
+    }
+}

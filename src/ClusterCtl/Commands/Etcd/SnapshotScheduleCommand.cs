@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+using ClusterCtl.Config;
+using ClusterCtl.Schedule;
+using McMaster.Extensions.CommandLineUtils;
+
+namespace ClusterCtl.Cli.Commands.Etcd;
+
+/// <summary>
+/// A foreground service that takes a scheduled snapshot every interval and prunes the scheduled ones to the retention.
+/// A stop (SIGTERM, Ctrl+C) is its normal end, so it exits 0 once any in-flight snapshot was finished or cleaned up.
+/// </summary>
+[Command("snapshot-schedule", Description = "Take a snapshot every interval and keep the newest N scheduled ones, on the nodes and in S3 (a foreground service).")]
+internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
+{
+    [Option("--interval <DURATION>", "Time between snapshots, e.g. 90s, 30m, 12h (default: backup_config.interval_hours, else creation, else 12h).", CommandOptionType.SingleValue)]
+    public string? Interval { get; set; }
+
+    [Option("--retention <N>", "Scheduled snapshots to keep (default: backup_config.retention, else 6). One-off snapshots are never pruned.", CommandOptionType.SingleValue)]
+    [Range(1, 100000)]
+    public int? Retention { get; set; }
+
+    [Option("--shutdown-grace <DURATION>", "On SIGTERM/Ctrl+C, how long a snapshot in progress may take to finish before it is cancelled (default 30s; 0s cancels at once).", CommandOptionType.SingleValue)]
+    public string ShutdownGrace { get; set; } = "30s";
+
+    [Option("--tick-timeout <DURATION>", "Cancel a tick (and clean it up) that runs longer than this, count it as failed, and go on (default 30m).", CommandOptionType.SingleValue)]
+    public string TickTimeout { get; set; } = "30m";
+
+    [Option("--metrics-listen <ADDRESS>", "Serve Prometheus /metrics and /healthz here, e.g. 127.0.0.1:9464.", CommandOptionType.SingleValue)]
+    public string? MetricsListen { get; set; }
+
+    protected override async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var config = LoadConfig();
+        var interval = Interval is null ? config.Etcd.Backup.Interval : ParseDuration("--interval", Interval);
+        if (interval < TimeSpan.FromSeconds(1))
+        {
+            throw new ClusterCtlException($"--interval {Interval} is too short: use 1s or more", ExitCodes.InvalidInput);
+        }
+
+        var grace = ShutdownGrace.Trim() is "0" or "0s" ? TimeSpan.Zero : ParseDuration("--shutdown-grace", ShutdownGrace);
+        var tickTimeout = ParseDuration("--tick-timeout", TickTimeout);
+        var retention = Retention ?? config.Etcd.Backup.Retention;
+        var listen = MetricsListen is null ? null : MetricsEndpoint.ParseListenAddress(MetricsListen);
+
+        using var s3 = OpenS3(config);
+        var metrics = new ScheduleMetrics(interval, DateTimeOffset.UtcNow);
+        using var endpoint = listen is null ? null : new MetricsEndpoint(listen, metrics, Log);
+        endpoint?.Start();
+
+        Log.Information("[schedule] Scheduled snapshots of {Cluster} every {Interval}, keeping {Retention}{S3:l}",
+            string.IsNullOrWhiteSpace(config.ClusterName) ? "rke" : config.ClusterName, GoDuration.Format(interval), retention,
+            s3 is null ? "" : " (and in " + s3.Location + ")");
+        var tick = new ScheduledSnapshotTick(config, SessionOptions, retention, Log);
+        var cancelledInFlight = await new SnapshotScheduler(new SnapshotSchedule(interval), tick, s3, metrics, grace, tickTimeout, Log).RunAsync(cancellationToken);
+        Log.Information("[schedule] Stopped{Detail:l}", cancelledInFlight ? " (the snapshot in progress was cancelled and cleaned up)" : "");
+        return ExitCodes.Success;
+    }
+
+    private static TimeSpan ParseDuration(string flag, string text) =>
+        GoDuration.TryParse(text, out var duration)
+            ? duration
+            : throw new ClusterCtlException($"{flag} \"{text}\" is not a duration: use forms such as 90s, 5m, 12h", ExitCodes.InvalidInput);
+}

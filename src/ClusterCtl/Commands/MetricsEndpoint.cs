@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text;
+using ClusterCtl.Schedule;
+using Serilog;
+
+namespace ClusterCtl.Cli.Commands;
+
+/// <summary>
+/// /metrics (Prometheus text) and /healthz over plain HTTP. HttpListener rather than a hand-written TcpListener
+/// responder: it is in the BCL (no ASP.NET), parses HTTP properly, and binding an IP literal needs no privileges on Linux.
+/// </summary>
+internal sealed class MetricsEndpoint : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly ScheduleMetrics _metrics;
+    private readonly ILogger _logger;
+    private Task _serving = Task.CompletedTask;
+
+    public MetricsEndpoint(IPEndPoint endpoint, ScheduleMetrics metrics, ILogger logger)
+    {
+        _metrics = metrics;
+        _logger = logger;
+        Prefix = $"http://{endpoint}/";
+        _listener.Prefixes.Add(Prefix);
+    }
+
+    public string Prefix { get; }
+
+    /// <summary>Parses <c>127.0.0.1:9464</c>; a port is required.</summary>
+    public static IPEndPoint ParseListenAddress(string text) =>
+        IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port > 0 && text.Contains(':', StringComparison.Ordinal)
+            ? endpoint
+            : throw new ClusterCtlException($"--metrics-listen \"{text}\" is invalid: give an address and port such as 127.0.0.1:9464", ExitCodes.InvalidInput);
+
+    public void Start()
+    {
+        try
+        {
+            _listener.Start();
+        }
+        catch (HttpListenerException e)
+        {
+            // Exit 1, not 2: a port in use may be free again when systemd restarts the service.
+            throw new ClusterCtlException($"cannot listen on {Prefix} for metrics: {e.Message}; choose another --metrics-listen port", ExitCodes.Failed, e);
+        }
+
+        _logger.Information("[schedule] Serving {MetricsUrl} and {HealthUrl}", Prefix + "metrics", Prefix + "healthz");
+        _serving = Task.Run(ServeAsync);
+    }
+
+    public void Dispose()
+    {
+        _listener.Close();
+        try
+        {
+            _serving.Wait(TimeSpan.FromSeconds(2));
+        }
+        catch (AggregateException)
+        {
+            // The serving loop ends with the listener; there is nothing left to report.
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            try
+            {
+                Respond(context);
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException)
+            {
+                _logger.Debug("[schedule] Metrics client went away: {Error}", e.Message);
+            }
+        }
+    }
+
+    private void Respond(HttpListenerContext context)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (status, body, type) = context.Request.Url?.AbsolutePath switch
+        {
+            "/metrics" => (200, _metrics.Render(now), "text/plain; version=0.0.4; charset=utf-8"),
+            "/healthz" => _metrics.IsHealthy(now)
+                ? (200, "ok\n", "text/plain; charset=utf-8")
+                : (503, "unhealthy: no successful snapshot within twice the interval\n", "text/plain; charset=utf-8"),
+            _ => (404, "not found: try /metrics or /healthz\n", "text/plain; charset=utf-8"),
+        };
+
+        var bytes = Encoding.UTF8.GetBytes(body);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = type;
+        context.Response.ContentLength64 = bytes.Length;
+        context.Response.OutputStream.Write(bytes);
+        context.Response.Close();
+    }
+}

@@ -1,0 +1,53 @@
+using ClusterCtl.Schedule;
+
+namespace ClusterCtl.Tests.Schedule;
+
+public class ScheduleMetricsTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public void Counters_and_the_last_success_follow_the_ticks()
+    {
+        var metrics = new ScheduleMetrics(TimeSpan.FromMinutes(1), Start);
+        metrics.Record(Tick(TickOutcome.Succeeded, Start.AddSeconds(1), seconds: 2.5, size: 4096, retained: 3));
+        metrics.Record(Tick(TickOutcome.Failed, Start.AddSeconds(61), seconds: 1, size: 0, retained: 0));
+        metrics.Record(Tick(TickOutcome.Skipped, Start.AddSeconds(121), seconds: 0.2, size: 0, retained: 0));
+
+        var text = metrics.Render(Start.AddSeconds(122));
+
+        Assert.That(text, Does.Contain("clusterctl_snapshot_schedule_ticks_succeeded_total 1\n"));
+        Assert.That(text, Does.Contain("clusterctl_snapshot_schedule_ticks_failed_total 1\n"));
+        Assert.That(text, Does.Contain("clusterctl_snapshot_schedule_ticks_skipped_total 1\n"));
+        Assert.That(text, Does.Contain("clusterctl_snapshot_schedule_last_duration_seconds 2.5\n"), "a failed tick leaves the last success's figures");
+        Assert.That(text, Does.Contain("clusterctl_snapshot_schedule_last_size_bytes 4096\n"));
+        Assert.That(text, Does.Contain("clusterctl_snapshot_schedule_snapshots_retained 3\n"));
+        Assert.That(text, Does.Contain($"clusterctl_snapshot_schedule_last_success_timestamp_seconds {Start.AddSeconds(3.5).ToUnixTimeSeconds()}.5\n"));
+    }
+
+    [Test]
+    public void Every_metric_has_help_and_type_lines()
+    {
+        var lines = new ScheduleMetrics(TimeSpan.FromMinutes(1), Start).Render(Start).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var samples = lines.Where(l => !l.StartsWith('#')).Select(l => l.Split(' ')[0]).ToList();
+
+        Assert.That(samples, Has.Count.GreaterThanOrEqualTo(7));
+        Assert.That(samples, Has.All.Matches<string>(s => lines.Contains($"# TYPE {s} gauge") || lines.Contains($"# TYPE {s} counter")));
+        Assert.That(samples.Where(s => s.EndsWith("_total", StringComparison.Ordinal)),
+            Has.All.Matches<string>(s => lines.Contains($"# TYPE {s} counter")));
+    }
+
+    [Test]
+    public void Health_turns_bad_when_the_last_success_is_older_than_twice_the_interval()
+    {
+        var metrics = new ScheduleMetrics(TimeSpan.FromMinutes(1), Start);
+        metrics.Record(Tick(TickOutcome.Succeeded, Start, seconds: 1, size: 1, retained: 1));
+
+        Assert.That(metrics.IsHealthy(Start.AddSeconds(100)), Is.True);
+        Assert.That(metrics.IsHealthy(Start.AddSeconds(122)), Is.False);
+        Assert.That(metrics.Render(Start.AddSeconds(122)), Does.Contain("clusterctl_snapshot_schedule_healthy 0\n"));
+    }
+
+    private static TickResult Tick(TickOutcome outcome, DateTimeOffset started, double seconds, long size, int retained) =>
+        new(outcome, "n", started, TimeSpan.FromSeconds(seconds), size, 4, retained, 0, null);
+}
