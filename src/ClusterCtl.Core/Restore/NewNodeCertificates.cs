@@ -92,8 +92,8 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
             """));
         var script = $$"""
             set -eu
-            umask 077
             mkdir -p {{SslDirectory}}
+            umask 077
             cd {{SslDirectory}}
             rm -rf {{Q(staging)}}
             mkdir {{Q(staging)}}

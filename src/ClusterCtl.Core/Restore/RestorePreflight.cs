@@ -58,7 +58,9 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         var imagesPresent = results.All(r => r.Checks.Any(c => c.Name == "etcd image" && c.Passed && c.Detail != "would pull"));
         if (imagesPresent && session.Unreachable.Keys.All(n => !n.IsEtcd))
         {
-            before = await new EtcdClusterHealth(config, logger).ObserveAsync(EtcdSessions(session), cancellationToken);
+            // A new node has no member to observe yet; the cluster before the restore is the nodes that had one.
+            var newNodes = results.Where(r => r.IsNewNode).Select(r => r.Host).ToHashSet(StringComparer.Ordinal);
+            before = await new EtcdClusterHealth(config, logger).ObserveAsync(EtcdSessions(session).Where(n => !newNodes.Contains(n.Host)).ToList(), cancellationToken);
         }
 
         var healthBefore = before?.Problem(0);
