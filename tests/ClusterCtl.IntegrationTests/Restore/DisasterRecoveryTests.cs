@@ -126,6 +126,28 @@ public class DisasterRecoveryTests
         Assert.That(Directory.Exists(Node4Ssl) ? Directory.GetFiles(Node4Ssl) : [], Is.Empty, "no certificate was written");
     }
 
+    [Test]
+    public async Task Certificates_made_for_a_new_node_are_removed_when_the_restore_is_refused_before_the_point_of_no_return()
+    {
+        await SaveAsync(Testbed.ClusterYml, "flipped", s3: false);
+        foreach (var node in new[] { 1, 2, 3 })
+        {
+            // Damaged everywhere: the refusal comes at distribution, after the new node's certificates were written.
+            await using var file = File.OpenWrite(Path.Combine(RestoreTestbed.SnapshotDirectory(node), "flipped.zip"));
+            file.Seek(200, SeekOrigin.Begin);
+            file.WriteByte(0x5A);
+        }
+
+        await Testbed.RunAsync("add-node", "4");
+        var config = WriteConfig([1, 4, 3], withState: true);
+
+        var result = await RestoreAsync(config, "flipped");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("nothing was changed").And.Contain("removed the certificates this run made"));
+        Assert.That(Directory.Exists(Node4Ssl) ? Directory.GetFiles(Node4Ssl) : [], Is.Empty, "node 4 is left as it was found");
+    }
+
     private static string Node4Ssl => Path.Combine(Testbed.Directory, "nodes", "node4", "kubernetes", "ssl");
 
     /// <summary>Node addresses are 10.213.&lt;id&gt;.1N; node 4 is not in testbed.env until added.</summary>
