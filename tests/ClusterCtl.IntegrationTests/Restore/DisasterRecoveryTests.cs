@@ -127,6 +127,33 @@ public class DisasterRecoveryTests
     }
 
     [Test]
+    public async Task A_dry_run_marks_the_replacement_as_a_new_node_signed_by_the_ca_given_on_the_command_line_and_writes_nothing()
+    {
+        await SaveAsync(Testbed.ClusterYml, "planned", s3: false);
+        await Testbed.RunAsync("add-node", "4");
+        foreach (var node in new[] { 1, 2, 3 })
+        {
+            // Only --ca-cert/--ca-key can supply the CA: no state file, no key on the control-plane nodes.
+            File.Delete(Path.Combine(Testbed.Directory, "nodes", RestoreTestbed.NodeName(node), "kubernetes", "ssl", "kube-ca-key.pem"));
+        }
+
+        var config = WriteConfig([1, 4, 3], withState: false);
+        var ca = Path.Combine(Testbed.Directory, "ca");
+
+        var result = await RestoreAsync(config, "planned", "--dry-run",
+            "--ca-cert", Path.Combine(ca, "kube-ca.pem"), "--ca-key", Path.Combine(ca, "kube-ca-key.pem"), "--output", "json");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        var report = TestbedCli.Json(result);
+        Assert.That(report.GetProperty("newNodes").EnumerateArray().Select(n => n.GetString()), Is.EqualTo(new[] { Address(4) }));
+        var node4 = report.GetProperty("plan").GetProperty("etcdNodes").EnumerateArray().Single(n => n.GetProperty("host").GetString() == Address(4));
+        Assert.That(node4.GetProperty("isNewNode").GetBoolean(), Is.True);
+        var certificates = node4.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "certificates");
+        Assert.That(certificates.GetProperty("detail").GetString(), Does.Contain("made from the cluster CA (--ca-cert"));
+        Assert.That(Directory.Exists(Node4Ssl) ? Directory.GetFiles(Node4Ssl) : [], Is.Empty, "a dry run writes no certificate");
+    }
+
+    [Test]
     public async Task Certificates_made_for_a_new_node_are_removed_when_the_restore_is_refused_before_the_point_of_no_return()
     {
         await SaveAsync(Testbed.ClusterYml, "flipped", s3: false);
