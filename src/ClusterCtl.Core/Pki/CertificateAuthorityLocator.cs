@@ -78,6 +78,13 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
         };
         try
         {
+            // Looking for the CA must never pull an image: this runs before the preflight, and in dry runs.
+            if (await node.Docker.InspectImageAsync(config.Images.Alpine, cancellationToken) is null)
+            {
+                logger.Information("[restore] {Host}: {Image} is not there; not looking for the kube-ca files on it", node.Host, config.Images.Alpine);
+                return null;
+            }
+
             var result = await node.Helpers.RunAsync(spec, cancellationToken);
             var parts = result.Stdout.Split(Separator);
             if (!result.Succeeded || parts.Length != 2 || !parts[1].Contains("PRIVATE KEY", StringComparison.Ordinal))
