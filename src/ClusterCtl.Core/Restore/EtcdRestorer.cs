@@ -53,6 +53,8 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
             RevisionBefore = plan.RevisionBefore,
             Failure = plan.Ready ? null : plan.Problems[0],
             Warnings = plan.Warnings,
+            NewNodes = plan.EtcdNodes.Where(n => n.IsNewNode).Select(n => n.Host).ToList(),
+            StaleEtcdServers = plan.StaleEtcdServers,
             Plan = plan,
         };
     }
@@ -260,6 +262,8 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         FinalRevision = run.FinalRevision,
         PreRestoreDirectory = run.PreRestoreDirectory is null ? null : config.EtcdDataDirectory.TrimEnd('/') + "/" + run.PreRestoreDirectory,
         Warnings = run.Plan.Warnings,
+        NewNodes = run.Plan.EtcdNodes.Where(n => n.IsNewNode).Select(n => n.Host).ToList(),
+        StaleEtcdServers = run.Plan.StaleEtcdServers,
     };
 
     private void LogManualSteps(IEnumerable<ManualStep> steps)

@@ -35,6 +35,15 @@ internal sealed record PreflightResult
     /// <summary>Why the container will be recreated; empty when it is started as it is.</summary>
     public IReadOnlyList<string> EtcdContainerDifferences { get; init; } = [];
 
+    /// <summary>
+    /// A replacement (or added) node: it has no etcd certificate, or no etcd data. It joins the restored cluster as a
+    /// fresh member; its missing certificates are made from the cluster CA before the point of no return.
+    /// </summary>
+    public bool IsNewNode { get; init; }
+
+    /// <summary>The certificate files (paths as the etcd container sees them) the node lacks.</summary>
+    public IReadOnlyList<string> MissingCertificates { get; init; } = [];
+
     public bool Passed => Checks.All(c => c.Passed);
 
     public IEnumerable<PreflightCheck> Failures => Checks.Where(c => !c.Passed);

@@ -15,6 +15,12 @@ internal sealed record RestoreOptions
     /// <summary>How long the restarted kube components, flannel and calico may take to be running again.</summary>
     public TimeSpan ComponentTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The cluster CA that signs the certificates of new nodes; null when no source had it.</summary>
+    public Pki.CertificateAuthorityPem? CertificateAuthority { get; init; }
+
+    /// <summary>Replace a new node's existing etcd certificate and key too (<c>--regenerate-certs</c>); otherwise they are never overwritten.</summary>
+    public bool RegenerateCertificates { get; init; }
+
     /// <summary>
     /// Called as each phase begins, with the token of that phase (none after the point of no return). For progress
     /// display, and for tests that break a node at a chosen moment; an exception thrown here fails that phase.

@@ -17,6 +17,9 @@ internal sealed record RestorePlan
     /// <summary>Nodes with a kube-apiserver container: stopped at the point of no return, started last of all.</summary>
     public IReadOnlyList<string> ApiserverNodes { get; init; } = [];
 
+    /// <summary>kube-apiservers whose --etcd-servers names members cluster.yml no longer has; they need the control plane reconfigured.</summary>
+    public IReadOnlyList<StaleEtcdServers> StaleEtcdServers { get; init; } = [];
+
     /// <summary>Every reachable node: where kube components, flannel and calico are restarted.</summary>
     public IReadOnlyList<string> ComponentNodes { get; init; } = [];
 

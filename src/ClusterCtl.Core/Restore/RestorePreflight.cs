@@ -30,11 +30,11 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         var etcdNodes = config.EtcdNodes.ToList();
         var results = await Task.WhenAll(etcdNodes.Select(node =>
             Find(session, node) is { } reachable
-                ? CheckNodeAsync(reachable, source, session.RunId, options.DryRun, cancellationToken)
+                ? CheckNodeAsync(reachable, source, session.RunId, options, cancellationToken)
                 : Task.FromResult(Unreachable(node, session.Unreachable.GetValueOrDefault(node)))));
 
-        var apiservers = await FindApiserversAsync(session, cancellationToken);
-        var warnings = new List<string>();
+        var (apiservers, staleEtcdServers) = await FindApiserversAsync(session, cancellationToken);
+        var warnings = staleEtcdServers.Select(s => s.Message).ToList();
         foreach (var (node, error) in session.Unreachable.Where(u => !u.Key.IsEtcd))
         {
             warnings.Add($"{node.Address} is unreachable ({error.Message}); its kube components will not be restarted");
@@ -58,7 +58,9 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         var imagesPresent = results.All(r => r.Checks.Any(c => c.Name == "etcd image" && c.Passed && c.Detail != "would pull"));
         if (imagesPresent && session.Unreachable.Keys.All(n => !n.IsEtcd))
         {
-            before = await new EtcdClusterHealth(config, logger).ObserveAsync(EtcdSessions(session), cancellationToken);
+            // A new node has no member to observe yet; the cluster before the restore is the nodes that had one.
+            var newNodes = results.Where(r => r.IsNewNode).Select(r => r.Host).ToHashSet(StringComparer.Ordinal);
+            before = await new EtcdClusterHealth(config, logger).ObserveAsync(EtcdSessions(session).Where(n => !newNodes.Contains(n.Host)).ToList(), cancellationToken);
         }
 
         var healthBefore = before?.Problem(0);
@@ -76,6 +78,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
             Source = source,
             EtcdNodes = results,
             ApiserverNodes = apiservers,
+            StaleEtcdServers = staleEtcdServers,
             ComponentNodes = componentNodes,
             Tool = tool,
             BumpRevision = bump,
@@ -119,25 +122,28 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
             "make the host reachable over SSH with docker access; a restore needs every etcd node, or the members would split")],
     };
 
-    private async Task<IReadOnlyList<string>> FindApiserversAsync(ClusterSession session, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string> Hosts, IReadOnlyList<StaleEtcdServers> Stale)> FindApiserversAsync(ClusterSession session, CancellationToken cancellationToken)
     {
         var found = await Task.WhenAll(session.Nodes.Where(n => n.Node.IsControlPlane).Select(async node =>
         {
             try
             {
-                return await node.Docker.InspectContainerAsync(KubeComponents.Apiserver, cancellationToken) is null ? null : node.Host;
+                return await node.Docker.InspectContainerAsync(KubeComponents.Apiserver, cancellationToken) is { } apiserver
+                    ? (node.Host, StaleEtcdServers.Find(config, node.Host, apiserver))
+                    : (null, null);
             }
             catch (DockerException e)
             {
                 logger.Warning("[restore] {Host}: cannot look for kube-apiserver: {Error}", node.Host, e.Message);
-                return null;
+                return (null, null);
             }
         }));
-        return found.OfType<string>().ToList();
+        return (found.Select(f => f.Item1).OfType<string>().ToList(), found.Select(f => f.Item2).OfType<StaleEtcdServers>().ToList());
     }
 
-    private async Task<PreflightResult> CheckNodeAsync(NodeSession node, RestoreSource source, string runId, bool dryRun, CancellationToken cancellationToken)
+    private async Task<PreflightResult> CheckNodeAsync(NodeSession node, RestoreSource source, string runId, RestoreOptions options, CancellationToken cancellationToken)
     {
+        var dryRun = options.DryRun;
         var checks = new List<PreflightCheck>
         {
             PreflightCheck.Pass("docker", string.Create(CultureInfo.InvariantCulture, $"Engine API {node.Docker.ApiVersion}")),
@@ -152,7 +158,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
             var etcdUsable = etcdImage.Passed && etcdImage.Detail != "would pull";
             var alpineUsable = alpineImage.Passed && alpineImage.Detail != "would pull";
 
-            var factsTask = alpineUsable ? CheckDataDirectoryAsync(node, source, runId, cancellationToken) : null;
+            var factsTask = alpineUsable ? CheckDataDirectoryAsync(node, source, runId, options.CertificateAuthority, cancellationToken) : null;
             var versionTask = etcdUsable ? CheckEtcdVersionAsync(node, source, cancellationToken) : null;
             var etcdutlTask = etcdUsable ? CheckEtcdutlAsync(node, cancellationToken) : null;
             var containerTask = CheckEtcdContainerAsync(node, cancellationToken);
@@ -167,6 +173,8 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
                     RequiredBytes = RequiredBytes(source, facts),
                     HasMember = facts?.HasMember ?? false,
                     SnapshotInPlace = facts is not null && IsInPlace(source, facts),
+                    IsNewNode = facts is not null && (!facts.HasMember || facts.MissingCertificates.Count > 0),
+                    MissingCertificates = facts?.MissingCertificates ?? [],
                 };
             }
             else
@@ -235,7 +243,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
     }
 
     private async Task<(IReadOnlyList<PreflightCheck> Checks, PreflightFacts? Facts)> CheckDataDirectoryAsync(
-        NodeSession node, RestoreSource source, string runId, CancellationToken cancellationToken)
+        NodeSession node, RestoreSource source, string runId, Pki.CertificateAuthorityPem? ca, CancellationToken cancellationToken)
     {
         var certificates = new[] { EtcdHelperSpecs.CaCertificate, EtcdHelperSpecs.Certificate(node.Node), EtcdHelperSpecs.Key(node.Node) };
         var spec = RestoreHelperSpecs.DataShell(config, "restore-preflight", RestoreScripts.Facts(runId, certificates), readOnly: true, withCertificates: true);
@@ -249,10 +257,11 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         var facts = PreflightFacts.Parse(run.Stdout);
         var checks = new List<PreflightCheck>();
         var hostCertificates = certificates.Select(c => config.HostPath(c)).ToList();
-        checks.Add(facts.MissingCertificates.Count == 0
-            ? PreflightCheck.Pass("certificates", string.Join(", ", hostCertificates.Select(Path.GetFileName)))
-            : PreflightCheck.Fail("certificates", "missing " + string.Join(", ", facts.MissingCertificates.Select(c => config.HostPath(c))),
-                "put the node's certificates back (rke cert rotate, or copy them from cluster.rkestate)"));
+        checks.Add(CheckCertificates(node, facts, hostCertificates, ca));
+        if (!facts.HasMember || facts.MissingCertificates.Count > 0)
+        {
+            checks.Add(PreflightCheck.Pass("new node", $"{(facts.HasMember ? "no etcd certificate" : "no etcd data")}: joins the restored cluster as a new member"));
+        }
 
         var required = RequiredBytes(source, facts);
         checks.Add(facts.FreeBytes is not { } free
@@ -274,6 +283,34 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         }
 
         return (checks, facts);
+    }
+
+    private PreflightCheck CheckCertificates(NodeSession node, PreflightFacts facts, IReadOnlyList<string> hostCertificates, Pki.CertificateAuthorityPem? ca)
+    {
+        if (facts.MissingCertificates.Count == 0)
+        {
+            return PreflightCheck.Pass("certificates", string.Join(", ", hostCertificates.Select(Path.GetFileName)));
+        }
+
+        var missing = "missing " + string.Join(", ", facts.MissingCertificates.Select(c => config.HostPath(c)));
+        if (ca is null)
+        {
+            return PreflightCheck.Fail("certificates", $"{missing}: a new node needs certificates signed by the cluster CA, and no CA was found",
+                Pki.CertificateAuthorityLocator.WaysToSupply(config));
+        }
+
+        try
+        {
+            // Refuse a CA that cannot sign now, rather than after the snapshot was distributed.
+            using var usable = Pki.EtcdCertificateBuilder.LoadCa(ca);
+        }
+        catch (ClusterCtlException e)
+        {
+            return PreflightCheck.Fail("certificates", $"{missing}: {e.Message}", Pki.CertificateAuthorityLocator.WaysToSupply(config));
+        }
+
+        logger.Information("[restore] {Host}: {Missing}; made from the cluster CA ({Source})", node.Host, missing, ca.Source);
+        return PreflightCheck.Pass("certificates", $"{missing}: made from the cluster CA ({ca.Source}) before the point of no return");
     }
 
     private async Task<(PreflightCheck Check, string? Version)> CheckEtcdVersionAsync(NodeSession node, RestoreSource source, CancellationToken cancellationToken)

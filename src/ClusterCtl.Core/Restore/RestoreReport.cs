@@ -36,6 +36,12 @@ internal sealed record RestoreReport
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The etcd nodes that joined as new members (no certificate or no data before the restore).</summary>
+    public IReadOnlyList<string> NewNodes { get; init; } = [];
+
+    /// <summary>kube-apiservers still pointing at etcd members that cluster.yml no longer has; each says how to fix it.</summary>
+    public IReadOnlyList<StaleEtcdServers> StaleEtcdServers { get; init; } = [];
+
     /// <summary>The preflight's plan; set for a dry run, which has nothing else to show.</summary>
     public RestorePlan? Plan { get; init; }
 

@@ -34,7 +34,7 @@ internal static class RestoreViews
         {
             nodes.AddRow(
                 Markup.Escape(node.Host),
-                Markup.Escape(node.MemberName),
+                Markup.Escape(node.MemberName) + (node.IsNewNode ? " [yellow](new node)[/]" : ""),
                 Markup.Escape(node.EtcdVersion ?? "-"),
                 $"{ByteSize.Format(node.FreeBytes)} / {ByteSize.Format(node.RequiredBytes)}",
                 node.HasMember ? "kept as pre-restore" : "none",
@@ -92,6 +92,11 @@ internal static class RestoreViews
                 $"Revision: {report.RevisionBefore?.ToString(CultureInfo.InvariantCulture) ?? "-"} before, {report.FinalRevision?.ToString(CultureInfo.InvariantCulture) ?? "-"} after{(report.RevisionBumped ? " (bumped)" : "")}{(report.PreRestoreDirectory is { } kept ? $"; previous data kept in {kept} on every etcd node" : "")}"))),
             phases,
         };
+
+        if (report.NewNodes.Count > 0)
+        {
+            rows.Add(new Markup("New nodes (joined as new members, certificates from the cluster CA where missing): " + Markup.Escape(string.Join(", ", report.NewNodes))));
+        }
 
         if (report.Restarted.Count > 0)
         {

@@ -26,13 +26,22 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
     [AllowedValues("table", "json", IgnoreCase = true)]
     public string Output { get; set; } = "table";
 
+    [Option("--ca-cert <FILE>", "The cluster CA certificate (kube-ca.pem) that signs new nodes' etcd certificates, when cluster.rkestate is not beside the config.", CommandOptionType.SingleValue)]
+    public string? CaCertificateFile { get; set; }
+
+    [Option("--ca-key <FILE>", "The cluster CA's private key (kube-ca-key.pem), with --ca-cert.", CommandOptionType.SingleValue)]
+    public string? CaKeyFile { get; set; }
+
+    [Option("--regenerate-certs", "Replace new nodes' existing etcd certificates and keys instead of keeping them.", CommandOptionType.NoValue)]
+    public bool RegenerateCertificates { get; set; }
+
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var name = SnapshotName.Validate(Name);
         var config = LoadConfig();
         using var s3 = OpenS3(config);
         var format = string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase) ? OutputFormat.Json : OutputFormat.Table;
-        var options = new RestoreOptions
+        RestoreOptions options = new()
         {
             DryRun = DryRun,
             HealthTimeout = HealthTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
@@ -42,6 +51,13 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
         await using var session = await ClusterSession.OpenAsync(config, config.Nodes, SessionOptions, Log, cancellationToken);
         RefuseUnreachableEtcdNodes(session);
         await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd snapshot-restore", Log, cancellationToken);
+
+        // The CA is looked for up front, so that preflight can tell whether new nodes can get certificates.
+        options = options with
+        {
+            CertificateAuthority = await new Pki.CertificateAuthorityLocator(config, Log).FindAsync(session, CaCertificateFile, CaKeyFile, cancellationToken),
+            RegenerateCertificates = RegenerateCertificates,
+        };
 
         // Phase 2, locate.
         var copies = await new SnapshotLocator(config, Log).FindAsync(session, s3, name, cancellationToken);
@@ -64,13 +80,16 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
             return Finish(EtcdRestorer.DryRunReport(planned), format);
         }
 
-        // Phase 4, distribute: the first copy that verifies, to every etcd node's scratch directory, in one pass.
         var staging = session.Nodes.Where(n => n.Node.IsEtcd).Select(n => new RestoreStaging(n, config, session.RunId)).ToList();
-        var used = await distributor.DistributeAsync(name, copies, staging, s3, progress, cancellationToken);
-        progress.Dispose();
-
+        var certificates = new NewNodeCertificates(config, Log);
         try
         {
+            // New nodes get their certificates now: after preflight, before the point of no return, so a refusal can take them back.
+            await certificates.WriteAsync(session, planned, options, cancellationToken);
+
+            // Phase 4, distribute: the first copy that verifies, to every etcd node's scratch directory, in one pass.
+            var used = await distributor.DistributeAsync(name, copies, staging, s3, progress, cancellationToken);
+            progress.Dispose();
             var report = await restorer.ExecuteAsync(session, planned with { Source = SourceOf(used) }, options, cancellationToken);
             return Finish(report, format);
         }
@@ -81,8 +100,10 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
         }
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
         {
-            // Refused or interrupted before the point of no return: nothing changed but the scratch copies.
+            // Refused or interrupted before the point of no return: nothing changed but the scratch copies and the
+            // certificates this run made for new nodes, and both go again.
             await Task.WhenAll(staging.Select(s => s.RemoveAsync()));
+            await certificates.RemoveCreatedAsync();
             throw;
         }
     }
