@@ -25,14 +25,9 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
     public async Task<CertificateAuthorityPem?> FindAsync(ClusterSession session, string? caCertificateFile, string? caKeyFile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (RkeStateReader.TryReadCertificateAuthority(config.StateFilePath) is { } fromState)
+        if (FindLocal(caCertificateFile, caKeyFile) is { } local)
         {
-            return fromState;
-        }
-
-        if (caCertificateFile is not null || caKeyFile is not null)
-        {
-            return FromFiles(caCertificateFile, caKeyFile);
+            return local;
         }
 
         foreach (var node in session.Nodes.Where(n => n.Node.IsControlPlane))
@@ -44,6 +39,17 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
         }
 
         return null;
+    }
+
+    /// <summary>The first two sources, which need no host: cluster.rkestate beside the config, then the --ca-cert/--ca-key files.</summary>
+    public CertificateAuthorityPem? FindLocal(string? caCertificateFile, string? caKeyFile)
+    {
+        if (RkeStateReader.TryReadCertificateAuthority(config.StateFilePath) is { } fromState)
+        {
+            return fromState;
+        }
+
+        return caCertificateFile is not null || caKeyFile is not null ? FromFiles(caCertificateFile, caKeyFile) : null;
     }
 
     private static CertificateAuthorityPem FromFiles(string? certificateFile, string? keyFile)
