@@ -468,11 +468,11 @@ node_dockerd_ok() { dk "$1" version --format '{{.Server.Version}}' >/dev/null 2>
 wait_node_ready() {
     local n=$1 nd
     nd=$(node_dir "$n")
-    wait_for 60 node_dockerd_ok "$n" ||
-        die "node$n: dockerd did not answer on $(node_sock "$n") within 60s; last log lines:
+    wait_for 120 node_dockerd_ok "$n" ||
+        die "node$n: dockerd did not answer on $(node_sock "$n") within 120s; last log lines:
 $(tail -n 15 "$nd/run/dockerd.log" 2>/dev/null)"
-    wait_for 30 port_open "$(node_addr "$n")" 22 ||
-        die "node$n: sshd did not open $(node_addr "$n"):22 within 30s; last log lines:
+    wait_for 90 port_open "$(node_addr "$n")" 22 ||
+        die "node$n: sshd did not open $(node_addr "$n"):22 within 90s; last log lines:
 $(tail -n 15 "$nd/run/sshd.log" 2>/dev/null)"
 }
 
@@ -521,7 +521,7 @@ start_sshd() {
     sshd_running "$n" && return 0
     write_sshd_config "$n"
     node_inner_exec "$n" sshd
-    wait_for 30 port_open "$(node_addr "$n")" 22 ||
+    wait_for 90 port_open "$(node_addr "$n")" 22 ||
         die "node$n: sshd did not open $(node_addr "$n"):22 within 30s (is the link cut?); log:
 $(tail -n 10 "$(node_dir "$n")/run/sshd.log" 2>/dev/null)"
 }
@@ -535,7 +535,7 @@ start_dockerd() {
     local n=$1
     dockerd_running "$n" && return 0
     node_inner_exec "$n" dockerd
-    wait_for 60 node_dockerd_ok "$n" || die "node$n: restarted dockerd does not answer within 60s"
+    wait_for 120 node_dockerd_ok "$n" || die "node$n: restarted dockerd does not answer within 60s"
 }
 
 # Stop everything of node N and remove its network; keep its data.
