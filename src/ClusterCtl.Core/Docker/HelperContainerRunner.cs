@@ -235,12 +235,23 @@ internal sealed class HelperContainerRunner
         }
     }
 
+    private const int LateCreateChecks = 6;
+    private static readonly TimeSpan LateCreateCheckInterval = TimeSpan.FromMilliseconds(250);
+
     private async Task RemoveIfOursAsync(string name)
     {
         using var removal = new CancellationTokenSource(RemovalTimeout);
         try
         {
+            // The daemon can finish a create after our cancelled request was dropped: a first "not found" is not
+            // the last word, so look again for a short while (seen when SIGTERM hit a snapshot-schedule tick).
             var details = await _docker.InspectContainerAsync(name, removal.Token);
+            for (var attempt = 0; details is null && attempt < LateCreateChecks; attempt++)
+            {
+                await Task.Delay(LateCreateCheckInterval, removal.Token);
+                details = await _docker.InspectContainerAsync(name, removal.Token);
+            }
+
             if (details?.Config.Labels?.GetValueOrDefault(HelperLabels.RunId) == RunId)
             {
                 await _docker.RemoveContainerAsync(details.Id, force: true, removal.Token);

@@ -45,7 +45,8 @@ public class SnapshotScheduleTests
     public async Task Ticks_take_verified_snapshots_everywhere_keep_the_retention_and_never_prune_a_one_off_snapshot()
     {
         var oneOff = "one-off-" + _folder;
-        await using var run = ScheduleRun.Start(["--interval", "3s", "--retention", "2", .. TestbedCli.S3Flags(_folder)]);
+        // 6 s rather than 3 s: a tick takes 3 to 5 s here, and the one-off save needs a gap without the lock held.
+        await using var run = ScheduleRun.Start(["--interval", "6s", "--retention", "2", .. TestbedCli.S3Flags(_folder)]);
 
         await run.WaitForTicksAsync(ScheduleRun.Succeeded, 1, TickBudget);
         Assert.That(await run.HealthAsync(), Is.EqualTo(HttpStatusCode.OK));
@@ -54,7 +55,7 @@ public class SnapshotScheduleTests
         // Taken between scheduled ticks; the scheduler holds the lock much of the time, so wait for a gap.
         await SaveOneOffAsync(oneOff);
 
-        await run.WaitForTicksAsync(ScheduleRun.Succeeded, 4, TimeSpan.FromSeconds(45));
+        await run.WaitForTicksAsync(ScheduleRun.Succeeded, 4, TimeSpan.FromSeconds(60));
         var late = await run.MetricsAsync();
         var stopped = await run.StopAsync(StopBudget);
 
