@@ -10,4 +10,10 @@ internal sealed record HelperResult(long ExitCode, string Stdout, string Stderr)
     public bool OutputTruncated { get; init; }
 
     public bool Succeeded => ExitCode == 0;
+
+    /// <summary>The last non-empty line of stderr: where tools like etcdctl and sh say what went wrong.</summary>
+    public string? LastErrorLine => LastLineOf(Stderr);
+
+    public static string? LastLineOf(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
 }

@@ -93,7 +93,7 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
         // etcdctl prints the JSON verdict even when it exits non-zero for an unhealthy member.
         var verdict = health.Stdout.TrimStart().StartsWith('[') && TryParse(() => EtcdctlJson.ParseEndpointHealth(health.Stdout)) is [var h, ..] ? h : default;
         var healthy = endpoint is not null && verdict.Healthy;
-        var problem = healthy ? null : verdict.Error ?? LastLine(status.Succeeded ? health.Stderr : status.Stderr) ?? "not healthy";
+        var problem = healthy ? null : verdict.Error ?? (status.Succeeded ? health : status).LastErrorLine ?? "not healthy";
         return new EtcdMemberObservation(node.Host, endpoint, healthy, problem);
     }
 
@@ -125,6 +125,4 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
         }
     }
 
-    private static string? LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
 }

@@ -49,7 +49,7 @@ internal sealed class EtcdStatusProbe(ClusterConfig config)
             DbSizeBytes = endpoint?.DbSizeBytes,
             Revision = endpoint?.Revision,
             Healthy = healthy,
-            Problem = healthy ? null : health.Error ?? LastLine(healthTask.Result.Stderr) ?? "endpoint health failed",
+            Problem = healthy ? null : health.Error ?? healthTask.Result.LastErrorLine ?? "endpoint health failed",
         };
     }
 
@@ -57,9 +57,7 @@ internal sealed class EtcdStatusProbe(ClusterConfig config)
     {
         null => "no etcd container on this node",
         { State.Running: false } => $"etcd container is {container.State.Status}",
-        _ => LastLine(status.Stderr) ?? $"etcdctl exited with code {status.ExitCode}",
+        _ => status.LastErrorLine ?? $"etcdctl exited with code {status.ExitCode}",
     };
 
-    private static string? LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
 }

@@ -66,7 +66,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             var status = result.Succeeded && EtcdctlJson.ParseEndpointStatus(result.Stdout) is [var s, ..] ? s : null;
             if (status is null)
             {
-                logger.Warning("[snapshot] {Host}: etcd does not answer, it will be tried last: {Error}", node.Host, result.Stderr.Trim().Split('\n')[^1]);
+                logger.Warning("[snapshot] {Host}: etcd does not answer, it will be tried last: {Error}", node.Host, result.LastErrorLine);
             }
 
             return (node, status);
@@ -97,7 +97,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 
         if (!saved.Succeeded)
         {
-            logger.Warning("[snapshot] {Host}: etcdctl snapshot save failed: {Error}", source.Host, saved.Stderr.Trim().Split('\n')[^1]);
+            logger.Warning("[snapshot] {Host}: etcdctl snapshot save failed: {Error}", source.Host, saved.LastErrorLine);
             await RemoveRawAsync(source, tempFile);
             return null;
         }

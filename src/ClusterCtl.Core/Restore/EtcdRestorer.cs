@@ -184,7 +184,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
                 RestoreHelperSpecs.DataShell(config, "restore-snapshot-check", RestoreScripts.SnapshotCheck(run.RunId), readOnly: true), cancellationToken);
             if (!result.Succeeded)
             {
-                return $"{node.Host}: {LastLine(result.Stderr) ?? "exit code " + result.ExitCode}";
+                return $"{node.Host}: {result.LastErrorLine ?? "exit code " + result.ExitCode}";
             }
 
             var size = long.TryParse(result.Stdout.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : -1;
@@ -237,7 +237,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
                 if (!result.Succeeded)
                 {
                     logger.Warning("[restore] {Host}: could not remove {Directory}: {Error}; clusterctl etcd cleanup removes it", node.Host,
-                        RestoreLayout.ScratchDirectory(config, run.RunId), LastLine(result.Stderr));
+                        RestoreLayout.ScratchDirectory(config, run.RunId), result.LastErrorLine);
                 }
             }
             catch (ClusterCtlException e)
@@ -305,6 +305,4 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
     private static string OneLine(Exception e) =>
         e is ClusterCtlException ? e.Message.Split('\n')[0] : $"{e.Message.Split('\n')[0]} ({e.GetType().Name})";
 
-    private static string? LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
 }

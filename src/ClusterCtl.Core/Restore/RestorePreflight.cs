@@ -250,7 +250,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         var run = await node.Helpers.RunAsync(spec, cancellationToken);
         if (!run.Succeeded)
         {
-            return ([PreflightCheck.Fail("data directory", $"cannot read {config.EtcdDataDirectory}: {LastLine(run.Stderr) ?? "exit code " + run.ExitCode}",
+            return ([PreflightCheck.Fail("data directory", $"cannot read {config.EtcdDataDirectory}: {run.LastErrorLine ?? "exit code " + run.ExitCode}",
                 $"make sure {config.EtcdDataDirectory} exists on {node.Host}")], null);
         }
 
@@ -319,7 +319,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         var version = EtcdVersionText.Parse(run.Stdout);
         if (!run.Succeeded || version is null)
         {
-            return (PreflightCheck.Fail("etcd version", $"'etcd --version' in {config.Etcd.Image} did not tell its version: {LastLine(run.Stderr + run.Stdout) ?? "no output"}",
+            return (PreflightCheck.Fail("etcd version", $"'etcd --version' in {config.Etcd.Image} did not tell its version: {HelperResult.LastLineOf(run.Stderr + run.Stdout) ?? "no output"}",
                 "use an etcd image of the snapshot's version (services.etcd.image)"), null);
         }
 
@@ -370,6 +370,4 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GiB")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0} MiB");
 
-    private static string? LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
 }

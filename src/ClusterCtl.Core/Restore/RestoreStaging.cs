@@ -24,7 +24,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
             cancellationToken);
         if (!result.Succeeded)
         {
-            throw new ClusterCtlException($"{Host}: copying the snapshot into {config.EtcdDataDirectory}/{DirectoryName} failed: {LastLine(result.Stderr)}");
+            throw new ClusterCtlException($"{Host}: copying the snapshot into {config.EtcdDataDirectory}/{DirectoryName} failed: {result.LastErrorLine ?? "no message"}");
         }
     }
 
@@ -37,7 +37,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         var result = await node.Helpers.RunAsync(Shell("restore-verify", script), cancellationToken);
         if (!result.Succeeded)
         {
-            throw new ClusterCtlException($"{Host}: the copied snapshot does not verify on the node ({LastLine(result.Stderr)}, expected {expectedSha256})");
+            throw new ClusterCtlException($"{Host}: the copied snapshot does not verify on the node ({result.LastErrorLine ?? "no message"}, expected {expectedSha256})");
         }
     }
 
@@ -69,6 +69,4 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         Binds = [RestoreLayout.DataDirectoryBind(config)],
     };
 
-    private static string LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no message";
 }

@@ -31,7 +31,7 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         {
             var free = await FreeBytesAsync(cancellationToken);
             throw new ClusterCtlException(
-                $"{Host}: writing {fileName} failed ({LastLine(result.Stderr)}); {(free is { } f ? $"{f / (1024 * 1024)} MiB free" : "free space unknown")} in {config.SnapshotDirectory}");
+                $"{Host}: writing {fileName} failed ({result.LastErrorLine ?? "no message"}); {(free is { } f ? $"{f / (1024 * 1024)} MiB free" : "free space unknown")} in {config.SnapshotDirectory}");
         }
     }
 
@@ -51,7 +51,7 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         var result = await node.Helpers.RunAsync(Shell("snapshot-commit", script), cancellationToken);
         if (!result.Succeeded)
         {
-            throw new ClusterCtlException($"{Host}: the copy of {fileName} does not verify ({LastLine(result.Stderr)}, expected {expectedSha256}); it was removed");
+            throw new ClusterCtlException($"{Host}: the copy of {fileName} does not verify ({result.LastErrorLine ?? "no message"}, expected {expectedSha256}); it was removed");
         }
 
         return result.Stdout.Trim();
@@ -132,6 +132,4 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     // Names are validated to [A-Za-z0-9._-] already; quoting is a second line of defence.
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static string LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no message";
 }
