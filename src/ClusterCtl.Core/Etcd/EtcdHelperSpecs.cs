@@ -55,14 +55,18 @@ internal static class EtcdHelperSpecs
     };
 
     /// <summary>A shell in the alpine (rke-tools) image with the snapshot directory mounted at /backup.</summary>
-    public static HelperSpec SnapshotShell(ClusterConfig config, string purpose, string script, bool readOnly = false) => new()
+    public static HelperSpec SnapshotShell(ClusterConfig config, string purpose, string script, bool readOnly = false) =>
+        AlpineShell(config, purpose, script, [$"{config.SnapshotDirectory}:{SnapshotDirectoryInContainer}{(readOnly ? ":ro" : "")}"]);
+
+    /// <summary>A shell script in the alpine (rke-tools) image with the given host directories bound: all host-side file work runs this way.</summary>
+    public static HelperSpec AlpineShell(ClusterConfig config, string purpose, string script, IReadOnlyList<string> binds) => new()
     {
         Purpose = purpose,
         Image = config.Images.Alpine,
         RegistryAuth = RegistryAuthFor(config, config.Images.Alpine),
         Entrypoint = ["sh", "-c"],
         Cmd = [script],
-        Binds = [$"{config.SnapshotDirectory}:{SnapshotDirectoryInContainer}{(readOnly ? ":ro" : "")}"],
+        Binds = binds,
     };
 
     public static RegistryAuth? RegistryAuthFor(ClusterConfig config, string image) =>

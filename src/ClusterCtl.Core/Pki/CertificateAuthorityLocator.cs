@@ -73,15 +73,7 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
     {
         // The key comes back on the helper's stdout only: never in an argument, the environment or the log.
         var script = $"cat {EtcdHelperSpecs.CaCertificate} && echo {Separator} && cat {CaKeyFile}";
-        var spec = new HelperSpec
-        {
-            Purpose = "read-kube-ca",
-            Image = config.Images.Alpine,
-            RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine),
-            Entrypoint = ["sh", "-c"],
-            Cmd = [script],
-            Binds = [$"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}:ro"],
-        };
+        var spec = EtcdHelperSpecs.AlpineShell(config, "read-kube-ca", script, [$"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}:ro"]);
         try
         {
             // Looking for the CA must never pull an image: this runs before the preflight, and in dry runs.

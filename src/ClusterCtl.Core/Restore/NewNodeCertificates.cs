@@ -139,15 +139,8 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
         return buffer.ToArray();
     }
 
-    private HelperSpec Shell(string purpose, string script) => new()
-    {
-        Purpose = purpose,
-        Image = config.Images.Alpine,
-        RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine),
-        Entrypoint = ["sh", "-c"],
-        Cmd = [script],
-        Binds = [$"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}"],
-    };
+    private HelperSpec Shell(string purpose, string script) =>
+        EtcdHelperSpecs.AlpineShell(config, purpose, script, [$"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}"]);
 
     private static string Q(string value) => SshQuoting.ShellQuote(value);
 }

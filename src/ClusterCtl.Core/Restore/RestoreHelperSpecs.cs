@@ -43,17 +43,10 @@ internal static class RestoreHelperSpecs
     }
 
     /// <summary>A shell in the alpine image with the data dir where the etcd container has it (read-only for checks).</summary>
-    public static HelperSpec DataShell(ClusterConfig config, string purpose, string script, bool readOnly = false, bool withCertificates = false) => new()
-    {
-        Purpose = purpose,
-        Image = config.Images.Alpine,
-        RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine),
-        Entrypoint = ["sh", "-c"],
-        Cmd = [script],
-        Binds = withCertificates
+    public static HelperSpec DataShell(ClusterConfig config, string purpose, string script, bool readOnly = false, bool withCertificates = false) =>
+        EtcdHelperSpecs.AlpineShell(config, purpose, script, withCertificates
             ? [RestoreLayout.DataDirectoryBind(config, readOnly), RestoreLayout.KubernetesDirectoryBind(config)]
-            : [RestoreLayout.DataDirectoryBind(config, readOnly)],
-    };
+            : [RestoreLayout.DataDirectoryBind(config, readOnly)]);
 
     private static HelperSpec EtcdImage(ClusterConfig config, string purpose, string executable, IReadOnlyList<string> args) => new()
     {

@@ -59,14 +59,5 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
 
     private string Partial => $"{Dir}/{RestoreLayout.SnapshotFileName}.partial";
 
-    private HelperSpec Shell(string purpose, string script) => new()
-    {
-        Purpose = purpose,
-        Image = config.Images.Alpine,
-        RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine),
-        Entrypoint = ["sh", "-c"],
-        Cmd = [script],
-        Binds = [RestoreLayout.DataDirectoryBind(config)],
-    };
-
+    private HelperSpec Shell(string purpose, string script) => RestoreHelperSpecs.DataShell(config, purpose, script);
 }

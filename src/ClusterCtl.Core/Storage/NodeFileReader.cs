@@ -29,15 +29,8 @@ internal sealed class NodeFileReader : Stream
 
     public static async Task<NodeFileReader> OpenAsync(NodeSession node, ClusterConfig config, string fileName, CancellationToken cancellationToken)
     {
-        var helper = await node.Helpers.StartAsync(new HelperSpec
-        {
-            Purpose = "snapshot-read",
-            Image = config.Images.Alpine,
-            RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine),
-            Entrypoint = ["sh", "-c"],
-            Cmd = ["trap 'exit 0' TERM; sleep 3600 & wait"],
-            Binds = [$"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}:ro"],
-        }, cancellationToken);
+        var helper = await node.Helpers.StartAsync(
+            EtcdHelperSpecs.SnapshotShell(config, "snapshot-read", "trap 'exit 0' TERM; sleep 3600 & wait", readOnly: true), cancellationToken);
         try
         {
             var tar = await node.Docker.GetArchiveAsync(helper.Id, EtcdHelperSpecs.SnapshotDirectoryInContainer + "/" + fileName, cancellationToken);
