@@ -14,5 +14,8 @@ internal sealed record SnapshotSaveReport(
     TimeSpan Duration,
     IReadOnlyList<SnapshotCopyResult> Copies)
 {
+    /// <summary>Where the time went, in order.</summary>
+    public IReadOnlyList<SnapshotSavePhase> Phases { get; init; } = [];
+
     public bool AllCopiesSucceeded => Copies.All(c => c.Succeeded);
 }

@@ -26,10 +26,13 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             throw new ClusterCtlException("no etcd node is reachable; check the errors above, then run etcd status", ExitCodes.Failed);
         }
 
+        var phases = new PhaseClock();
         var candidates = await OrderCandidatesAsync(etcdNodes, cancellationToken);
-        foreach (var (source, index) in candidates.Select((c, i) => (c, i)))
+        phases.Mark("probe");
+        foreach (var ((source, version), index) in candidates.Select((c, i) => (c, i)))
         {
-            var taken = await TryTakeSnapshotAsync(source, name, session.RunId, cancellationToken);
+            var taken = await TryTakeSnapshotAsync(source, version, name, session.RunId, cancellationToken);
+            phases.Mark("snapshot");
             if (taken is null)
             {
                 continue;
@@ -37,8 +40,8 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 
             try
             {
-                var report = await DistributeAsync(session, source, taken, etcdNodes, s3, progress, cancellationToken);
-                return report with { Duration = clock.Elapsed };
+                var report = await DistributeAsync(session, source, taken, etcdNodes, s3, progress, phases, cancellationToken);
+                return report with { Duration = clock.Elapsed, Phases = phases.Phases };
             }
             catch (SnapshotCorruptException e) when (index < candidates.Count - 1)
             {
@@ -51,14 +54,15 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         }
 
         throw new ClusterCtlException(
-            $"no etcd member could take a snapshot (tried {string.Join(", ", candidates.Select(c => c.Host))}); run 'clusterctl etcd status' to see why",
+            $"no etcd member could take a snapshot (tried {string.Join(", ", candidates.Select(c => c.Node.Host))}); run 'clusterctl etcd status' to see why",
             ExitCodes.Failed);
     }
 
     private sealed record TakenSnapshot(string TempFile, string Name, long Revision, string? EtcdVersion, string Member);
 
     // Followers first: a snapshot streams the whole db out of the member, which the leader can do without.
-    private async Task<List<NodeSession>> OrderCandidatesAsync(List<NodeSession> nodes, CancellationToken cancellationToken)
+    // The etcd version each member reported goes into the manifest, so the chosen source is not asked again.
+    private async Task<List<(NodeSession Node, string? Version)>> OrderCandidatesAsync(List<NodeSession> nodes, CancellationToken cancellationToken)
     {
         var statuses = await Task.WhenAll(nodes.Select(async node =>
         {
@@ -74,11 +78,11 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 
         return statuses
             .OrderBy(s => s.status is null ? 2 : s.status.IsLeader ? 1 : 0)
-            .Select(s => s.node)
+            .Select(s => (s.node, s.status?.Version))
             .ToList();
     }
 
-    private async Task<TakenSnapshot?> TryTakeSnapshotAsync(NodeSession source, string name, string runId, CancellationToken cancellationToken)
+    private async Task<TakenSnapshot?> TryTakeSnapshotAsync(NodeSession source, string? etcdVersion, string name, string runId, CancellationToken cancellationToken)
     {
         var tempFile = $".{name}.{runId}.db{SnapshotName.PartialSuffix}";
         logger.Information("[snapshot] Taking snapshot {Name} from member {Member} on {Host}", name, source.Node.EtcdMemberName, source.Host);
@@ -103,12 +107,11 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         }
 
         // The exact revision inside the file, for the manifest; etcdctl 3.4 and 3.5 both still answer this offline.
-        HelperResult status, version;
+        HelperResult status;
         try
         {
             status = await source.Helpers.RunAsync(
                 EtcdHelperSpecs.OfflineEtcdctl(config, "etcd-snapshot-status", "snapshot", "status", "/backup/" + tempFile, "-w", "json"), cancellationToken);
-            version = await source.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, source.Node, "etcd-status", "endpoint", "status", "-w", "json"), cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -121,13 +124,13 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             tempFile,
             name,
             status.Succeeded ? EtcdctlJson.ParseSnapshotStatus(status.Stdout).Revision : 0,
-            version.Succeeded && EtcdctlJson.ParseEndpointStatus(version.Stdout) is [var v, ..] ? v.Version : null,
+            etcdVersion,
             source.Node.EtcdMemberName);
     }
 
     private async Task<SnapshotSaveReport> DistributeAsync(
         ClusterSession session, NodeSession source, TakenSnapshot taken, List<NodeSession> targets, S3SnapshotStore? s3,
-        IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        IProgress<TransferProgress>? progress, PhaseClock phases, CancellationToken cancellationToken)
     {
         var fileName = SnapshotName.FileName(taken.Name);
         var directories = targets.Select(t => new NodeSnapshotDirectory(t, config)).ToList();
@@ -168,6 +171,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             await fanOut.DisposeAsync();
         }
 
+        phases.Mark("stream");
         logger.Information("[snapshot] {Name}: db {DbSize} bytes at revision {Revision}, zip {ZipSize} bytes, sha256 {Sha256}",
             taken.Name, zip.Manifest.DbSize, taken.Revision, zip.ZipLength, zip.ZipSha256);
 
@@ -191,6 +195,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             }
         }));
 
+        phases.Mark("commit");
         var all = copies.ToList();
         all.AddRange(session.Unreachable.Keys.Where(n => n.IsEtcd)
             .Select(n => new SnapshotCopyResult(n.Address, false, null, TimeSpan.Zero, "unreachable: " + session.Unreachable[n].Message)));

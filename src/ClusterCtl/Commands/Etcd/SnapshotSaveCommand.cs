@@ -21,11 +21,15 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
         var config = LoadConfig();
         var name = Name is null ? SnapshotName.Default(config.ClusterName, DateTimeOffset.UtcNow) : SnapshotName.Validate(Name);
         using var s3 = OpenS3(config);
+        var phases = new PhaseClock();
         await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), SessionOptions, Log, cancellationToken);
+        phases.Mark("connect");
         await using var clusterLock = await session.LockAsync(config, "etcd snapshot-save", Log, cancellationToken);
+        phases.Mark("lock");
 
         using var progress = new TransferProgressReporter(Log, Globals.Quiet);
         var report = await new SnapshotSaver(config, Log).SaveAsync(session, name, s3, progress, cancellationToken);
+        report = report with { Phases = [.. phases.Phases, .. report.Phases] };
         progress.Dispose();
 
         if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
