@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds, brings the local
-# multi-host testbed up, runs unit and end-to-end tests, and tears the testbed down.
+# multi-host testbed up, runs unit and end-to-end tests and the benchmark smoke, and tears the testbed down.
 #   ./test.sh                      everything
 #   ./test.sh --unit               unit tests only (no root, no testbed)
 #   KEEP_TESTBED=1 ./test.sh       leave the testbed up afterwards (faster re-runs)
@@ -36,6 +36,9 @@ if ! $unit_only; then
   echo "[test] end-to-end tests against the testbed"
   dotnet test tests/ClusterCtl.IntegrationTests -c Release --no-build --nologo \
     --logger "trx;LogFileName=integration.trx" --results-directory "$results" || status=1
+  # Keeps the benchmark harness working (bench/README.md); it checks every run's result but asserts no timings.
+  echo "[test] benchmark smoke: bench/bench.sh --quick"
+  bench/bench.sh --quick --out artifacts/bench-quick || status=1
 fi
 
 exit $status

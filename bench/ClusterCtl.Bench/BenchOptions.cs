@@ -1,0 +1,52 @@
+namespace ClusterCtl.Bench;
+
+/// <summary>What to measure. The defaults are the full run whose results bench/README.md holds.</summary>
+internal sealed record BenchOptions
+{
+    public IReadOnlyList<string> EtcdVersions { get; init; } = ["3.5", "3.4"];
+
+    public IReadOnlyList<DbSize> Sizes { get; init; } = [DbSize.Small, DbSize.Parse("32M"), DbSize.Parse("256M"), DbSize.Parse("1G")];
+
+    public int Repetitions { get; init; } = 3;
+
+    public bool Quick { get; init; }
+
+    /// <summary>Rewrite the results section of this README with the run's tables.</summary>
+    public string? UpdateReadme { get; init; }
+
+    public string OutputDirectory { get; init; } = "artifacts/bench";
+
+    public const string Usage = """
+        usage: bench/bench.sh [--quick] [--etcd 3.5,3.4] [--sizes small,32M,256M,1G] [--reps N] [--update-readme FILE] [--out DIR]
+          --quick   the CI smoke: 32M only, one repetition, both etcd versions; asserts no timings
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--quick" => options with { Quick = true, Sizes = [DbSize.Parse("32M")], Repetitions = 1 },
+                "--etcd" => options with { EtcdVersions = Value().Split(',', StringSplitOptions.RemoveEmptyEntries) },
+                "--sizes" => options with { Sizes = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(DbSize.Parse)] },
+                "--reps" => options with { Repetitions = int.TryParse(Value(), out var n) && n > 0 ? n : throw new ArgumentException("--reps needs a positive number") },
+                "--update-readme" => options with { UpdateReadme = Value() },
+                "--out" => options with { OutputDirectory = Value() },
+                _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
+            };
+        }
+
+        foreach (var version in options.EtcdVersions)
+        {
+            if (version is not ("3.4" or "3.5"))
+            {
+                throw new ArgumentException($"--etcd: the testbed has 3.4 and 3.5, not '{version}'");
+            }
+        }
+
+        return options;
+    }
+}
