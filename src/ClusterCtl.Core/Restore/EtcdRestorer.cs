@@ -87,6 +87,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 
         // Still before the point of no return: a missing snapshot copy refuses the restore with nothing changed.
         await TimedAsync(phases, RestorePhase.SnapshotCheck, run, () => CheckSnapshotsAsync(run, cancellationToken), cancellationToken);
+        await TimedAsync(phases, RestorePhase.Restore, run, () => RestoreDataPhase.RestoreIntoScratchAsync(run, cancellationToken), cancellationToken);
 
         cancellationToken.ThrowIfCancellationRequested();
         logger.Warning("[restore] POINT OF NO RETURN: stopping kube-apiserver on the control-plane nodes and etcd on {Nodes}; Ctrl+C is held until the cluster is restored or rolled back",
@@ -98,8 +99,8 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         try
         {
             await TimedAsync(phases, RestorePhase.Stop, run, () => StopPhase.RunAsync(run), CancellationToken.None);
-            current = RestorePhase.Restore;
-            await TimedAsync(phases, RestorePhase.Restore, run, () => RestoreDataPhase.RunAsync(run), CancellationToken.None);
+            current = RestorePhase.Swap;
+            await TimedAsync(phases, RestorePhase.Swap, run, () => RestoreDataPhase.SwapAsync(run), CancellationToken.None);
             current = RestorePhase.StartEtcd;
             await TimedAsync(phases, RestorePhase.StartEtcd, run, () => StartEtcdPhase.RunAsync(run), CancellationToken.None);
         }
@@ -278,7 +279,8 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
     {
         RestorePhase.SnapshotCheck => $"{RestoreLayout.SnapshotFileName} in place on {run.EtcdNodes.Count} nodes",
         RestorePhase.Stop => $"stopped kube-apiserver on {run.StoppedApiservers.Count} and etcd on {run.EtcdNodes.Count(n => n.OriginalWasRunning)} nodes",
-        RestorePhase.Restore => $"{(run.Plan.Tool == RestoreTool.Etcdutl ? "etcdutl" : "etcdctl")} restore{(run.Plan.BumpRevision ? " with revision bump" : "")}; previous members in {run.PreRestoreDirectory}",
+        RestorePhase.Restore => $"{(run.Plan.Tool == RestoreTool.Etcdutl ? "etcdutl" : "etcdctl")} restore{(run.Plan.BumpRevision ? " with revision bump" : "")} into {RestoreLayout.ScratchDirectoryName(run.RunId)}/data",
+        RestorePhase.Swap => $"restored members in place; previous members in {run.PreRestoreDirectory}",
         RestorePhase.StartEtcd => "healthy: " + string.Join(", ", run.EtcdNodes.Select(n => $"{n.Host} {Describe(n.ContainerAction)}")) + $"; revision {run.FinalRevision}",
         _ => "",
     };
@@ -295,7 +297,8 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
     {
         RestorePhase.SnapshotCheck => "snapshot check",
         RestorePhase.Stop => "5 (stop)",
-        RestorePhase.Restore => "6 (restore)",
+        RestorePhase.Restore => "6a (restore)",
+        RestorePhase.Swap => "6b (swap)",
         RestorePhase.StartEtcd => "7 (start etcd)",
         RestorePhase.RestartComponents => "8 (restart components)",
         RestorePhase.Rollback => "rollback",

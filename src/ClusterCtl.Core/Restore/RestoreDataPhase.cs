@@ -3,35 +3,47 @@ using ClusterCtl.Docker;
 namespace ClusterCtl.Restore;
 
 /// <summary>
-/// Phase 6: the one-shot etcd-restore helper on every etcd node in parallel, then, only when every node restored,
-/// the swap of member directories on every node. A restore failing anywhere therefore leaves every data dir as it was.
-/// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
-/// restored or rolled back, and every wait has its own time limit instead.
+/// Phase 6 in two steps. <see cref="RestoreIntoScratchAsync"/>: the one-shot etcd-restore helper on every etcd node in
+/// parallel, into the scratch directory, before the point of no return (it writes nothing live, and the tool's hash
+/// check refuses a bad copy while etcd still serves). <see cref="SwapAsync"/>: after etcd stopped, and only when every
+/// node restored, the swap of member directories on every node; it takes no CancellationToken, since Ctrl+C is held
+/// until the cluster is restored or rolled back.
 /// </summary>
 internal static class RestoreDataPhase
 {
-    public static async Task RunAsync(RestoreRun run)
+    public static async Task RestoreIntoScratchAsync(RestoreRun run, CancellationToken cancellationToken)
     {
         var plan = run.Plan;
-        run.PreRestoreDirectory = RestoreLayout.PreRestoreDirectoryName(DateTimeOffset.UtcNow);
-
         await Task.WhenAll(run.EtcdNodes.Select(async node =>
         {
             var spec = RestoreHelperSpecs.SnapshotRestore(run.Config, node.Spec, run.RunId, plan.Tool, plan.BumpRevision);
             run.Logger.Information("[restore] {Host}: {Tool} snapshot restore into {Directory}/data as {Member}",
                 node.Host, plan.Tool == RestoreTool.Etcdutl ? "etcdutl" : "etcdctl", RestoreLayout.ScratchDirectory(run.Config, run.RunId), node.Spec.MemberName);
-            using var timeout = new CancellationTokenSource(run.Options.RestoreHelperTimeout);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(run.Options.RestoreHelperTimeout);
+            HelperResult result;
             try
             {
-                await node.Session.Helpers.RunAndRequireSuccessAsync(spec, timeout.Token);
+                result = await node.Session.Helpers.RunAsync(spec, timeout.Token);
             }
-            catch (OperationCanceledException e)
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new ClusterCtlException(
-                    $"snapshot restore on {node.Host} did not finish within {run.Options.RestoreHelperTimeout.TotalMinutes:0} min; look at the disk of {run.Config.EtcdDataDirectory} there", ExitCodes.Failed, e);
+                    $"restore refused, nothing was changed: snapshot restore on {node.Host} did not finish within {run.Options.RestoreHelperTimeout.TotalMinutes:0} min; look at the disk of {run.Config.EtcdDataDirectory} there", ExitCodes.Failed, e);
+            }
+
+            if (!result.Succeeded)
+            {
+                throw new ClusterCtlException(
+                    $"restore refused, nothing was changed: snapshot restore on {node.Host} failed ({result.LastErrorLine ?? "exit code " + result.ExitCode}); etcd still runs on its current data",
+                    ExitCodes.Failed);
             }
         }));
+    }
 
+    public static async Task SwapAsync(RestoreRun run)
+    {
+        run.PreRestoreDirectory = RestoreLayout.PreRestoreDirectoryName(DateTimeOffset.UtcNow);
         await Task.WhenAll(run.EtcdNodes.Select(async node =>
         {
             node.Swap = SwapProgress.Attempted;

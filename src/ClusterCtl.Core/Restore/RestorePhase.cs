@@ -1,6 +1,10 @@
 namespace ClusterCtl.Restore;
 
-/// <summary>The phases this engine runs (DESIGN §6: 3 and 5–8, with the rollback); locate and distribute come before, from the caller.</summary>
+/// <summary>
+/// The phases this engine runs (DESIGN §6: 3 and 5–8, with the rollback); locate and distribute come before, from the
+/// caller. Phase 6 is split: the snapshot restore into the scratch directory writes nothing live, so it runs before
+/// the point of no return, and only the swap of member directories comes after it.
+/// </summary>
 internal enum RestorePhase
 {
     /// <summary>Phase 3: checks on every etcd node; writes nothing.</summary>
@@ -9,11 +13,17 @@ internal enum RestorePhase
     /// <summary>The contract's precondition: the snapshot db is in place on every etcd node. Still before the point of no return.</summary>
     SnapshotCheck,
 
+    /// <summary>
+    /// Phase 6a: etcdutl/etcdctl snapshot restore into the scratch directory on every node, while etcd still serves.
+    /// The tool checks etcd's hash of the db as it restores, so a bad copy refuses the restore with nothing changed.
+    /// </summary>
+    Restore,
+
     /// <summary>Phase 5, the point of no return: stop kube-apiserver, then etcd.</summary>
     Stop,
 
-    /// <summary>Phase 6: snapshot restore into the scratch directory, then the swap of member directories.</summary>
-    Restore,
+    /// <summary>Phase 6b: the swap of member directories, renames only.</summary>
+    Swap,
 
     /// <summary>Phase 7: start (or recreate) etcd and wait for a healthy cluster.</summary>
     StartEtcd,

@@ -41,7 +41,7 @@ public class InterruptionTests
         var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
         await RestoreTestbed.PutAsync(key, "after-the-snapshot");
         using var ctrlC = new CancellationTokenSource();
-        var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Restore, ctrlC.Cancel) };
+        var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Swap, ctrlC.Cancel) };
 
         var report = await new EtcdRestorer(config, logger).RestoreAsync(session, source, options, ctrlC.Token);
 

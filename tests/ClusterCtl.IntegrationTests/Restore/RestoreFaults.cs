@@ -30,6 +30,10 @@ internal static class RestoreFaults
     public static void RemoveSnapshot(int node, string runId) =>
         File.Delete(Path.Combine(RestoreTestbed.DataDirectory(node), RestoreLayout.ScratchDirectoryName(runId), RestoreLayout.SnapshotFileName));
 
+    /// <summary>Removes the member this run restored on the node, so its swap fails.</summary>
+    public static void RemoveRestoredMember(int node, string runId) =>
+        Directory.Delete(Path.Combine(RestoreTestbed.DataDirectory(node), RestoreLayout.ScratchDirectoryName(runId), "data", "member"), recursive: true);
+
     /// <summary>Overwrites the start of every WAL file of the node's live member: etcd then crashes at start, again and again.</summary>
     public static void CorruptWal(int node)
     {

@@ -29,7 +29,33 @@ public class RollbackTests
     }
 
     [Test]
-    public async Task A_restore_helper_failing_on_one_node_rolls_back_with_the_newest_data_readable()
+    public async Task A_restore_helper_failing_on_one_node_refuses_the_restore_while_etcd_still_runs()
+    {
+        var config = TestbedSession.LoadConfig();
+        var (logger, log) = TestLog.Create();
+        await using var session = await RestoreTestbed.OpenAsync(config);
+        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        await RestoreTestbed.PutAsync(_key, "after-the-snapshot");
+        var started = await PreflightTests.EtcdStartTimesAsync();
+        var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Restore, () => RestoreFaults.RemoveSnapshot(2, session.RunId)) };
+
+        var e = Assert.ThrowsAsync<ClusterCtlException>(() => new EtcdRestorer(config, logger).RestoreAsync(session, source, options, CancellationToken.None));
+
+        Assert.That(e, Is.Not.InstanceOf<RestoreFailedException>(), string.Join('\n', log.Lines));
+        Assert.That(e!.Message, Does.StartWith("restore refused, nothing was changed: snapshot restore on " + Testbed.NodeAddress(2)));
+        Assert.That(log.Lines, Has.None.Contains("POINT OF NO RETURN"));
+        Assert.That(await PreflightTests.EtcdStartTimesAsync(), Is.EqualTo(started), "etcd and kube-apiserver never stopped");
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, _key), Is.EqualTo("after-the-snapshot"), $"node{node} keeps its data");
+            Assert.That(RestoreTestbed.TopLevelEntries(node), Has.None.StartsWith(RestoreLayout.PreRestorePrefix), $"node{node}: no member was moved");
+        }
+
+        Assert.That(await RestoreTestbed.HelpersLeftAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_swap_failing_on_one_node_rolls_back_with_the_newest_data_readable()
     {
         var config = TestbedSession.LoadConfig();
         var (logger, log) = TestLog.Create();
@@ -37,19 +63,15 @@ public class RollbackTests
         var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
         await RestoreTestbed.PutAsync(_key, "after-the-snapshot");
         var etcdIds = await EtcdIdsAsync();
-        var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Restore, () => RestoreFaults.RemoveSnapshot(2, session.RunId)) };
+        var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Swap, () => RestoreFaults.RemoveRestoredMember(2, session.RunId)) };
 
         var e = Assert.ThrowsAsync<RestoreFailedException>(() => new EtcdRestorer(config, logger).RestoreAsync(session, source, options, CancellationToken.None));
 
         Assert.That(e!.ExitCode, Is.EqualTo(ExitCodes.Failed), string.Join('\n', log.Lines));
         Assert.That(e.Report.Outcome, Is.EqualTo(RestoreOutcome.RolledBack));
         Assert.That(e.Message, Does.Contain(Testbed.NodeAddress(2)).And.Contain("rolled back"));
-        Assert.That(e.Report.Phases.Single(p => !p.Succeeded).Phase, Is.EqualTo(RestorePhase.Restore));
+        Assert.That(e.Report.Phases.Single(p => !p.Succeeded).Phase, Is.EqualTo(RestorePhase.Swap));
         await AssertAsBeforeAsync(etcdIds);
-        foreach (var node in RestoreTestbed.Nodes)
-        {
-            Assert.That(RestoreTestbed.TopLevelEntries(node), Has.None.StartsWith(RestoreLayout.PreRestorePrefix), $"node{node}: no member was moved");
-        }
     }
 
     [Test]
