@@ -28,6 +28,28 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         }
     }
 
+    /// <summary>
+    /// Extracts the db from a zip already in the node's snapshot directory, on the node, so no byte crosses the network.
+    /// The size must come out as the manifest says; etcd's own hash is checked by the restore tool, still before the
+    /// point of no return.
+    /// </summary>
+    public async Task ExtractAsync(string zipFileName, string dbEntryName, long expectedSize, CancellationToken cancellationToken)
+    {
+        // '*' before the name: busybox unzip strips the leading '/' of rke-tools' absolute entry names before matching.
+        var pattern = "*" + dbEntryName.TrimStart('/');
+        var script =
+            $"umask 077; mkdir -p {Dir} && unzip -p {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{SshQuoting.ShellQuote(zipFileName)} {SshQuoting.ShellQuote(pattern)} > {Partial} || exit 1; " +
+            $"size=$(stat -c %s {Partial}); [ \"$size\" = '{expectedSize}' ] || {{ echo \"extracted $size bytes, the manifest says {expectedSize}\" >&2; exit 3; }}; " +
+            $"mv {Partial} {Dir}/{RestoreLayout.SnapshotFileName}";
+        var spec = EtcdHelperSpecs.AlpineShell(config, "restore-extract", script,
+            [RestoreLayout.DataDirectoryBind(config), $"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}:ro"]);
+        var result = await node.Helpers.RunAsync(spec, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new ClusterCtlException($"{Host}: extracting the snapshot from {zipFileName} into {config.EtcdDataDirectory}/{DirectoryName} failed: {result.LastErrorLine ?? "no message"}");
+        }
+    }
+
     /// <summary>Hashes the received db on the node and renames it into place only if it is the verified one.</summary>
     public async Task CommitAsync(string expectedSha256, CancellationToken cancellationToken)
     {

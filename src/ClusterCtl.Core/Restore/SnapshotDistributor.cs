@@ -6,10 +6,12 @@ using Serilog;
 namespace ClusterCtl.Restore;
 
 /// <summary>
-/// Reads the chosen copy once and, in the same pass, verifies it (etcd's appended hash, and the manifest's db hash)
-/// and streams the raw db to every etcd node's restore scratch directory. Each node then hashes what it received.
-/// A copy that does not verify is discarded, with its partial transfers, and the next copy is tried.
-/// With no targets (a dry run) the copy is only read and verified.
+/// Puts the chosen snapshot's raw db into every etcd node's restore scratch directory (DESIGN §6, phase 4).
+/// When every node already holds a zip identical to the chosen copy (the usual case: snapshot-save leaves one on
+/// each), each node extracts its own, in parallel, and nothing crosses the network. Otherwise the chosen copy is read
+/// once and, in the same pass, verified (etcd's appended hash, and the manifest's db hash) and streamed to every node,
+/// which then hashes what it received; a copy that does not verify is discarded, with its partial transfers, and the
+/// next copy is tried. With no targets (a dry run) the copy is only read and verified.
 /// </summary>
 internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
 {
@@ -17,6 +19,11 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
         string name, IReadOnlyList<SnapshotCopy> candidates, IReadOnlyList<RestoreStaging> targets, S3SnapshotStore? s3,
         IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
+        if (targets.Count > 0 && candidates.Count > 0 && await TryExtractOnNodesAsync(name, candidates, targets, cancellationToken) is { } extracted)
+        {
+            return extracted;
+        }
+
         var problems = new List<string>();
         foreach (var copy in candidates)
         {
@@ -39,7 +46,7 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
 
                 await Task.WhenAll(targets.Select(t => t.CommitAsync(read.Check.DbSha256, cancellationToken)));
                 logger.Information("[restore] Using {Copy}: db {DbSize} bytes, sha256 {Sha256}, verified", copy, read.Check.Length, read.Check.DbSha256);
-                return new VerifiedSnapshot(name, copy, read);
+                return VerifiedSnapshot.Read(name, copy, read);
             }
             catch (SnapshotCorruptException e)
             {
@@ -62,6 +69,36 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
 
         throw new ClusterCtlException(
             $"no copy of snapshot {name} verifies ({string.Join("; ", problems)}); nothing was changed", ExitCodes.Failed);
+    }
+
+    private async Task<VerifiedSnapshot?> TryExtractOnNodesAsync(
+        string name, IReadOnlyList<SnapshotCopy> candidates, IReadOnlyList<RestoreStaging> targets, CancellationToken cancellationToken)
+    {
+        var chosen = candidates[0];
+        if (chosen is not { Manifest: { } manifest, Sha256: { } sha256 })
+        {
+            return null;
+        }
+
+        var zips = targets.ToDictionary(t => t, t => candidates.FirstOrDefault(c =>
+            c.Node?.Host == t.Host && c.Sha256 == sha256 && c.FileName is { } file && file.EndsWith(SnapshotName.ZipExtension, StringComparison.Ordinal)));
+        if (zips.Values.Any(z => z is null))
+        {
+            return null;
+        }
+
+        logger.Information("[restore] Every etcd node holds {Name} with sha256 {Sha256}: extracting it on each node, nothing is copied", name, sha256);
+        try
+        {
+            await Task.WhenAll(targets.Select(t => t.ExtractAsync(zips[t]!.FileName!, SnapshotZipLayout.DbEntryName(name), manifest.DbSize, cancellationToken)));
+            return VerifiedSnapshot.ExtractedOnNodes(name, chosen, manifest);
+        }
+        catch (ClusterCtlException e)
+        {
+            logger.Warning("[restore] {Error}; copying the snapshot to every node instead", e.Message);
+            await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
+            return null;
+        }
     }
 
     private async Task<Stream> OpenAsync(SnapshotCopy copy, S3SnapshotStore? s3, CancellationToken cancellationToken) =>

@@ -42,6 +42,7 @@ public class SnapshotRestoreCommandTests
         Assert.That(report.RootElement.GetProperty("snapshot").GetProperty("name").GetString(), Is.EqualTo("golden"));
         Assert.That(report.RootElement.GetProperty("phases").GetArrayLength(), Is.GreaterThanOrEqualTo(5));
         Assert.That(report.RootElement.GetProperty("restarted").GetArrayLength(), Is.GreaterThan(0));
+        Assert.That(result.Stderr, Does.Contain("extracting it on each node, nothing is copied"), "every node holds the zip, so none is sent one");
         await AssertRestoredAsync();
     }
 
@@ -130,6 +131,34 @@ public class SnapshotRestoreCommandTests
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
         Assert.That(result.Stderr, Does.Contain("no copy of snapshot flipped verifies").And.Contain("nothing was changed"));
+        await AssertUntouchedAsync(etcdStarted);
+    }
+
+    [Test]
+    public async Task A_zip_corrupted_behind_its_cached_checksum_is_refused_before_etcd_stops()
+    {
+        await SaveAsync("stale-cache");
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            // Same size and mtime: the checksum cache still vouches for the file, so only the restore's own checks can catch it.
+            var path = Path.Combine(RestoreTestbed.SnapshotDirectory(node), "stale-cache.zip");
+            var modified = File.GetLastWriteTimeUtc(path);
+            await using (var file = File.OpenWrite(path))
+            {
+                file.Seek(200, SeekOrigin.Begin);
+                file.WriteByte(0x5A);
+            }
+
+            File.SetLastWriteTimeUtc(path, modified);
+        }
+
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+        var etcdStarted = await RestoreTestbed.StartedAtAsync(1, "etcd");
+
+        var result = await RestoreAsync("stale-cache");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("nothing was changed").And.Not.Contain("POINT OF NO RETURN"));
         await AssertUntouchedAsync(etcdStarted);
     }
 
