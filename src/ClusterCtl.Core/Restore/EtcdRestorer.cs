@@ -295,6 +295,9 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 
     private static string Describe(RestorePhase phase) => phase switch
     {
+        RestorePhase.Plan => "1 (plan)",
+        RestorePhase.Locate => "2 (locate)",
+        RestorePhase.Distribute => "4 (distribute)",
         RestorePhase.SnapshotCheck => "snapshot check",
         RestorePhase.Stop => "5 (stop)",
         RestorePhase.Restore => "6a (restore)",

@@ -7,8 +7,17 @@ namespace ClusterCtl.Restore;
 /// </summary>
 internal enum RestorePhase
 {
+    /// <summary>Phase 1, timed by the command: connect to every host, take the cluster lock, find the CA.</summary>
+    Plan,
+
+    /// <summary>Phase 2, timed by the command: find every copy of the snapshot and choose one.</summary>
+    Locate,
+
     /// <summary>Phase 3: checks on every etcd node; writes nothing.</summary>
     Preflight,
+
+    /// <summary>Phase 4, timed by the command: the chosen snapshot's db into every etcd node's scratch directory.</summary>
+    Distribute,
 
     /// <summary>The contract's precondition: the snapshot db is in place on every etcd node. Still before the point of no return.</summary>
     SnapshotCheck,

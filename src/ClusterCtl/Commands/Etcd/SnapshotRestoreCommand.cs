@@ -48,6 +48,7 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
         };
 
         // Phase 1, plan: every host, because kube components run on control-plane and worker nodes too.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var session = await ClusterSession.OpenAsync(config, config.Nodes, SessionOptions, Log, cancellationToken);
         RefuseUnreachableEtcdNodes(session);
         await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd snapshot-restore", Log, cancellationToken);
@@ -59,8 +60,11 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
             RegenerateCertificates = RegenerateCertificates,
         };
 
+        CommandPhase(RestorePhase.Plan, clock, $"{session.Nodes.Count} hosts connected");
+
         // Phase 2, locate.
         var copies = await new SnapshotLocator(config, Log).FindAsync(session, s3, name, cancellationToken);
+        CommandPhase(RestorePhase.Locate, clock, $"{copies.Count} copies; using {copies[0]}");
         var distributor = new SnapshotDistributor(config, Log);
         using var progress = new TransferProgressReporter(Log, Globals.Quiet);
         var restorer = new EtcdRestorer(config, Log);
@@ -88,7 +92,9 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
             await certificates.WriteAsync(session, planned, options, cancellationToken);
 
             // Phase 4, distribute: the first copy that verifies, to every etcd node's scratch directory, in one pass.
+            clock.Restart();
             var used = await distributor.DistributeAsync(name, copies, staging, s3, progress, cancellationToken);
+            CommandPhase(RestorePhase.Distribute, clock, $"{RestoreLayout.SnapshotFileName} from {used.Copy} on {staging.Count} nodes");
             progress.Dispose();
             var report = await restorer.ExecuteAsync(session, planned with { Source = SourceOf(used) }, options, cancellationToken);
             return Finish(report, format);
@@ -126,8 +132,18 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
     private static RestoreSource Estimate(string name, SnapshotCopy copy) =>
         new(name, copy.Manifest?.DbSha256 ?? "", copy.Manifest?.Revision ?? 0, copy.Manifest?.EtcdVersion, copy.Manifest?.DbSize ?? copy.Size);
 
+    // The phases this command runs around the engine's (1 plan, 2 locate, 4 distribute), so that the report accounts for the whole run.
+    private readonly List<PhaseReport> _commandPhases = [];
+
+    private void CommandPhase(RestorePhase phase, System.Diagnostics.Stopwatch clock, string detail)
+    {
+        _commandPhases.Add(new PhaseReport(phase, clock.Elapsed, true, detail));
+        clock.Restart();
+    }
+
     private int Finish(RestoreReport report, OutputFormat format)
     {
+        report = report with { Phases = [.. _commandPhases.Concat(report.Phases).OrderBy(p => p.Phase)] };
         RestoreViews.Write(report, format);
         if (report.Outcome == RestoreOutcome.DryRun && report.Plan is { Ready: false } plan)
         {
