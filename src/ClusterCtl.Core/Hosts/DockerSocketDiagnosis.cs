@@ -21,7 +21,7 @@ internal static class DockerSocketDiagnosis
         int exitCode;
         try
         {
-            (exitCode, _) = await SshProcess.RunAsync(sshPath, arguments, TimeSpan.FromSeconds(10), cancellationToken);
+            (exitCode, _, _) = await SshProcess.RunAsync(sshPath, arguments, TimeSpan.FromSeconds(10), cancellationToken);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

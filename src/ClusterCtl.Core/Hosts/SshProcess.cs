@@ -33,8 +33,8 @@ internal static class SshProcess
         return setsid is null ? Start(sshPath, arguments) : Start(setsid, [sshPath, .. arguments]);
     }
 
-    /// <summary>Runs a short ssh command (a control request) to completion and returns its exit code and stderr.</summary>
-    public static async Task<(int ExitCode, string Stderr)> RunAsync(string sshPath, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Runs a short ssh command (a control request, ssh -G) to completion and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Stderr, string Stdout)> RunAsync(string sshPath, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var process = Start(sshPath, arguments);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -44,7 +44,7 @@ internal static class SshProcess
         try
         {
             await process.WaitForExitAsync(limit.Token);
-            return (process.ExitCode, await stderr);
+            return (process.ExitCode, await stderr, await stdout);
         }
         catch (OperationCanceledException)
         {

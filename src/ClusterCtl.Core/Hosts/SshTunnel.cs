@@ -68,6 +68,10 @@ internal sealed class SshTunnel : IAsyncDisposable
         File.Delete(controlSocket);
         File.Delete(localDockerSocket);
         var arguments = SshCommandLine.ForMaster(endpoint, options, sshPath, controlSocket, localDockerSocket);
+        if (await SshCipherPreference.OptionForAsync(sshPath, arguments, cancellationToken) is { } ciphers)
+        {
+            arguments = ["-o", ciphers, .. arguments];
+        }
 
         logger.Debug("Connecting to {Host}: {Ssh} {Arguments}", endpoint.DisplayName, sshPath, arguments);
         var stopwatch = Stopwatch.StartNew();

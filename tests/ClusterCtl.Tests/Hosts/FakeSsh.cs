@@ -34,7 +34,8 @@ internal sealed class FakeSsh : IDisposable
     {
         var directory = Directory.CreateTempSubdirectory("cctl-fakessh-").FullName;
         var path = System.IO.Path.Combine(directory, "ssh");
-        File.WriteAllText(path, $"#!/bin/sh\necho $$ >> '{directory}/runs'\n{body}\n");
+        // "ssh -G" (the cipher preference asks it what it would offer) prints nothing here and is not counted as a run.
+        File.WriteAllText(path, $"#!/bin/sh\n[ \"$1\" = -G ] && exit 0\necho $$ >> '{directory}/runs'\n{body}\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return new FakeSsh(directory, path);
     }
