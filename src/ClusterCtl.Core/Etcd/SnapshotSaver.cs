@@ -58,7 +58,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             ExitCodes.Failed);
     }
 
-    private sealed record TakenSnapshot(string TempFile, string Name, long Revision, string? EtcdVersion, string Member);
+    private sealed record TakenSnapshot(string TempFile, string Name, string? EtcdVersion, string Member);
 
     // Followers first: a snapshot streams the whole db out of the member, which the leader can do without.
     // The etcd version each member reported goes into the manifest, so the chosen source is not asked again.
@@ -106,26 +106,16 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             return null;
         }
 
-        // The exact revision inside the file, for the manifest; etcdctl 3.4 and 3.5 both still answer this offline.
-        HelperResult status;
-        try
-        {
-            status = await source.Helpers.RunAsync(
-                EtcdHelperSpecs.OfflineEtcdctl(config, "etcd-snapshot-status", "snapshot", "status", "/backup/" + tempFile, "-w", "json"), cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Interrupted after the save: the whole file is there, and nobody else will remove it.
-            await RemoveRawAsync(source, tempFile);
-            throw;
-        }
+        return new TakenSnapshot(tempFile, name, etcdVersion, source.Node.EtcdMemberName);
+    }
 
-        return new TakenSnapshot(
-            tempFile,
-            name,
-            status.Succeeded ? EtcdctlJson.ParseSnapshotStatus(status.Stdout).Revision : 0,
-            etcdVersion,
-            source.Node.EtcdMemberName);
+    // The exact revision inside the file, for the manifest; etcdctl 3.4 and 3.5 both still answer this offline. It reads
+    // the whole db, so it runs on the node while the same file streams out, not before.
+    private async Task<long> ReadRevisionAsync(NodeSession source, TakenSnapshot taken, CancellationToken cancellationToken)
+    {
+        var status = await source.Helpers.RunAsync(
+            EtcdHelperSpecs.OfflineEtcdctl(config, "etcd-snapshot-status", "snapshot", "status", "/backup/" + taken.TempFile, "-w", "json"), cancellationToken);
+        return status.Succeeded ? EtcdctlJson.ParseSnapshotStatus(status.Stdout).Revision : 0;
     }
 
     private async Task<SnapshotSaveReport> DistributeAsync(
@@ -149,18 +139,26 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 
         SnapshotZipResult zip;
         IReadOnlyList<FanOutResult> results;
+        long revision;
         var fanOut = new FanOutStream(destinations, cancellationToken);
+        using var statusCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var revisionRead = ReadRevisionAsync(source, taken, statusCancellation.Token);
         try
         {
             await using var raw = await NodeFileReader.OpenAsync(source, config, taken.TempFile, cancellationToken);
             await using var db = new ProgressReadStream(raw, "snapshot " + taken.Name, raw.Length, progress);
-            var origin = new SnapshotOrigin(config.ClusterName, DateTimeOffset.UtcNow, taken.EtcdVersion, taken.Revision, $"{taken.Member} ({source.Host})");
-            zip = await new SnapshotZipWriter().WriteAsync(taken.Name, db, fanOut, origin, RkeStateReader.TryReadRaw(config.StateFilePath), source.Host, cancellationToken);
+            var origin = new SnapshotOrigin(config.ClusterName, DateTimeOffset.UtcNow, taken.EtcdVersion, 0, $"{taken.Member} ({source.Host})");
+            zip = await new SnapshotZipWriter().WriteAsync(
+                taken.Name, db, fanOut, origin, RkeStateReader.TryReadRaw(config.StateFilePath), source.Host, cancellationToken, revisionRead);
+            revision = zip.Manifest.Revision ?? 0;
             manifestWhenDone.SetResult(zip.Manifest);
             results = await fanOut.CompleteAsync(cancellationToken);
         }
         catch (Exception e)
         {
+            // The raw file goes once this returns: the status helper reading it stops first.
+            await statusCancellation.CancelAsync();
+            await revisionRead.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             manifestWhenDone.TrySetException(e);
             await fanOut.AbortAsync(e, CancellationToken.None);
             await Task.WhenAll(directories.Select(d => d.RemovePartialAsync(fileName, CancellationToken.None)));
@@ -173,7 +171,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 
         phases.Mark("stream");
         logger.Information("[snapshot] {Name}: db {DbSize} bytes at revision {Revision}, zip {ZipSize} bytes, sha256 {Sha256}",
-            taken.Name, zip.Manifest.DbSize, taken.Revision, zip.ZipLength, zip.ZipSha256);
+            taken.Name, zip.Manifest.DbSize, revision, zip.ZipLength, zip.ZipSha256);
 
         var copies = await Task.WhenAll(directories.Select(async d =>
         {
@@ -186,7 +184,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 
             try
             {
-                var sha = await d.CommitAsync(fileName, zip.ZipSha256, cancellationToken);
+                var sha = await d.CommitAsync(fileName, zip.ZipSha256, zip.ZipMd5, cancellationToken);
                 return new SnapshotCopyResult(d.Host, true, sha, started[d.Host].Elapsed, null);
             }
             catch (ClusterCtlException e)
@@ -207,7 +205,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
                 : new SnapshotCopyResult(s3.Location, false, uploaded?.ZipSha256, result.Elapsed, result.Error?.Message ?? "the uploaded object does not match the zip"));
         }
 
-        return new SnapshotSaveReport(taken.Name, source.Host, taken.Member, taken.EtcdVersion, taken.Revision,
+        return new SnapshotSaveReport(taken.Name, source.Host, taken.Member, taken.EtcdVersion, revision,
             zip.Manifest.DbSize, zip.Manifest.DbSha256, zip.ZipLength, zip.ZipSha256, TimeSpan.Zero, all);
     }
 

@@ -36,22 +36,25 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     }
 
     /// <summary>
-    /// Hashes the partial file on the node (a read-back, not trust in what was sent); when it matches, makes it 0600
-    /// and renames it into place. A mismatch removes the partial file and throws.
+    /// Hashes the partial file on the node (a read-back, not trust in what was sent); when it matches, makes it 0600,
+    /// renames it into place and records its SHA-256 in the checksum cache. A mismatch removes the partial file and throws.
+    /// The read-back uses MD5: it only has to notice accidental damage between here and the node's disk, and the
+    /// nodes' busybox hashes MD5 about three times as fast as SHA-256 (0.5 s against 1.4–1.8 s per 300 MB here), which
+    /// is most of a large save's commit. Both hashes come from the same pass over the bytes sent.
     /// </summary>
-    public async Task<string> CommitAsync(string fileName, string expectedSha256, CancellationToken cancellationToken)
+    public async Task<string> CommitAsync(string fileName, string expectedSha256, string expectedMd5, CancellationToken cancellationToken)
     {
         var partial = Quote(PartialName(fileName));
         var final = Quote(fileName);
         var script =
-            $"cd /backup || exit 1; sum=$(sha256sum {partial} | cut -d' ' -f1) || exit 1; " +
-            $"if [ \"$sum\" != {Quote(expectedSha256)} ]; then rm -f {partial}; echo \"read back $sum\" >&2; exit 3; fi; " +
+            $"cd /backup || exit 1; sum=$(md5sum {partial} | cut -d' ' -f1) || exit 1; " +
+            $"if [ \"$sum\" != {Quote(expectedMd5)} ]; then rm -f {partial}; echo \"read back MD5 $sum\" >&2; exit 3; fi; " +
             $"chmod 600 {partial} && mv -f {partial} {final} && " +
-            $"echo \"$(stat -c '%s %Y' {final}) $sum\" > {Quote(CacheName(fileName))} && echo $sum";
+            $"echo \"$(stat -c '%s %Y' {final}) {expectedSha256}\" > {Quote(CacheName(fileName))} && echo {expectedSha256}";
         var result = await node.Helpers.RunAsync(Shell("snapshot-commit", script), cancellationToken);
         if (!result.Succeeded)
         {
-            throw new ClusterCtlException($"{Host}: the copy of {fileName} does not verify ({result.LastErrorLine ?? "no message"}, expected {expectedSha256}); it was removed");
+            throw new ClusterCtlException($"{Host}: the copy of {fileName} does not verify ({result.LastErrorLine ?? "no message"}, expected MD5 {expectedMd5}); it was removed");
         }
 
         return result.Stdout.Trim();

@@ -41,6 +41,10 @@ internal sealed class SnapshotZipWriter
     /// central directory are written, so the output is never a valid-looking zip of a corrupt snapshot.
     /// </summary>
     /// <param name="source">Names the snapshot and where it comes from, for error messages.</param>
+    /// <param name="revision">
+    /// The snapshot's revision when it is still being read off the node while the db streams; awaited only for the
+    /// manifest, which goes last. Null: <paramref name="origin"/> has it.
+    /// </param>
     public async Task<SnapshotZipResult> WriteAsync(
         string name,
         Stream snapshot,
@@ -48,7 +52,8 @@ internal sealed class SnapshotZipWriter
         SnapshotOrigin origin,
         ReadOnlyMemory<byte>? rkeState,
         string source,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Task<long>? revision = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(output);
@@ -68,12 +73,12 @@ internal sealed class SnapshotZipWriter
             await WriteSmallEntryAsync(archive, SnapshotZipLayout.RkeStateEntryName(name), state, origin.CreatedAt, cancellationToken);
         }
 
-        var manifest = SnapshotManifest.Create(name, origin, check);
+        var manifest = SnapshotManifest.Create(name, revision is null ? origin : origin with { Revision = await revision }, check);
         await WriteSmallEntryAsync(archive, SnapshotZipLayout.ManifestEntryName, manifest.ToJsonBytes(), origin.CreatedAt, cancellationToken);
         await archive.DisposeAsync();
         await hashingOutput.FlushAsync(cancellationToken);
 
-        return new SnapshotZipResult(manifest, check, hashingOutput.BytesWritten, hashingOutput.CurrentSha256());
+        return new SnapshotZipResult(manifest, check, hashingOutput.BytesWritten, hashingOutput.CurrentSha256(), hashingOutput.CurrentMd5());
     }
 
     private async Task<EtcdSnapshotCheck> WriteDbEntryAsync(
