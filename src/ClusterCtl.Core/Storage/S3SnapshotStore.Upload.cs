@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
@@ -24,11 +23,17 @@ namespace ClusterCtl.Storage;
 /// </remarks>
 internal sealed partial class S3SnapshotStore
 {
-    public const int DefaultPartSize = 8 * 1024 * 1024;
-    public const int DefaultPartsInFlight = 4;
+    // S3's smallest part, three at a time: 20 MiB of buffers at most, and still ahead of the nodes on s3rver.
+    public const int DefaultPartSize = 5 * 1024 * 1024;
+    public const int DefaultPartsInFlight = 3;
 
     // The largest object S3 copies in a single CopyObject request.
     private const long MaxSingleCopyBytes = 5L * 1024 * 1024 * 1024;
+
+    private PartBufferPool? _partBuffers;
+
+    // The parts in flight plus the one being read: what an upload holds at most, whatever the snapshot's size.
+    private PartBufferPool PartBuffers => _partBuffers ??= new PartBufferPool(_partSize, _partsInFlight + 1);
 
     /// <summary>Uploads a zip whose manifest is known; <paramref name="zipSha256"/>, when given, is checked against the bytes read.</summary>
     /// <param name="zipSource">The zip; read once, to its end, and need not seek.</param>
@@ -65,7 +70,7 @@ internal sealed partial class S3SnapshotStore
         var clock = Stopwatch.StartNew();
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-        var first = ArrayPool<byte>.Shared.Rent(_partSize);
+        var first = PartBuffers.Rent();
         int firstLength;
         try
         {
@@ -78,7 +83,7 @@ internal sealed partial class S3SnapshotStore
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(first);
+            PartBuffers.Return(first);
             throw;
         }
 
@@ -111,7 +116,7 @@ internal sealed partial class S3SnapshotStore
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            PartBuffers.Return(buffer);
         }
     }
 
@@ -133,7 +138,7 @@ internal sealed partial class S3SnapshotStore
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(first);
+            PartBuffers.Return(first);
             throw;
         }
 
@@ -205,14 +210,14 @@ internal sealed partial class S3SnapshotStore
                         }
                         finally
                         {
-                            ArrayPool<byte>.Shared.Return(partBuffer);
+                            PartBuffers.Return(partBuffer);
                             slots.Release();
                         }
                     },
                     CancellationToken.None));
                 length += partLength;
 
-                buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+                buffer = PartBuffers.Rent();
                 bufferLength = await zipSource.ReadAtLeastAsync(buffer.AsMemory(0, _partSize), _partSize, throwOnEndOfStream: false, partsCancellation.Token);
                 sha256.AppendData(buffer.AsSpan(0, bufferLength));
             }
@@ -226,7 +231,7 @@ internal sealed partial class S3SnapshotStore
         {
             if (buffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                PartBuffers.Return(buffer);
             }
         }
 
