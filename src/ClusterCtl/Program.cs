@@ -50,5 +50,14 @@ catch (Exception e)
 }
 finally
 {
+    if (debug)
+    {
+        // What the benchmark's peak RSS is made of: managed heap against everything else.
+        var gc = GC.GetGCMemoryInfo();
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        Log.Debug("Memory: peak working set {Peak} MB; GC heap {Heap} MB, committed {Committed} MB, {Gen2} gen2 collections",
+            self.PeakWorkingSet64 >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20, GC.CollectionCount(2));
+    }
+
     await Log.CloseAndFlushAsync();
 }
