@@ -16,9 +16,14 @@ internal sealed record BenchOptions
 
     public string OutputDirectory { get; init; } = "artifacts/bench";
 
+    /// <summary>Only fill the running testbed's etcd up to this size, and measure nothing (for profiling by hand).</summary>
+    public DbSize? LoadOnly { get; init; }
+
     public const string Usage = """
         usage: bench/bench.sh [--quick] [--etcd 3.5,3.4] [--sizes small,32M,256M,1G] [--reps N] [--update-readme FILE] [--out DIR]
+               bench/bench.sh --load SIZE
           --quick   the CI smoke: 32M only, one repetition, both etcd versions; asserts no timings
+          --load    only fill the running testbed's etcd with Kubernetes-like objects up to SIZE (for profiling by hand)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -35,6 +40,7 @@ internal sealed record BenchOptions
                 "--reps" => options with { Repetitions = int.TryParse(Value(), out var n) && n > 0 ? n : throw new ArgumentException("--reps needs a positive number") },
                 "--update-readme" => options with { UpdateReadme = Value() },
                 "--out" => options with { OutputDirectory = Value() },
+                "--load" => options with { LoadOnly = DbSize.Parse(Value()) },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };
         }

@@ -25,6 +25,21 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
 
     public IReadOnlyList<Sample> Samples => _samples;
 
+    /// <summary>Fills the running testbed (any etcd version) up to the size, with fresh keys each time.</summary>
+    public async Task LoadAsync(DbSize size, CancellationToken cancellationToken)
+    {
+        _testbed.Reload();
+        var gateways = Enumerable.Range(1, _testbed.NodeCount).Select(n => EtcdGateway.ForNode(_testbed, n)).ToList();
+        try
+        {
+            await new DataLoader(gateways, new KubeObjects(Environment.TickCount), log).FillToAsync(size, cancellationToken);
+        }
+        finally
+        {
+            gateways.ForEach(g => g.Dispose());
+        }
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         foreach (var version in options.EtcdVersions)

@@ -27,6 +27,12 @@ var command = "bench/bench.sh" + (args.Length > 0 ? " " + string.Join(' ', args)
 var run = new BenchRun(options, root, Console.Error);
 try
 {
+    if (options.LoadOnly is { } size)
+    {
+        await run.LoadAsync(size, cancellation.Token);
+        return 0;
+    }
+
     await run.RunAsync(cancellation.Token);
 }
 catch (BenchException e)
