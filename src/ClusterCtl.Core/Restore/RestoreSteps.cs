@@ -26,14 +26,14 @@ internal static class RestoreSteps
         return
         [
             $"Check that {scratch}/{RestoreLayout.SnapshotFileName} is in place on {etcdHosts}",
+            $"On every etcd node in parallel, while etcd still serves: {tool} into {scratch}/data with the member name, cluster and token of cluster.yml (a db that fails etcd's hash check refuses the restore here)",
             "POINT OF NO RETURN: stop kube-apiserver on " + (plan.ApiserverNodes.Count == 0 ? "(none found)" : string.Join(", ", plan.ApiserverNodes)) + "; Ctrl+C is held from here on",
             $"Stop etcd on {etcdHosts}",
-            $"On every etcd node in parallel: {tool} into {scratch}/data with the member name, cluster and token of cluster.yml",
             $"On every etcd node: move {config.EtcdDataDirectory}/member to {config.EtcdDataDirectory}/{RestoreLayout.PreRestorePrefix}<UTC time>/member and the restored member in (renames only, nothing deleted)",
             $"Start etcd: {starts}",
             string.Create(CultureInfo.InvariantCulture, $"Wait up to {plan.HealthTimeout.TotalSeconds:0} s for every member started, one leader, every endpoint healthy, revision >= {minimumRevision}"),
             $"Restart {string.Join(", ", KubeComponents.Restarted)} and the running flannel/calico containers (not k8s_POD_) on {string.Join(", ", plan.ComponentNodes)}; then start kube-apiserver, last",
-            "If stopping, restoring or starting etcd fails: roll back (restored member to failed-restore-<run>, the old member back, the old etcd and kube-apiserver started) and exit 1",
+            "If stopping etcd, the swap or starting etcd fails: roll back (restored member to failed-restore-<run>, the old member back, the old etcd and kube-apiserver started) and exit 1",
         ];
     }
 }
