@@ -460,6 +460,9 @@ X11Forwarding no
 Subsystem sftp internal-sftp
 LogLevel INFO
 EOF
+    # sshd -t runs here, in the machine's namespace, and insists on the privilege separation directory, which only
+    # a started ssh service creates: a fresh machine whose package install did not start sshd has none.
+    [[ -d /run/sshd ]] || install -d -m 0755 /run/sshd
     /usr/sbin/sshd -t -f "$nd/run/sshd_config" || die "node$n: sshd rejects $nd/run/sshd_config"
 }
 
