@@ -29,27 +29,43 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         var phases = new PhaseClock();
         var candidates = await OrderCandidatesAsync(etcdNodes, cancellationToken);
         phases.Mark("probe");
-        foreach (var ((source, version), index) in candidates.Select((c, i) => (c, i)))
+        SnapshotDelivery? delivery = null;
+        try
         {
-            var taken = await TryTakeSnapshotAsync(source, version, name, session.RunId, cancellationToken);
-            phases.Mark("snapshot");
-            if (taken is null)
+            foreach (var ((source, version), index) in candidates.Select((c, i) => (c, i)))
             {
-                continue;
-            }
+                // The receivers on every node (and the S3 upload) start while etcd writes the snapshot, so their
+                // containers are up by the time the first byte is; a member that fails to snapshot leaves them unused.
+                delivery ??= new SnapshotDelivery(etcdNodes.Select(t => new NodeSnapshotDirectory(t, config)).ToList(), SnapshotName.FileName(name), s3, name, cancellationToken);
+                var taken = await TryTakeSnapshotAsync(source, version, name, session.RunId, cancellationToken);
+                phases.Mark("snapshot");
+                if (taken is null)
+                {
+                    continue;
+                }
 
-            try
-            {
-                var report = await DistributeAsync(session, source, taken, etcdNodes, s3, progress, phases, cancellationToken);
-                return report with { Duration = clock.Elapsed, Phases = phases.Phases };
+                try
+                {
+                    var used = delivery;
+                    delivery = null;
+                    var report = await DistributeAsync(session, source, taken, used, s3, progress, phases, cancellationToken);
+                    return report with { Duration = clock.Elapsed, Phases = phases.Phases };
+                }
+                catch (SnapshotCorruptException e) when (index < candidates.Count - 1)
+                {
+                    logger.Warning("[snapshot] The snapshot taken on {Host} does not verify ({Error}); trying the next member", source.Host, e.Message);
+                }
+                finally
+                {
+                    await RemoveRawAsync(source, taken.TempFile);
+                }
             }
-            catch (SnapshotCorruptException e) when (index < candidates.Count - 1)
+        }
+        finally
+        {
+            if (delivery is not null)
             {
-                logger.Warning("[snapshot] The snapshot taken on {Host} does not verify ({Error}); trying the next member", source.Host, e.Message);
-            }
-            finally
-            {
-                await RemoveRawAsync(source, taken.TempFile);
+                await delivery.AbortAsync(new OperationCanceledException("no snapshot was delivered"));
             }
         }
 
@@ -119,39 +135,28 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
     }
 
     private async Task<SnapshotSaveReport> DistributeAsync(
-        ClusterSession session, NodeSession source, TakenSnapshot taken, List<NodeSession> targets, S3SnapshotStore? s3,
+        ClusterSession session, NodeSession source, TakenSnapshot taken, SnapshotDelivery delivery, S3SnapshotStore? s3,
         IProgress<TransferProgress>? progress, PhaseClock phases, CancellationToken cancellationToken)
     {
-        var fileName = SnapshotName.FileName(taken.Name);
-        var directories = targets.Select(t => new NodeSnapshotDirectory(t, config)).ToList();
-        var started = directories.ToDictionary(d => d.Host, _ => Stopwatch.StartNew());
-        var destinations = directories
-            .Select(d => FanOutDestination.Reading(d.Host, (reader, ct) => d.WriteAsync(fileName, reader, ct)))
-            .ToList();
-        // The S3 upload runs alongside the nodes; the manifest it stores as metadata is handed over once the zip is written.
-        var manifestWhenDone = new TaskCompletionSource<SnapshotManifest>(TaskCreationOptions.RunContinuationsAsynchronously);
-        S3UploadResult? uploaded = null;
-        if (s3 is not null)
-        {
-            destinations.Add(FanOutDestination.Reading(s3.Location, async (zipReader, ct) =>
-                uploaded = await s3.UploadAsync(taken.Name, zipReader, manifestWhenDone.Task, null, ct)));
-        }
-
+        var fileName = delivery.FileName;
+        var directories = delivery.Directories;
+        var fanOut = delivery.FanOut;
         SnapshotZipResult zip;
         IReadOnlyList<FanOutResult> results;
         long revision;
-        var fanOut = new FanOutStream(destinations, cancellationToken);
         using var statusCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var revisionRead = ReadRevisionAsync(source, taken, statusCancellation.Token);
         try
         {
             await using var raw = await NodeFileReader.OpenAsync(source, config, taken.TempFile, cancellationToken);
-            await using var db = new ProgressReadStream(raw, "snapshot " + taken.Name, raw.Length, progress);
+            // Reading ahead lets the network and the deflate work at the same time instead of taking turns.
+            await using var ahead = new ReadAheadStream(raw);
+            await using var db = new ProgressReadStream(ahead, "snapshot " + taken.Name, raw.Length, progress);
             var origin = new SnapshotOrigin(config.ClusterName, DateTimeOffset.UtcNow, taken.EtcdVersion, 0, $"{taken.Member} ({source.Host})");
             zip = await new SnapshotZipWriter().WriteAsync(
                 taken.Name, db, fanOut, origin, RkeStateReader.TryReadRaw(config.StateFilePath), source.Host, cancellationToken, revisionRead);
             revision = zip.Manifest.Revision ?? 0;
-            manifestWhenDone.SetResult(zip.Manifest);
+            delivery.ManifestWhenDone.SetResult(zip.Manifest);
             results = await fanOut.CompleteAsync(cancellationToken);
         }
         catch (Exception e)
@@ -159,9 +164,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             // The raw file goes once this returns: the status helper reading it stops first.
             await statusCancellation.CancelAsync();
             await revisionRead.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            manifestWhenDone.TrySetException(e);
-            await fanOut.AbortAsync(e, CancellationToken.None);
-            await Task.WhenAll(directories.Select(d => d.RemovePartialAsync(fileName, CancellationToken.None)));
+            await delivery.AbortAsync(e);
             throw;
         }
         finally
@@ -179,17 +182,17 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             if (!result.Succeeded)
             {
                 await d.RemovePartialAsync(fileName, CancellationToken.None);
-                return new SnapshotCopyResult(d.Host, false, null, started[d.Host].Elapsed, result.Error!.Message);
+                return new SnapshotCopyResult(d.Host, false, null, delivery.Elapsed, result.Error!.Message);
             }
 
             try
             {
                 var sha = await d.CommitAsync(fileName, zip.ZipSha256, zip.ZipMd5, cancellationToken);
-                return new SnapshotCopyResult(d.Host, true, sha, started[d.Host].Elapsed, null);
+                return new SnapshotCopyResult(d.Host, true, sha, delivery.Elapsed, null);
             }
             catch (ClusterCtlException e)
             {
-                return new SnapshotCopyResult(d.Host, false, null, started[d.Host].Elapsed, e.Message);
+                return new SnapshotCopyResult(d.Host, false, null, delivery.Elapsed, e.Message);
             }
         }));
 
@@ -200,9 +203,9 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         if (s3 is not null)
         {
             var result = results.Single(r => r.Name == s3.Location);
-            all.Add(uploaded is { } u && result.Succeeded && u.ZipSha256 == zip.ZipSha256
+            all.Add(delivery.Uploaded is { } u && result.Succeeded && u.ZipSha256 == zip.ZipSha256
                 ? new SnapshotCopyResult(s3.Location, true, u.ZipSha256, result.Elapsed, null)
-                : new SnapshotCopyResult(s3.Location, false, uploaded?.ZipSha256, result.Elapsed, result.Error?.Message ?? "the uploaded object does not match the zip"));
+                : new SnapshotCopyResult(s3.Location, false, delivery.Uploaded?.ZipSha256, result.Elapsed, result.Error?.Message ?? "the uploaded object does not match the zip"));
         }
 
         return new SnapshotSaveReport(taken.Name, source.Host, taken.Member, taken.EtcdVersion, revision,

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using ClusterCtl.Storage;
+
+namespace ClusterCtl.Etcd;
+
+/// <summary>
+/// Where one snapshot-save's zip goes: a receiver on every etcd node and, when configured, the S3 upload, fed by one
+/// fan-out. Opened before the snapshot is taken so that the receivers' containers start while etcd writes it.
+/// </summary>
+internal sealed class SnapshotDelivery
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private bool _aborted;
+
+    public SnapshotDelivery(IReadOnlyList<NodeSnapshotDirectory> directories, string fileName, S3SnapshotStore? s3, string name, CancellationToken cancellationToken)
+    {
+        Directories = directories;
+        FileName = fileName;
+        var destinations = directories
+            .Select(d => FanOutDestination.Reading(d.Host, (reader, ct) => d.WriteAsync(fileName, reader, ct)))
+            .ToList();
+        if (s3 is not null)
+        {
+            // The upload runs alongside the nodes; the manifest it stores as metadata is handed over once the zip is written.
+            destinations.Add(FanOutDestination.Reading(s3.Location, async (zipReader, ct) =>
+                Uploaded = await s3.UploadAsync(name, zipReader, ManifestWhenDone.Task, null, ct)));
+        }
+
+        FanOut = new FanOutStream(destinations, cancellationToken);
+    }
+
+    public IReadOnlyList<NodeSnapshotDirectory> Directories { get; }
+
+    public string FileName { get; }
+
+    public FanOutStream FanOut { get; }
+
+    public TaskCompletionSource<SnapshotManifest> ManifestWhenDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public S3UploadResult? Uploaded { get; private set; }
+
+    /// <summary>Since the receivers were started.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>Stops every receiver and the upload and removes the partial files. Runs during cleanup, so it takes no token.</summary>
+    public async Task AbortAsync(Exception reason)
+    {
+        if (_aborted)
+        {
+            return;
+        }
+
+        _aborted = true;
+        ManifestWhenDone.TrySetException(reason);
+        await FanOut.AbortAsync(reason, CancellationToken.None);
+        await FanOut.DisposeAsync();
+        await Task.WhenAll(Directories.Select(d => d.RemovePartialAsync(FileName, CancellationToken.None)));
+    }
+}
