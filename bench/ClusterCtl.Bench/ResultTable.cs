@@ -57,11 +57,26 @@ internal static class ResultTable
         foreach (var version in samples.GroupBy(s => s.Etcd))
         {
             var bySize = version.Where(s => s.Tool == "clusterctl").GroupBy(s => s.Size).OrderBy(g => g.Key.Bytes)
-                .Select(g => $"{g.Key} {Megabytes(g.Max(s => s.PeakRssBytes ?? 0))}");
-            text.AppendLine(Invariant, $"- etcd {version.Key}: {string.Join(" · ", bySize)}");
+                .Select(g => (g.Key, Rss: g.Max(s => s.PeakRssBytes ?? 0))).ToList();
+            text.AppendLine(Invariant, $"- etcd {version.Key}: {string.Join(" · ", bySize.Select(s => $"{s.Key} {Megabytes(s.Rss)}"))}{MemoryVerdict(bySize)}");
         }
 
         return text.ToString();
+    }
+
+    // The issue's memory target: at most 150 MB at 1 GiB, and within 20 % of the 32 MiB figure.
+    private static string MemoryVerdict(List<(DbSize Size, long Rss)> bySize)
+    {
+        var reference = bySize.FirstOrDefault(s => s.Size.Bytes == 32L << 20);
+        var largest = bySize.LastOrDefault();
+        if (reference.Rss == 0 || largest.Size.Bytes < 1L << 30)
+        {
+            return "";
+        }
+
+        var ratio = (double)largest.Rss / reference.Rss;
+        var met = largest.Rss <= 150e6 && ratio <= 1.2;
+        return string.Create(Invariant, $"; {largest.Size} against 32 MiB: {ratio:F2}× (target ≤ 150 MB and ≤ 1.2×: {(met ? "met" : "**missed**")})");
     }
 
     private static IEnumerable<IGrouping<(string Etcd, long Size), Sample>> Groups(IReadOnlyList<Sample> samples) =>

@@ -110,6 +110,18 @@ public class BenchHarnessTests
         Assert.That(text, Does.Contain("median of 3 run(s)"));
     }
 
+    [Test]
+    public void The_memory_line_says_whether_peak_RSS_at_1_GiB_stays_within_the_target()
+    {
+        var small = DbSize.Parse("32M");
+        var large = DbSize.Parse("1G");
+        Sample[] flat = [Run("save", "clusterctl", small, 0, 1, rss: 100_000_000), Run("save", "clusterctl", large, 0, 9, rss: 110_000_000)];
+        Sample[] growing = [Run("save", "clusterctl", small, 0, 1, rss: 100_000_000), Run("save", "clusterctl", large, 0, 9, rss: 130_000_000)];
+
+        Assert.That(ResultTable.Render(flat, "b", "m"), Does.Contain("1 GiB against 32 MiB: 1.10× (target ≤ 150 MB and ≤ 1.2×: met)"));
+        Assert.That(ResultTable.Render(growing, "b", "m"), Does.Contain("1 GiB against 32 MiB: 1.30× (target ≤ 150 MB and ≤ 1.2×: **missed**)"));
+    }
+
     private static Sample Run(string scenario, string tool, DbSize size, int repetition, double seconds, long? rss = null) =>
         new(scenario, tool, "3.5", size, size.Bytes, repetition, TimeSpan.FromSeconds(seconds), rss, new Dictionary<string, double>());
 }
