@@ -75,8 +75,11 @@ internal sealed class HelperContainerRunner
     /// Runs a helper whose stdin receives what <paramref name="writeStdin"/> writes, e.g. <c>cat &gt; file</c>.
     /// Unlike an archive PUT this needs no length up front, so a file can be streamed while it is being made.
     /// The helper is attached before it starts, so not a byte is lost, and is always removed.
+    /// <paramref name="afterStdin"/>, when given, runs once stdin is closed and before the helper is waited for, with
+    /// the container's id: a way to hand the still-running helper what was learnt while streaming (archive PUT).
     /// </summary>
-    public async Task<HelperResult> RunWithStdinAsync(HelperSpec spec, Func<Stream, CancellationToken, Task> writeStdin, CancellationToken cancellationToken)
+    public async Task<HelperResult> RunWithStdinAsync(
+        HelperSpec spec, Func<Stream, CancellationToken, Task> writeStdin, CancellationToken cancellationToken, Func<string, CancellationToken, Task>? afterStdin = null)
     {
         ArgumentNullException.ThrowIfNull(writeStdin);
         var name = NameFor(spec);
@@ -88,6 +91,11 @@ internal sealed class HelperContainerRunner
             {
                 await _docker.StartContainerAsync(id, cancellationToken);
                 await writeStdin(stdin, cancellationToken);
+            }
+
+            if (afterStdin is not null)
+            {
+                await afterStdin(id, cancellationToken);
             }
 
             var exitCode = await _docker.WaitContainerAsync(id, cancellationToken);

@@ -1,15 +1,15 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using ClusterCtl.Storage;
 
 namespace ClusterCtl.Etcd;
 
 /// <summary>
 /// Where one snapshot-save's zip goes: a receiver on every etcd node and, when configured, the S3 upload, fed by one
-/// fan-out. Opened before the snapshot is taken so that the receivers' containers start while etcd writes it.
+/// fan-out. Opened before the snapshot is taken so that the receivers' containers start while etcd writes it. Each
+/// receiver also verifies and commits its node's copy, once the zip's digests are known.
 /// </summary>
 internal sealed class SnapshotDelivery
 {
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private bool _aborted;
 
     public SnapshotDelivery(IReadOnlyList<NodeSnapshotDirectory> directories, string fileName, S3SnapshotStore? s3, string name, CancellationToken cancellationToken)
@@ -17,7 +17,8 @@ internal sealed class SnapshotDelivery
         Directories = directories;
         FileName = fileName;
         var destinations = directories
-            .Select(d => FanOutDestination.Reading(d.Host, (reader, ct) => d.WriteAsync(fileName, reader, ct)))
+            .Select(d => FanOutDestination.Reading(d.Host, async (reader, ct) =>
+                Committed[d.Host] = await d.ReceiveAsync(fileName, reader, DigestsWhenDone.Task, ct)))
             .ToList();
         if (s3 is not null)
         {
@@ -37,10 +38,13 @@ internal sealed class SnapshotDelivery
 
     public TaskCompletionSource<SnapshotManifest> ManifestWhenDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public S3UploadResult? Uploaded { get; private set; }
+    /// <summary>Set once the zip is written: each node's receiver checks its copy against these, then commits it.</summary>
+    public TaskCompletionSource<NodeSnapshotDirectory.Digests> DigestsWhenDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Since the receivers were started.</summary>
-    public TimeSpan Elapsed => _clock.Elapsed;
+    /// <summary>The SHA-256 each node recorded for its committed copy, by host.</summary>
+    public ConcurrentDictionary<string, string> Committed { get; } = new(StringComparer.Ordinal);
+
+    public S3UploadResult? Uploaded { get; private set; }
 
     /// <summary>Stops every receiver and the upload and removes the partial files. Runs during cleanup, so it takes no token.</summary>
     public async Task AbortAsync(Exception reason)
@@ -52,6 +56,7 @@ internal sealed class SnapshotDelivery
 
         _aborted = true;
         ManifestWhenDone.TrySetException(reason);
+        DigestsWhenDone.TrySetException(reason);
         await FanOut.AbortAsync(reason, CancellationToken.None);
         await FanOut.DisposeAsync();
         await Task.WhenAll(Directories.Select(d => d.RemovePartialAsync(FileName, CancellationToken.None)));

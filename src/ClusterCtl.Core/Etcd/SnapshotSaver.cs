@@ -80,7 +80,44 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
     // The etcd version each member reported goes into the manifest, so the chosen source is not asked again.
     private async Task<List<(NodeSession Node, string? Version)>> OrderCandidatesAsync(List<NodeSession> nodes, CancellationToken cancellationToken)
     {
-        var statuses = await Task.WhenAll(nodes.Select(async node =>
+        var statuses = await ProbeFromOneNodeAsync(nodes, cancellationToken) ?? await ProbeEachNodeAsync(nodes, cancellationToken);
+        return statuses
+            .OrderBy(s => s.Status is null ? 2 : s.Status.IsLeader ? 1 : 0)
+            .Select(s => (s.Node, s.Status?.Version))
+            .ToList();
+    }
+
+    // One helper asks every member at once: a container start costs more than the question, and three of them at the
+    // same time are most of the fixed cost of a small save. etcdctl prints the members that answered even when one
+    // did not; null when the helper told nothing (say, docker on that node is in trouble).
+    private async Task<List<(NodeSession Node, EtcdEndpointStatus? Status)>?> ProbeFromOneNodeAsync(List<NodeSession> nodes, CancellationToken cancellationToken)
+    {
+        var prober = nodes[0];
+        var others = nodes.Skip(1).Select(n => n.Node.EtcdClientUrl).ToList();
+        string[] arguments = [.. others.Count > 0 ? ["--endpoints=" + string.Join(',', others)] : Array.Empty<string>(), "endpoint", "status", "-w", "json"];
+        var result = await prober.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, prober.Node, "etcd-status", arguments), cancellationToken);
+        IReadOnlyList<EtcdEndpointStatus> answered;
+        try
+        {
+            answered = EtcdctlJson.ParseEndpointStatus(result.Stdout);
+        }
+        catch (FormatException)
+        {
+            logger.Debug("[snapshot] {Host}: asking every member from here failed ({Error}); asking each node", prober.Host, result.LastErrorLine);
+            return null;
+        }
+
+        var statuses = nodes.Select(n => (n, answered.FirstOrDefault(a => a.Endpoint == n.Node.EtcdClientUrl))).ToList();
+        foreach (var (node, _) in statuses.Where(s => s.Item2 is null))
+        {
+            logger.Warning("[snapshot] {Host}: etcd does not answer, it will be tried last: {Error}", node.Host, result.LastErrorLine);
+        }
+
+        return statuses;
+    }
+
+    private async Task<List<(NodeSession Node, EtcdEndpointStatus? Status)>> ProbeEachNodeAsync(List<NodeSession> nodes, CancellationToken cancellationToken) =>
+        [.. await Task.WhenAll(nodes.Select(async node =>
         {
             var result = await node.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, node.Node, "etcd-status", "endpoint", "status", "-w", "json"), cancellationToken);
             var status = result.Succeeded && EtcdctlJson.ParseEndpointStatus(result.Stdout) is [var s, ..] ? s : null;
@@ -90,13 +127,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             }
 
             return (node, status);
-        }));
-
-        return statuses
-            .OrderBy(s => s.status is null ? 2 : s.status.IsLeader ? 1 : 0)
-            .Select(s => (s.node, s.status?.Version))
-            .ToList();
-    }
+        }))];
 
     private async Task<TakenSnapshot?> TryTakeSnapshotAsync(NodeSession source, string? etcdVersion, string name, string runId, CancellationToken cancellationToken)
     {
@@ -157,6 +188,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
                 taken.Name, db, fanOut, origin, RkeStateReader.TryReadRaw(config.StateFilePath), source.Host, cancellationToken, revisionRead);
             revision = zip.Manifest.Revision ?? 0;
             delivery.ManifestWhenDone.SetResult(zip.Manifest);
+            delivery.DigestsWhenDone.SetResult(new NodeSnapshotDirectory.Digests(zip.ZipSha256, zip.ZipMd5));
             results = await fanOut.CompleteAsync(cancellationToken);
         }
         catch (Exception e)
@@ -176,27 +208,19 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         logger.Information("[snapshot] {Name}: db {DbSize} bytes at revision {Revision}, zip {ZipSize} bytes, sha256 {Sha256}",
             taken.Name, zip.Manifest.DbSize, revision, zip.ZipLength, zip.ZipSha256);
 
+        // Each node's receiver has read its copy back and committed it, or says why not.
         var copies = await Task.WhenAll(directories.Select(async d =>
         {
             var result = results.Single(r => r.Name == d.Host);
             if (!result.Succeeded)
             {
                 await d.RemovePartialAsync(fileName, CancellationToken.None);
-                return new SnapshotCopyResult(d.Host, false, null, delivery.Elapsed, result.Error!.Message);
+                return new SnapshotCopyResult(d.Host, false, null, result.Elapsed, result.Error!.Message);
             }
 
-            try
-            {
-                var sha = await d.CommitAsync(fileName, zip.ZipSha256, zip.ZipMd5, cancellationToken);
-                return new SnapshotCopyResult(d.Host, true, sha, delivery.Elapsed, null);
-            }
-            catch (ClusterCtlException e)
-            {
-                return new SnapshotCopyResult(d.Host, false, null, delivery.Elapsed, e.Message);
-            }
+            return new SnapshotCopyResult(d.Host, true, delivery.Committed[d.Host], result.Elapsed, null);
         }));
 
-        phases.Mark("commit");
         var all = copies.ToList();
         all.AddRange(session.Unreachable.Keys.Where(n => n.IsEtcd)
             .Select(n => new SnapshotCopyResult(n.Address, false, null, TimeSpan.Zero, "unreachable: " + session.Unreachable[n].Message)));

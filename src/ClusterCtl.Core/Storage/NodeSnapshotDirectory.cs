@@ -19,46 +19,58 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
 
     public static string PartialName(string fileName) => "." + fileName + SnapshotName.PartialSuffix;
 
-    /// <summary>Streams <paramref name="source"/> into the partial file; fails naming the node and its free space if the disk fills.</summary>
-    public async Task WriteAsync(string fileName, Stream source, CancellationToken cancellationToken)
+    /// <summary>The zip's digests, as the sender computed them in the same pass that sent it.</summary>
+    public sealed record Digests(string Sha256, string Md5);
+
+    /// <summary>
+    /// Streams <paramref name="source"/> into the partial file, reads it back on the node and, when its MD5 is the one
+    /// <paramref name="expected"/> gives, makes it 0600, renames it into place and records its SHA-256 in the checksum
+    /// cache; returns that SHA-256. All of it happens in the one receiving helper: once stdin ends the helper hashes the
+    /// file and waits for the expected digests, which arrive as a small file through the archive endpoint, so a save
+    /// needs no second container per node. A mismatch removes the partial file and throws; a full disk throws naming
+    /// the node and its free space. The read-back uses MD5: it only has to notice accidental damage between here and the
+    /// node's disk, and the nodes' busybox hashes MD5 about three times as fast as SHA-256.
+    /// </summary>
+    public async Task<string> ReceiveAsync(string fileName, Stream source, Task<Digests> expected, CancellationToken cancellationToken)
     {
-        var partial = Quote("/backup/" + PartialName(fileName));
+        var partial = Quote(PartialName(fileName));
+        var final = Quote(fileName);
+        var script =
+            $"umask 077; cd /backup || exit 1; cat > {partial} || exit 1; sum=$(md5sum {partial} | cut -d' ' -f1) || exit 1; " +
+            // Bounded: if clusterctl went away, the helper gives up and takes its partial file with it.
+            $"i=0; while [ ! -s {ExpectedInContainer} ]; do i=$((i+1)); [ $i -le {ExpectedWaitTicks} ] || {{ rm -f {partial}; echo 'no expected digest arrived' >&2; exit 4; }}; sleep 0.05; done; " +
+            $"read md5 sha < {ExpectedInContainer}; " +
+            $"if [ \"$sum\" != \"$md5\" ]; then rm -f {partial}; echo \"read back MD5 $sum, expected $md5\" >&2; exit 3; fi; " +
+            $"chmod 600 {partial} && mv -f {partial} {final} && " +
+            $"echo \"$(stat -c '%s %Y' {final}) $sha\" > {Quote(CacheName(fileName))} && echo \"$sha\"";
         var result = await node.Helpers.RunWithStdinAsync(
-            Shell("snapshot-receive", $"umask 077; cat > {partial}"),
+            Shell("snapshot-receive", script),
             (stdin, ct) => source.CopyToAsync(stdin, 1024 * 1024, ct),
-            cancellationToken);
+            cancellationToken,
+            async (container, ct) =>
+            {
+                var digests = await expected.WaitAsync(ct);
+                var content = System.Text.Encoding.ASCII.GetBytes($"{digests.Md5} {digests.Sha256}\n");
+                await node.Docker.PutArchiveAsync(container, Path.GetDirectoryName(ExpectedInContainer)!, (tar, token) =>
+                    TarStreams.WriteSingleFileAsync(tar, Path.GetFileName(ExpectedInContainer), new MemoryStream(content), content.Length, UnixFileMode.UserRead, token), ct);
+            });
+        if (result.ExitCode == 3)
+        {
+            throw new ClusterCtlException($"{Host}: the copy of {fileName} does not verify ({result.LastErrorLine ?? "no message"}); it was removed");
+        }
+
         if (!result.Succeeded)
         {
             var free = await FreeBytesAsync(cancellationToken);
             throw new ClusterCtlException(
                 $"{Host}: writing {fileName} failed ({result.LastErrorLine ?? "no message"}); {(free is { } f ? $"{f / (1024 * 1024)} MiB free" : "free space unknown")} in {config.SnapshotDirectory}");
         }
-    }
-
-    /// <summary>
-    /// Hashes the partial file on the node (a read-back, not trust in what was sent); when it matches, makes it 0600,
-    /// renames it into place and records its SHA-256 in the checksum cache. A mismatch removes the partial file and throws.
-    /// The read-back uses MD5: it only has to notice accidental damage between here and the node's disk, and the
-    /// nodes' busybox hashes MD5 about three times as fast as SHA-256 (0.5 s against 1.4–1.8 s per 300 MB here), which
-    /// is most of a large save's commit. Both hashes come from the same pass over the bytes sent.
-    /// </summary>
-    public async Task<string> CommitAsync(string fileName, string expectedSha256, string expectedMd5, CancellationToken cancellationToken)
-    {
-        var partial = Quote(PartialName(fileName));
-        var final = Quote(fileName);
-        var script =
-            $"cd /backup || exit 1; sum=$(md5sum {partial} | cut -d' ' -f1) || exit 1; " +
-            $"if [ \"$sum\" != {Quote(expectedMd5)} ]; then rm -f {partial}; echo \"read back MD5 $sum\" >&2; exit 3; fi; " +
-            $"chmod 600 {partial} && mv -f {partial} {final} && " +
-            $"echo \"$(stat -c '%s %Y' {final}) {expectedSha256}\" > {Quote(CacheName(fileName))} && echo {expectedSha256}";
-        var result = await node.Helpers.RunAsync(Shell("snapshot-commit", script), cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new ClusterCtlException($"{Host}: the copy of {fileName} does not verify ({result.LastErrorLine ?? "no message"}, expected MD5 {expectedMd5}); it was removed");
-        }
 
         return result.Stdout.Trim();
     }
+
+    private const string ExpectedInContainer = "/tmp/clusterctl-expected";
+    private const int ExpectedWaitTicks = 1200; // of 50 ms: one minute
 
     /// <summary>Removes what a failed or interrupted write may have left. Never throws: it runs during cleanup.</summary>
     public async Task RemovePartialAsync(string fileName, CancellationToken cancellationToken)
