@@ -26,10 +26,14 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ObservationTimeout);
+        // The member list is asked of the first node alongside the probes, not after them: each round of helpers costs
+        // a container start per node. Only when that node cannot answer are the others asked, one after another.
+        var firstList = etcdNodes.Count == 0 ? null : RunQuietlyAsync(etcdNodes[0], "restore-members", timeout.Token, "member", "list", "-w", "json");
         var members = await Task.WhenAll(etcdNodes.Select(node => ObserveMemberAsync(node, timeout.Token)));
+        var first = firstList is null ? null : await firstList;
         cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<EtcdMember>? list = null;
-        foreach (var node in etcdNodes.Where(n => members.Any(m => m.Host == n.Host && m.Status is not null)))
+        var list = first is { Succeeded: true } ? TryParse(() => EtcdctlJson.ParseMemberList(first.Stdout)) : null;
+        foreach (var node in etcdNodes.Skip(1).Where(n => list is null && members.Any(m => m.Host == n.Host && m.Status is not null)))
         {
             var result = await RunQuietlyAsync(node, "restore-members", timeout.Token, "member", "list", "-w", "json");
             if (result is { Succeeded: true } && TryParse(() => EtcdctlJson.ParseMemberList(result.Stdout)) is { } parsed)

@@ -8,7 +8,7 @@ internal static class KubeComponents
 {
     public const string Apiserver = "kube-apiserver";
 
-    /// <summary>Restarted wherever they exist, in any state; kube-apiserver is started separately, last of all.</summary>
+    /// <summary>Restarted wherever they exist, in any state; kube-apiserver, stopped at the point of no return, is started separately.</summary>
     public static readonly IReadOnlyList<string> Restarted = ["kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy"];
 
     /// <summary>The kubelet's pause containers hold the pods' namespaces; restarting them would only churn the pods.</summary>

@@ -6,8 +6,8 @@ namespace ClusterCtl.Restore;
 
 /// <summary>
 /// Phase 8: on every reachable node, restart kube-controller-manager, kube-scheduler, kubelet and kube-proxy
-/// wherever they exist, and every running flannel or calico container except the k8s_POD_ pause containers; then
-/// start kube-apiserver on the control-plane nodes, last of all, now that etcd is healthy. Waits until all of them
+/// wherever they exist, and every running flannel or calico container except the k8s_POD_ pause containers; and, at
+/// the same time, start kube-apiserver on the control-plane nodes, now that etcd is healthy. Waits until all of them
 /// run. What could not be (re)started is returned as manual steps, not thrown: etcd is already restored.
 /// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
 /// restored or rolled back, and every wait has its own time limit instead.
@@ -18,13 +18,11 @@ internal static class RestartComponentsPhase
 
     public static async Task<IReadOnlyList<ManualStep>> RunAsync(RestoreRun run)
     {
-        var failures = new List<ManualStep>();
-        var restarted = await Task.WhenAll(run.Session.Nodes.Select(node => RestartOnNodeAsync(run, node)));
-        failures.AddRange(restarted.SelectMany(r => r));
-
-        var started = await Task.WhenAll(run.Session.Nodes.Where(n => n.Node.IsControlPlane).Select(node => StartApiserverAsync(run, node)));
-        failures.AddRange(started.SelectMany(r => r));
-        return failures;
+        // kube-apiserver starts alongside the restarts, not after them: etcd is already healthy, and the components
+        // that need the apiserver retry until it answers. One round of container starts fewer in the downtime.
+        var restarted = Task.WhenAll(run.Session.Nodes.Select(node => RestartOnNodeAsync(run, node)));
+        var started = Task.WhenAll(run.Session.Nodes.Where(n => n.Node.IsControlPlane).Select(node => StartApiserverAsync(run, node)));
+        return [.. (await restarted).SelectMany(r => r), .. (await started).SelectMany(r => r)];
     }
 
     private static async Task<List<ManualStep>> RestartOnNodeAsync(RestoreRun run, NodeSession node)

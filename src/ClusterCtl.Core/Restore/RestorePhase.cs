@@ -37,7 +37,7 @@ internal enum RestorePhase
     /// <summary>Phase 7: start (or recreate) etcd and wait for a healthy cluster.</summary>
     StartEtcd,
 
-    /// <summary>Phase 8: restart the kube components, flannel and calico; start kube-apiserver last.</summary>
+    /// <summary>Phase 8: restart the kube components, flannel and calico, and start kube-apiserver.</summary>
     RestartComponents,
 
     /// <summary>After a failure in phases 5–7: put the old data and containers back.</summary>

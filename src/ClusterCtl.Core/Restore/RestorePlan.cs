@@ -14,7 +14,7 @@ internal sealed record RestorePlan
 
     public required IReadOnlyList<PreflightResult> EtcdNodes { get; init; }
 
-    /// <summary>Nodes with a kube-apiserver container: stopped at the point of no return, started last of all.</summary>
+    /// <summary>Nodes with a kube-apiserver container: stopped at the point of no return, started again with the other components.</summary>
     public IReadOnlyList<string> ApiserverNodes { get; init; } = [];
 
     /// <summary>kube-apiservers whose --etcd-servers names members cluster.yml no longer has; they need the control plane reconfigured.</summary>

@@ -32,7 +32,7 @@ internal static class RestoreSteps
             $"On every etcd node: move {config.EtcdDataDirectory}/member to {config.EtcdDataDirectory}/{RestoreLayout.PreRestorePrefix}<UTC time>/member and the restored member in (renames only, nothing deleted)",
             $"Start etcd: {starts}",
             string.Create(CultureInfo.InvariantCulture, $"Wait up to {plan.HealthTimeout.TotalSeconds:0} s for every member started, one leader, every endpoint healthy, revision >= {minimumRevision}"),
-            $"Restart {string.Join(", ", KubeComponents.Restarted)} and the running flannel/calico containers (not k8s_POD_) on {string.Join(", ", plan.ComponentNodes)}; then start kube-apiserver, last",
+            $"Restart {string.Join(", ", KubeComponents.Restarted)} and the running flannel/calico containers (not k8s_POD_) on {string.Join(", ", plan.ComponentNodes)}, and start kube-apiserver at the same time",
             "If stopping etcd, the swap or starting etcd fails: roll back (restored member to failed-restore-<run>, the old member back, the old etcd and kube-apiserver started) and exit 1",
         ];
     }
