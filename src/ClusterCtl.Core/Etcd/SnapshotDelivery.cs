@@ -12,10 +12,10 @@ internal sealed class SnapshotDelivery
 {
     private bool _aborted;
 
-    public SnapshotDelivery(IReadOnlyList<NodeSnapshotDirectory> directories, string fileName, S3SnapshotStore? s3, string name, CancellationToken cancellationToken)
+    public SnapshotDelivery(IReadOnlyList<NodeSnapshotDirectory> directories, string name, S3SnapshotStore? s3, CancellationToken cancellationToken)
     {
         Directories = directories;
-        FileName = fileName;
+        var fileName = FileName = SnapshotName.FileName(name);
         var destinations = directories
             .Select(d => FanOutDestination.Reading(d.Host, async (reader, ct) =>
                 Committed[d.Host] = await d.ReceiveAsync(fileName, reader, DigestsWhenDone.Task, ct)))

@@ -36,7 +36,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             {
                 // The receivers on every node (and the S3 upload) start while etcd writes the snapshot, so their
                 // containers are up by the time the first byte is; a member that fails to snapshot leaves them unused.
-                delivery ??= new SnapshotDelivery(etcdNodes.Select(t => new NodeSnapshotDirectory(t, config)).ToList(), SnapshotName.FileName(name), s3, name, cancellationToken);
+                delivery ??= new SnapshotDelivery([.. etcdNodes.Select(t => new NodeSnapshotDirectory(t, config))], name, s3, cancellationToken);
                 var taken = await TryTakeSnapshotAsync(source, version, name, session.RunId, cancellationToken);
                 phases.Mark("snapshot");
                 if (taken is null)
