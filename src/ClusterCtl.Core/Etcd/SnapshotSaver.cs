@@ -133,7 +133,10 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
     {
         var tempFile = $".{name}.{runId}.db{SnapshotName.PartialSuffix}";
         logger.Information("[snapshot] Taking snapshot {Name} from member {Member} on {Host}", name, source.Node.EtcdMemberName, source.Host);
-        var save = WithSnapshotDirectory(EtcdHelperSpecs.Etcdctl(config, source.Node, "etcd-snapshot-once", "snapshot", "save", "/backup/" + tempFile));
+        // etcdctl's --command-timeout bounds the whole snapshot stream, so the probes' 10 s cut 1 GiB snapshots off on a
+        // busy node; backup_config.timeout is RKE's own bound for taking a snapshot.
+        var save = WithSnapshotDirectory(EtcdHelperSpecs.Etcdctl(
+            config, source.Node, "etcd-snapshot-once", config.Etcd.Backup.Timeout, "snapshot", "save", "/backup/" + tempFile));
         HelperResult saved;
         try
         {
