@@ -168,6 +168,12 @@ internal sealed partial class DockerClient
         var path = await ApiPathAsync($"/containers/{Escape(id)}/logs?stdout=true&stderr=true", cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         using var response = await SendAsync(request, null, cancellationToken);
+        return await ReadOutputAsync(response, tty, $"the log stream of container {id}", cancellationToken);
+    }
+
+    /// <summary>Reads a log or exec output body to its end, stdout and stderr apart unless <paramref name="tty"/>.</summary>
+    private async Task<ContainerOutput> ReadOutputAsync(HttpResponseMessage response, bool tty, string what, CancellationToken cancellationToken)
+    {
         var stdout = new TailBuffer(LogCaptureLimit);
         var stderr = new TailBuffer(LogCaptureLimit);
         var daemonError = new TailBuffer(4096);
@@ -200,11 +206,11 @@ internal sealed partial class DockerClient
         }
         catch (InvalidDataException e)
         {
-            throw new DockerException(Host, $"docker on {Host}: the log stream of container {id} is malformed: {e.Message}", e);
+            throw new DockerException(Host, $"docker on {Host}: {what} is malformed: {e.Message}", e);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            throw new DockerException(Host, $"docker on {Host}: the log stream of container {id} broke off: {e.Message}", e);
+            throw new DockerException(Host, $"docker on {Host}: {what} broke off: {e.Message}", e);
         }
 
         if (daemonError.TotalBytes > 0)

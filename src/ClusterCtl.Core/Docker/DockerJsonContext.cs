@@ -17,5 +17,9 @@ namespace ClusterCtl.Docker;
 [JsonSerializable(typeof(DockerErrorResponse))]
 [JsonSerializable(typeof(PullMessage))]
 [JsonSerializable(typeof(RegistryAuthPayload))]
+[JsonSerializable(typeof(ExecCreateRequest))]
+[JsonSerializable(typeof(ExecCreateResponse))]
+[JsonSerializable(typeof(ExecStartRequest))]
+[JsonSerializable(typeof(ExecDetails))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, IReadOnlyList<string>>))]
 internal sealed partial class DockerJsonContext : JsonSerializerContext;

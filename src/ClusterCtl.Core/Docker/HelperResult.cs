@@ -1,9 +1,12 @@
 namespace ClusterCtl.Docker;
 
-/// <summary>How a one-shot helper ended: its exit code and what it wrote (each stream capped, see <see cref="ContainerOutput"/>).</summary>
+/// <summary>
+/// How a one-shot helper, or a command exec'd in a running container, ended: its exit code and what it wrote (each
+/// stream capped, see <see cref="ContainerOutput"/>).
+/// </summary>
 internal sealed record HelperResult(long ExitCode, string Stdout, string Stderr)
 {
-    /// <summary>The name the helper ran under, for messages.</summary>
+    /// <summary>The name the helper ran under (for an exec, the container it ran in), for messages.</summary>
     public string ContainerName { get; init; } = "";
 
     /// <summary>The helper wrote more than was kept; the beginning of its output is missing.</summary>

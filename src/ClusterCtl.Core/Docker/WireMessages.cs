@@ -31,3 +31,15 @@ internal sealed record RegistryAuthPayload(
     [property: JsonPropertyName("username")] string Username,
     [property: JsonPropertyName("password")] string Password,
     [property: JsonPropertyName("serveraddress")] string ServerAddress);
+
+/// <summary>The body of <c>POST /containers/{id}/exec</c>.</summary>
+internal sealed record ExecCreateRequest(bool AttachStdout, bool AttachStderr, IReadOnlyList<string> Cmd, IReadOnlyList<string>? Env);
+
+/// <summary>The answer to <c>POST /containers/{id}/exec</c>.</summary>
+internal sealed record ExecCreateResponse(string Id);
+
+/// <summary>The body of <c>POST /exec/{id}/start</c>.</summary>
+internal sealed record ExecStartRequest(bool Detach, bool Tty);
+
+/// <summary>The answer to <c>GET /exec/{id}/json</c>.</summary>
+internal sealed record ExecDetails(bool Running, long? ExitCode);

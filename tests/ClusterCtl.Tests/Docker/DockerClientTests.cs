@@ -194,6 +194,41 @@ public class DockerClientTests
     }
 
     [Test]
+    public async Task Exec_creates_starts_and_inspects_and_returns_the_exit_code_with_both_streams()
+    {
+        await using var daemon = Daemon(r => r.Path switch
+        {
+            "/v1.41/containers/etcd/exec" => new FakeResponse(201, """{"Id":"e1"}"""),
+            "/v1.41/exec/e1/start" => new FakeResponse(200, [.. Frame(1, "[]\n"), .. Frame(2, "Failed to get the status\n")], "application/vnd.docker.raw-stream"),
+            "/v1.41/exec/e1/json" => new FakeResponse(200, """{"Running":false,"ExitCode":1}"""),
+            _ => new FakeResponse(404, """{"message":"unexpected"}"""),
+        });
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var result = await client.ExecAsync("etcd", ["etcdctl", "endpoint", "status"], ["ETCDCTL_ENDPOINTS=https://10.213.0.11:2379"], CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(new HelperResult(1, "[]\n", "Failed to get the status\n") { ContainerName = "etcd" }));
+        using var create = JsonDocument.Parse(daemon.Requests.Single(r => r.Path == "/v1.41/containers/etcd/exec").Body);
+        Assert.That(create.RootElement.GetProperty("Cmd").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "etcdctl", "endpoint", "status" }));
+        Assert.That(create.RootElement.GetProperty("Env")[0].GetString(), Is.EqualTo("ETCDCTL_ENDPOINTS=https://10.213.0.11:2379"));
+        Assert.That(create.RootElement.GetProperty("AttachStdout").GetBoolean(), Is.True);
+        using var start = JsonDocument.Parse(daemon.Requests.Single(r => r.Path == "/v1.41/exec/e1/start").Body);
+        Assert.That(start.RootElement.GetProperty("Detach").GetBoolean(), Is.False);
+    }
+
+    [Test]
+    public async Task Exec_in_a_container_that_is_not_running_fails_with_the_daemons_conflict()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(409, """{"message":"Container abc is not running"}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var error = Assert.ThrowsAsync<DockerApiException>(() => client.ExecAsync("abc", ["true"], null, CancellationToken.None));
+
+        Assert.That(error.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(error.DaemonMessage, Is.EqualTo("Container abc is not running"));
+    }
+
+    [Test]
     public async Task Pull_sends_name_tag_and_credentials_and_fails_on_an_error_line()
     {
         await using var daemon = Daemon(_ => new FakeResponse(200,
