@@ -7,13 +7,14 @@ using Serilog;
 namespace ClusterCtl.Etcd;
 
 /// <summary>
-/// Looks at all etcd members at once through one-shot etcdctl helpers (so it works whatever state the etcd
-/// containers are in), and waits for "every member started, exactly one leader, every endpoint healthy, revision
-/// at least N".
+/// Looks at all etcd members at once and waits for "every member started, exactly one leader, every endpoint healthy,
+/// revision at least N". Each look is three etcdctl questions (endpoint status, endpoint health, member list), each
+/// asked of every member from a different node, so that no one host runs them all; see <see cref="EtcdctlRunner"/> for
+/// where etcdctl runs (it works whatever state the etcd containers are in).
 /// </summary>
 internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
 {
-    // Short: each poll is itself a round of helpers (a few hundred ms), and a restore waits on nothing else here.
+    // Short: a poll is itself a few hundred ms of etcdctl, and a restore waits on nothing else here.
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>A healthy member answers in milliseconds; one that is down would otherwise hold every poll for etcdctl's 10 s.</summary>
@@ -22,29 +23,49 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
     /// <summary>One observation must not hang on a member that does not answer: etcdctl's own timeouts are shorter.</summary>
     private static readonly TimeSpan ObservationTimeout = TimeSpan.FromSeconds(45);
 
+    private readonly EtcdctlRunner _etcdctl = new(config, logger);
+
     public async Task<EtcdClusterObservation> ObserveAsync(IReadOnlyList<NodeSession> etcdNodes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(etcdNodes);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ObservationTimeout);
-        // The member list is asked of the first node alongside the probes, not after them: each round of helpers costs
-        // a container start per node. Only when that node cannot answer are the others asked, one after another.
-        var firstList = etcdNodes.Count == 0 ? null : RunQuietlyAsync(etcdNodes[0], "restore-members", timeout.Token, "member", "list", "-w", "json");
-        var members = await Task.WhenAll(etcdNodes.Select(node => ObserveMemberAsync(node, timeout.Token)));
-        var first = firstList is null ? null : await firstList;
+        var endpoints = etcdNodes.Select(n => n.Node.EtcdClientUrl).ToList();
+        var statusTask = AskAsync(etcdNodes, 0, "restore-status", endpoints, ["endpoint", "status", "-w", "json"], timeout.Token);
+        var healthTask = AskAsync(etcdNodes, 1, "restore-health", endpoints, ["endpoint", "health", "-w", "json"], timeout.Token);
+        var listTask = AskAsync(etcdNodes, 2, "restore-members", endpoints, ["member", "list", "-w", "json"], timeout.Token);
+        var (status, health, list) = (await statusTask, await healthTask, await listTask);
         cancellationToken.ThrowIfCancellationRequested();
-        var list = first is { Succeeded: true } ? TryParse(() => EtcdctlJson.ParseMemberList(first.Stdout)) : null;
-        foreach (var node in etcdNodes.Skip(1).Where(n => list is null && members.Any(m => m.Host == n.Host && m.Status is not null)))
-        {
-            var result = await RunQuietlyAsync(node, "restore-members", timeout.Token, "member", "list", "-w", "json");
-            if (result is { Succeeded: true } && TryParse(() => EtcdctlJson.ParseMemberList(result.Stdout)) is { } parsed)
-            {
-                list = parsed;
-                break;
-            }
-        }
 
+        // etcdctl prints the members that answered even when it exits non-zero for one that did not.
+        var statuses = Statuses(status);
+        var verdicts = health is not null && health.Stdout.TrimStart().StartsWith('[') ? TryParse(() => EtcdctlJson.ParseEndpointHealth(health.Stdout)) ?? [] : [];
+        var members = etcdNodes.Select(node =>
+        {
+            var endpoint = node.Node.EtcdClientUrl;
+            var memberStatus = statuses.FirstOrDefault(s => s.Endpoint == endpoint);
+            var verdict = verdicts.FirstOrDefault(v => v.Endpoint == endpoint);
+            var healthy = memberStatus is not null && verdict.Healthy;
+            var problem = healthy ? null
+                : status is null || health is null ? "could not run etcdctl on any etcd node"
+                : verdict.Error ?? ErrorAbout(endpoint, memberStatus is null ? status : health) ?? "not healthy";
+            return new EtcdMemberObservation(node.Host, memberStatus, healthy, problem);
+        }).ToList();
+        var memberList = list is { Succeeded: true } ? TryParse(() => EtcdctlJson.ParseMemberList(list.Stdout)) : null;
+        return new EtcdClusterObservation(members, memberList, etcdNodes.Count);
+    }
+
+    /// <summary>The host whose member is the leader, from one <c>endpoint status</c> of every member; null when none says it leads.</summary>
+    public async Task<string?> FindLeaderAsync(IReadOnlyList<NodeSession> etcdNodes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(etcdNodes);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ObservationTimeout);
+        var endpoints = etcdNodes.Select(n => n.Node.EtcdClientUrl).ToList();
+        var status = await AskAsync(etcdNodes, 0, "restore-status", endpoints, ["endpoint", "status", "-w", "json"], timeout.Token);
         cancellationToken.ThrowIfCancellationRequested();
-        return new EtcdClusterObservation(members, list, etcdNodes.Count);
+        var leader = Statuses(status).FirstOrDefault(s => s.IsLeader);
+        return etcdNodes.FirstOrDefault(n => n.Node.EtcdClientUrl == leader?.Endpoint)?.Host;
     }
 
     /// <summary>
@@ -83,39 +104,42 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
         }
     }
 
-    private async Task<EtcdMemberObservation> ObserveMemberAsync(NodeSession node, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks from the node at <paramref name="first"/> (wrapping), and from the next one whenever etcdctl cannot run
+    /// there at all (docker trouble on that host). An answer that says members are down is an answer. Null: no node could ask.
+    /// </summary>
+    private async Task<HelperResult?> AskAsync(
+        IReadOnlyList<NodeSession> nodes, int first, string purpose, IReadOnlyList<string> endpoints, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var statusTask = RunQuietlyAsync(node, "restore-status", cancellationToken, "endpoint", "status", "-w", "json");
-        var healthTask = RunQuietlyAsync(node, "restore-health", cancellationToken, "endpoint", "health", "-w", "json");
-        var status = await statusTask;
-        var health = await healthTask;
-        if (status is null || health is null)
+        for (var i = 0; i < nodes.Count; i++)
         {
-            return new EtcdMemberObservation(node.Host, null, false, "could not run etcdctl on the node");
+            var node = nodes[(first + i) % nodes.Count];
+            try
+            {
+                return await _etcdctl.RunAsync(node, purpose, endpoints, ProbeTimeout, args, cancellationToken);
+            }
+            catch (ClusterCtlException e)
+            {
+                logger.Debug("[etcd] {Host}: etcdctl {Purpose} failed: {Error}", node.Host, purpose, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                // The observation's own timeout, or the caller's, which the caller checks once the observation is done.
+                return null;
+            }
         }
 
-        var endpoint = status.Succeeded && TryParse(() => EtcdctlJson.ParseEndpointStatus(status.Stdout)) is [var s, ..] ? s : null;
-        // etcdctl prints the JSON verdict even when it exits non-zero for an unhealthy member.
-        var verdict = health.Stdout.TrimStart().StartsWith('[') && TryParse(() => EtcdctlJson.ParseEndpointHealth(health.Stdout)) is [var h, ..] ? h : default;
-        var healthy = endpoint is not null && verdict.Healthy;
-        var problem = healthy ? null : verdict.Error ?? (status.Succeeded ? health : status).LastErrorLine ?? "not healthy";
-        return new EtcdMemberObservation(node.Host, endpoint, healthy, problem);
+        return null;
     }
 
-    /// <summary>A failing helper is an observation ("not healthy yet"), not an error; only the caller's cancellation escapes.</summary>
-    private async Task<HelperResult?> RunQuietlyAsync(NodeSession node, string purpose, CancellationToken cancellationToken, params string[] args)
-    {
-        try
-        {
-            return await node.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, node.Node, purpose, ProbeTimeout, args), cancellationToken);
-        }
-        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
-        {
-            // Includes the observation's own timeout; the caller's cancellation is checked once the observation is done.
-            logger.Debug("[etcd] {Host}: etcdctl {Purpose} failed: {Error}", node.Host, purpose, e.Message);
-            return null;
-        }
-    }
+    private static IReadOnlyList<EtcdEndpointStatus> Statuses(HelperResult? status) =>
+        status is null ? [] : TryParse(() => EtcdctlJson.ParseEndpointStatus(status.Stdout)) ?? [];
+
+    /// <summary>etcdctl's line about one endpoint, e.g. "Failed to get the status of endpoint https://… (context deadline exceeded)".</summary>
+    private static string? ErrorAbout(string endpoint, HelperResult result) =>
+        result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .LastOrDefault(l => l.Contains(endpoint, StringComparison.Ordinal) && !l.StartsWith('{'))
+        ?? result.LastErrorLine;
 
     private static T? TryParse<T>(Func<T> parse)
         where T : class

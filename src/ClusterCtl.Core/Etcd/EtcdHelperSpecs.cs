@@ -22,25 +22,37 @@ internal static class EtcdHelperSpecs
         Etcdctl(config, node, purpose, TimeSpan.FromSeconds(10), args);
 
     /// <summary>etcdctl with its own command timeout: a member that is down costs a probe this long, not more.</summary>
-    public static HelperSpec Etcdctl(ClusterConfig config, ClusterNode node, string purpose, TimeSpan commandTimeout, params string[] args) => new()
+    public static HelperSpec Etcdctl(ClusterConfig config, ClusterNode node, string purpose, TimeSpan commandTimeout, params string[] args) =>
+        Etcdctl(config, node, purpose, [node.EtcdClientUrl], commandTimeout, args);
+
+    /// <summary>etcdctl against <paramref name="endpoints"/>, with this node's TLS client certificate.</summary>
+    public static HelperSpec Etcdctl(
+        ClusterConfig config, ClusterNode node, string purpose, IReadOnlyList<string> endpoints, TimeSpan commandTimeout, IReadOnlyList<string> args) => new()
     {
         Purpose = purpose,
         Image = config.Etcd.Image,
         RegistryAuth = RegistryAuthFor(config, config.Etcd.Image),
         NetworkMode = "host",
         Entrypoint = ["etcdctl"],
-        Cmd =
-        [
-            "--endpoints=" + node.EtcdClientUrl,
-            "--cacert=" + CaCertificate,
-            "--cert=" + Certificate(node),
-            "--key=" + Key(node),
-            "--command-timeout=" + ((int)Math.Ceiling(commandTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "s",
-            .. args,
-        ],
+        Cmd = [.. EtcdctlConnection(node, endpoints, commandTimeout).Select(e => "--" + e.Name + "=" + e.Value), .. args],
         Env = ["ETCDCTL_API=3"],
         Binds = [$"{config.KubernetesDirectory}:{KubernetesDirectoryInContainer}:ro"],
     };
+
+    /// <summary>
+    /// etcdctl's connection settings as flag name and value: flags for a helper, ETCDCTL_* variables for an exec in the
+    /// etcd container, whose own ETCDCTL_* variables etcdctl would refuse to see shadowed by flags.
+    /// </summary>
+    public static IEnumerable<(string Name, string Value)> EtcdctlConnection(ClusterNode node, IReadOnlyList<string> endpoints, TimeSpan commandTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(endpoints);
+        yield return ("endpoints", string.Join(',', endpoints));
+        yield return ("cacert", CaCertificate);
+        yield return ("cert", Certificate(node));
+        yield return ("key", Key(node));
+        yield return ("command-timeout", ((int)Math.Ceiling(commandTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "s");
+    }
 
     /// <summary>etcdctl on files only (snapshot status), with the snapshot directory at /backup; no network, no certificates.</summary>
     public static HelperSpec OfflineEtcdctl(ClusterConfig config, string purpose, params string[] args) => new()

@@ -87,15 +87,14 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             .ToList();
     }
 
-    // One helper asks every member at once: a container start costs more than the question, and three of them at the
-    // same time are most of the fixed cost of a small save. etcdctl prints the members that answered even when one
+    // One etcdctl asks every member at once: a container start costs more than the question, and three of them at the
+    // same time were most of the fixed cost of a small save. etcdctl prints the members that answered even when one
     // did not; null when the helper told nothing (say, docker on that node is in trouble).
     private async Task<List<(NodeSession Node, EtcdEndpointStatus? Status)>?> ProbeFromOneNodeAsync(List<NodeSession> nodes, CancellationToken cancellationToken)
     {
         var prober = nodes[0];
-        var others = nodes.Skip(1).Select(n => n.Node.EtcdClientUrl).ToList();
-        string[] arguments = [.. others.Count > 0 ? ["--endpoints=" + string.Join(',', others)] : Array.Empty<string>(), "endpoint", "status", "-w", "json"];
-        var result = await prober.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, prober.Node, "etcd-status", arguments), cancellationToken);
+        var endpoints = nodes.Select(n => n.Node.EtcdClientUrl).ToList();
+        var result = await new EtcdctlRunner(config, logger).RunAsync(prober, "etcd-status", endpoints, EtcdClusterHealth.ProbeTimeout, ["endpoint", "status", "-w", "json"], cancellationToken);
         IReadOnlyList<EtcdEndpointStatus> answered;
         try
         {

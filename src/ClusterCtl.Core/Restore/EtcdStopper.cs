@@ -15,13 +15,12 @@ namespace ClusterCtl.Restore;
 internal static class EtcdStopper
 {
     /// <param name="run">The restore.</param>
+    /// <param name="leader">The host whose member leads, looked up by the caller (<see cref="Etcd.EtcdClusterHealth.FindLeaderAsync"/>); null when none does.</param>
     /// <param name="inspected">Called with each node's etcd container (null: none) before it is stopped.</param>
     /// <returns>The nodes where the stop failed, with the error; empty when etcd is stopped everywhere.</returns>
-    public static async Task<IReadOnlyDictionary<EtcdNodeState, Exception>> StopAllAsync(RestoreRun run, Action<EtcdNodeState, ContainerDetails?>? inspected = null)
+    public static async Task<IReadOnlyDictionary<EtcdNodeState, Exception>> StopAllAsync(RestoreRun run, string? leader, Action<EtcdNodeState, ContainerDetails?>? inspected = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var observation = await run.Health.ObserveAsync(run.EtcdSessions, CancellationToken.None);
-        var leader = observation.Members.FirstOrDefault(m => m.Status?.IsLeader ?? false)?.Host;
 
         var failures = new Dictionary<EtcdNodeState, Exception>();
         var followers = await Task.WhenAll(run.EtcdNodes.Where(n => n.Host != leader).Select(node => StopAsync(run, node, inspected)));

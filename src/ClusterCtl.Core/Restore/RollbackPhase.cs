@@ -24,7 +24,7 @@ internal static class RollbackPhase
         // When the point of no return failed before it reached etcd, etcd was never touched and is left running.
         var etcdTouched = run.EtcdNodes.Any(n => n.OriginalRecorded);
         var notStopped = etcdTouched
-            ? await EtcdStopper.StopAllAsync(run, (node, etcd) => node.RecordOriginal(etcd))
+            ? await EtcdStopper.StopAllAsync(run, await run.Health.FindLeaderAsync(run.EtcdSessions, CancellationToken.None), (node, etcd) => node.RecordOriginal(etcd))
             : new Dictionary<EtcdNodeState, Exception>();
         // Starting the originals is only dangerous while a restored member may still run somewhere.
         var restoredAnywhere = run.EtcdNodes.Any(n => n.Swap != SwapProgress.NotStarted);
