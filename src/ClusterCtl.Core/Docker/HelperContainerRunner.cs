@@ -18,6 +18,7 @@ internal sealed class HelperContainerRunner
 
     private readonly DockerClient _docker;
     private readonly ILogger _logger;
+    private SharedHelperContainers? _shared;
 
     public HelperContainerRunner(DockerClient docker, string runId, ILogger logger)
     {
@@ -49,9 +50,38 @@ internal sealed class HelperContainerRunner
 
     /// <summary>
     /// Runs a helper to completion: ensure the image (never pulling one that is present), create, start, wait,
-    /// collect its output, and always remove it. A non-zero exit is returned, not thrown; see <see cref="RunAndRequireSuccessAsync"/>.
+    /// collect its output, and always remove it; or, for a <see cref="HelperSpec.Shareable"/> spec while
+    /// <see cref="ShareContainers"/> is in effect, an exec in a shared container. A non-zero exit is returned, not
+    /// thrown; see <see cref="RunAndRequireSuccessAsync"/>.
     /// </summary>
-    public async Task<HelperResult> RunAsync(HelperSpec spec, CancellationToken cancellationToken)
+    public Task<HelperResult> RunAsync(HelperSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Shareable && _shared is { } shared ? shared.RunAsync(spec, cancellationToken) : RunAloneAsync(spec, cancellationToken);
+    }
+
+    /// <summary>
+    /// Until the result is disposed, <see cref="HelperSpec.Shareable"/> helpers run as execs in long-lived containers
+    /// (see <see cref="SharedHelperContainers"/>), which disposing removes. Within an outer call, a no-op.
+    /// </summary>
+    public IAsyncDisposable ShareContainers()
+    {
+        var shared = new SharedHelperContainers(this, _docker, _logger, () => Interlocked.Exchange(ref _shared, null));
+        return Interlocked.CompareExchange(ref _shared, shared, null) is null ? shared : NoScope.Instance;
+    }
+
+    /// <summary>While <see cref="ShareContainers"/> is in effect, starts the shared container for <paramref name="spec"/> in the background.</summary>
+    public void PrepareShared(HelperSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Shareable && _shared is { } shared)
+        {
+            shared.Prepare(spec);
+        }
+    }
+
+    /// <summary>The helper in a container of its own, whatever the spec allows.</summary>
+    internal async Task<HelperResult> RunAloneAsync(HelperSpec spec, CancellationToken cancellationToken)
     {
         var name = NameFor(spec);
         await _docker.EnsureImageAsync(spec.Image, spec.RegistryAuth, cancellationToken);
@@ -270,5 +300,12 @@ internal sealed class HelperContainerRunner
             _logger.Warning("Could not check for a half-created helper {Container} on {Host}; the next run removes it: {Error}",
                 name, Host, e.Message);
         }
+    }
+
+    private sealed class NoScope : IAsyncDisposable
+    {
+        public static readonly NoScope Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

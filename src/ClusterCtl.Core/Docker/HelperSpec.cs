@@ -34,4 +34,11 @@ internal sealed record HelperSpec
 
     /// <summary>Give the helper a stdin to stream into (<see cref="HelperContainerRunner.RunWithStdinAsync"/>).</summary>
     public bool OpenStdin { get; init; }
+
+    /// <summary>
+    /// While <see cref="HelperContainerRunner.ShareContainers"/> is in effect, the command may run as an exec in a
+    /// long-lived container of the same image and settings instead of in a container of its own. Only for images with
+    /// a shell to idle in, and commands that want nothing else of a container (no stdin, no exit of PID 1).
+    /// </summary>
+    public bool Shareable { get; init; }
 }

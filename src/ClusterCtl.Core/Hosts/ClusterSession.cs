@@ -114,6 +114,12 @@ internal sealed class ClusterSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="Docker.HelperContainerRunner.ShareContainers"/> on every node, for a command that runs many small
+    /// helpers; disposing the result removes the shared containers.
+    /// </summary>
+    public IAsyncDisposable ShareHelperContainers() => new SharedOnEveryNode(_nodes.Select(n => n.Helpers.ShareContainers()).ToList());
+
     /// <summary>Refuses to go on when any node is unreachable, naming every one of them.</summary>
     public void RequireAllReachable()
     {
@@ -150,5 +156,10 @@ internal sealed class ClusterSession : IAsyncDisposable
             docker.Dispose();
             throw;
         }
+    }
+
+    private sealed class SharedOnEveryNode(IReadOnlyList<IAsyncDisposable> scopes) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await Task.WhenAll(scopes.Select(s => s.DisposeAsync().AsTask()));
     }
 }

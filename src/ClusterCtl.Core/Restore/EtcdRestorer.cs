@@ -20,7 +20,9 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
     /// <summary>Preflight and, unless a dry run, the restore. Equivalent to <see cref="PreflightAsync"/> then <see cref="ExecuteAsync"/>.</summary>
     public async Task<RestoreReport> RestoreAsync(ClusterSession session, RestoreSource source, RestoreOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(options);
+        await using var sharedHelpers = session.ShareHelperContainers();
         var plan = await PreflightAsync(session, source, options, cancellationToken);
         return options.DryRun ? DryRunReport(plan) : await ExecuteAsync(session, plan, options, cancellationToken);
     }
@@ -86,7 +88,11 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         var phases = new List<PhaseReport> { new(RestorePhase.Preflight, plan.PreflightDuration, true, "ready") };
 
         // Still before the point of no return: a missing snapshot copy refuses the restore with nothing changed.
-        await TimedAsync(phases, RestorePhase.SnapshotCheck, run, () => CheckSnapshotsAsync(run, cancellationToken), cancellationToken);
+        if (!plan.SnapshotVerifiedInPlace)
+        {
+            await TimedAsync(phases, RestorePhase.SnapshotCheck, run, () => CheckSnapshotsAsync(run, cancellationToken), cancellationToken);
+        }
+
         await TimedAsync(phases, RestorePhase.Restore, run, () => RestoreDataPhase.RestoreIntoScratchAsync(run, cancellationToken), cancellationToken);
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -111,11 +117,13 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 
         var restartClock = Stopwatch.StartNew();
         await BeforePhaseAsync(run, RestorePhase.RestartComponents, CancellationToken.None);
+        // The scratch dir goes while the components restart: neither needs the other.
+        var tidy = RemoveScratchAsync(run);
         var componentFailures = await RestartComponentsPhase.RunAsync(run);
         phases.Add(new PhaseReport(RestorePhase.RestartComponents, restartClock.Elapsed, componentFailures.Count == 0,
             componentFailures.Count == 0 ? $"{run.Restarted.Count} containers (re)started" : $"{componentFailures.Count} containers did not come back"));
 
-        await RemoveScratchAsync(run);
+        await tidy;
         var report = Report(run, phases, componentFailures.Count == 0 ? RestoreOutcome.Restored : RestoreOutcome.NeedsManualAttention) with
         {
             ManualSteps = componentFailures,
@@ -182,7 +190,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         var problems = await Task.WhenAll(run.EtcdNodes.Select(async node =>
         {
             var result = await node.Session.Helpers.RunAsync(
-                RestoreHelperSpecs.DataShell(config, "restore-snapshot-check", RestoreScripts.SnapshotCheck(run.RunId), readOnly: true), cancellationToken);
+                RestoreHelperSpecs.DataShell(config, "restore-snapshot-check", RestoreScripts.SnapshotCheck(run.RunId)), cancellationToken);
             if (!result.Succeeded)
             {
                 return $"{node.Host}: {result.LastErrorLine ?? "exit code " + result.ExitCode}";

@@ -42,11 +42,17 @@ internal static class RestoreHelperSpecs
         };
     }
 
-    /// <summary>A shell in the alpine image with the data dir where the etcd container has it (read-only for checks).</summary>
-    public static HelperSpec DataShell(ClusterConfig config, string purpose, string script, bool readOnly = false, bool withCertificates = false) =>
-        EtcdHelperSpecs.AlpineShell(config, purpose, script, withCertificates
-            ? [RestoreLayout.DataDirectoryBind(config, readOnly), RestoreLayout.KubernetesDirectoryBind(config)]
-            : [RestoreLayout.DataDirectoryBind(config, readOnly)]);
+    /// <summary>
+    /// A shell in the alpine image with the data dir where the etcd container has it, the certificates (read-only) and
+    /// the snapshot directory (read-only). Every restore shell step binds the same, so that within a restore they all
+    /// share one container per node (<see cref="HelperSpec.Shareable"/>); the scripts that only read say so themselves.
+    /// </summary>
+    public static HelperSpec DataShell(ClusterConfig config, string purpose, string script) =>
+        EtcdHelperSpecs.AlpineShell(config, purpose, script,
+            [RestoreLayout.DataDirectoryBind(config), RestoreLayout.KubernetesDirectoryBind(config), $"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}:ro"]) with
+        {
+            Shareable = true,
+        };
 
     private static HelperSpec EtcdImage(ClusterConfig config, string purpose, string executable, IReadOnlyList<string> args) => new()
     {

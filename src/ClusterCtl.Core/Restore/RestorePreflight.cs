@@ -28,9 +28,10 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         logger.Information("[restore] Preflight on {Count} etcd nodes{DryRun}", config.EtcdNodes.Count(), options.DryRun ? " (dry run: nothing is written or pulled)" : "");
 
         var etcdNodes = config.EtcdNodes.ToList();
+        var images = new EtcdImageProbe(config, logger);
         var results = await Task.WhenAll(etcdNodes.Select(node =>
             Find(session, node) is { } reachable
-                ? CheckNodeAsync(reachable, source, session.RunId, options, cancellationToken)
+                ? CheckNodeAsync(reachable, images, source, session.RunId, options, cancellationToken)
                 : Task.FromResult(Unreachable(node, session.Unreachable.GetValueOrDefault(node)))));
 
         var (apiservers, staleEtcdServers) = await FindApiserversAsync(session, cancellationToken);
@@ -141,7 +142,8 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         return (found.Select(f => f.Item1).OfType<string>().ToList(), found.Select(f => f.Item2).OfType<StaleEtcdServers>().ToList());
     }
 
-    private async Task<PreflightResult> CheckNodeAsync(NodeSession node, RestoreSource source, string runId, RestoreOptions options, CancellationToken cancellationToken)
+    private async Task<PreflightResult> CheckNodeAsync(
+        NodeSession node, EtcdImageProbe images, RestoreSource source, string runId, RestoreOptions options, CancellationToken cancellationToken)
     {
         var dryRun = options.DryRun;
         var checks = new List<PreflightCheck>
@@ -151,16 +153,13 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         var result = new PreflightResult { Host = node.Host, MemberName = node.Node.EtcdMemberName };
         try
         {
-            var etcdImage = await CheckImageAsync(node, "etcd image", config.Etcd.Image, dryRun, cancellationToken);
-            var alpineImage = await CheckImageAsync(node, "alpine image", config.Images.Alpine, dryRun, cancellationToken);
+            var (etcdImage, etcdImageId) = await CheckImageAsync(node, "etcd image", config.Etcd.Image, dryRun, cancellationToken);
+            var (alpineImage, alpineImageId) = await CheckImageAsync(node, "alpine image", config.Images.Alpine, dryRun, cancellationToken);
             checks.Add(etcdImage);
             checks.Add(alpineImage);
-            var etcdUsable = etcdImage.Passed && etcdImage.Detail != "would pull";
-            var alpineUsable = alpineImage.Passed && alpineImage.Detail != "would pull";
 
-            var factsTask = alpineUsable ? CheckDataDirectoryAsync(node, source, runId, options.CertificateAuthority, cancellationToken) : null;
-            var versionTask = etcdUsable ? CheckEtcdVersionAsync(node, source, cancellationToken) : null;
-            var etcdutlTask = etcdUsable ? CheckEtcdutlAsync(node, cancellationToken) : null;
+            var factsTask = alpineImageId is not null ? CheckDataDirectoryAsync(node, source, runId, options.CertificateAuthority, cancellationToken) : null;
+            var imageTask = etcdImageId is not null ? images.ProbeAsync(node, etcdImageId, cancellationToken) : null;
             var containerTask = CheckEtcdContainerAsync(node, cancellationToken);
 
             if (factsTask is not null)
@@ -182,22 +181,19 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
                 checks.Add(PreflightCheck.Pass("data directory", "not checked: the alpine image would be pulled first"));
             }
 
-            if (versionTask is not null)
+            if (imageTask is not null)
             {
-                var (check, version) = await versionTask;
+                var image = await imageTask;
+                var (check, version) = CheckEtcdVersion(image.Version, source);
                 checks.Add(check);
-                result = result with { EtcdVersion = version };
+                checks.Add(PreflightCheck.Pass("restore tool", image.HasEtcdutl
+                    ? (image.CanBumpRevision ? "etcdutl (with --bump-revision)" : "etcdutl (without --bump-revision)")
+                    : "etcdctl (the image has no etcdutl)"));
+                result = result with { EtcdVersion = version, HasEtcdutl = image.HasEtcdutl, CanBumpRevision = image.CanBumpRevision };
             }
             else
             {
                 checks.Add(PreflightCheck.Pass("etcd version", "not checked: the etcd image would be pulled first"));
-            }
-
-            if (etcdutlTask is not null)
-            {
-                var (hasEtcdutl, canBump) = await etcdutlTask;
-                checks.Add(PreflightCheck.Pass("restore tool", hasEtcdutl ? (canBump ? "etcdutl (with --bump-revision)" : "etcdutl (without --bump-revision)") : "etcdctl (the image has no etcdutl)"));
-                result = result with { HasEtcdutl = hasEtcdutl, CanBumpRevision = canBump };
             }
 
             var (state, action, differences) = await containerTask;
@@ -217,28 +213,29 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         return result with { Checks = checks };
     }
 
-    private async Task<PreflightCheck> CheckImageAsync(NodeSession node, string name, string image, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>The image's check, and its id when it is on the host now (null when it would be pulled, or cannot be).</summary>
+    private async Task<(PreflightCheck Check, string? ImageId)> CheckImageAsync(NodeSession node, string name, string image, bool dryRun, CancellationToken cancellationToken)
     {
-        if (await node.Docker.InspectImageAsync(image, cancellationToken) is not null)
+        if (await node.Docker.InspectImageAsync(image, cancellationToken) is { } present)
         {
-            return PreflightCheck.Pass(name, "present");
+            return (PreflightCheck.Pass(name, "present"), present.Id);
         }
 
         if (dryRun)
         {
-            return PreflightCheck.Pass(name, "would pull");
+            return (PreflightCheck.Pass(name, "would pull"), null);
         }
 
         try
         {
             logger.Information("[restore] {Host}: pulling {Image}", node.Host, image);
             await node.Docker.PullImageAsync(image, EtcdHelperSpecs.RegistryAuthFor(config, image), progress: null, cancellationToken);
-            return PreflightCheck.Pass(name, "pulled");
+            return (PreflightCheck.Pass(name, "pulled"), (await node.Docker.InspectImageAsync(image, cancellationToken))?.Id);
         }
         catch (DockerException e)
         {
-            return PreflightCheck.Fail(name, $"{image} is not on the host and cannot be pulled: {e.Message}",
-                "load the image on the host (docker load) or fix private_registries in cluster.yml");
+            return (PreflightCheck.Fail(name, $"{image} is not on the host and cannot be pulled: {e.Message}",
+                "load the image on the host (docker load) or fix private_registries in cluster.yml"), null);
         }
     }
 
@@ -246,7 +243,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         NodeSession node, RestoreSource source, string runId, Pki.CertificateAuthorityPem? ca, CancellationToken cancellationToken)
     {
         var certificates = new[] { EtcdHelperSpecs.CaCertificate, EtcdHelperSpecs.Certificate(node.Node), EtcdHelperSpecs.Key(node.Node) };
-        var spec = RestoreHelperSpecs.DataShell(config, "restore-preflight", RestoreScripts.Facts(runId, certificates), readOnly: true, withCertificates: true);
+        var spec = RestoreHelperSpecs.DataShell(config, "restore-preflight", RestoreScripts.Facts(runId, certificates));
         var run = await node.Helpers.RunAsync(spec, cancellationToken);
         if (!run.Succeeded)
         {
@@ -313,9 +310,8 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         return PreflightCheck.Pass("certificates", $"{missing}: made from the cluster CA ({ca.Source}) before the point of no return");
     }
 
-    private async Task<(PreflightCheck Check, string? Version)> CheckEtcdVersionAsync(NodeSession node, RestoreSource source, CancellationToken cancellationToken)
+    private (PreflightCheck Check, string? Version) CheckEtcdVersion(HelperResult run, RestoreSource source)
     {
-        var run = await node.Helpers.RunAsync(RestoreHelperSpecs.EtcdVersion(config), cancellationToken);
         var version = EtcdVersionText.Parse(run.Stdout);
         if (!run.Succeeded || version is null)
         {
@@ -330,21 +326,6 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         }
 
         return (PreflightCheck.Pass("etcd version", source.EtcdVersion is null ? $"{version} (snapshot's version unknown)" : $"{version}, snapshot from {source.EtcdVersion}"), version);
-    }
-
-    private async Task<(bool HasEtcdutl, bool CanBump)> CheckEtcdutlAsync(NodeSession node, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var run = await node.Helpers.RunAsync(RestoreHelperSpecs.EtcdutlHelp(config), cancellationToken);
-            var help = run.Stdout + run.Stderr;
-            return (run.Succeeded, help.Contains("--bump-revision", StringComparison.Ordinal) && help.Contains("--mark-compacted", StringComparison.Ordinal));
-        }
-        catch (DockerApiException e) when (e.DaemonMessage.Contains("executable file not found", StringComparison.OrdinalIgnoreCase)
-            || e.DaemonMessage.Contains("no such file or directory", StringComparison.OrdinalIgnoreCase))
-        {
-            return (false, false);
-        }
     }
 
     private async Task<(string State, EtcdContainerAction Action, IReadOnlyList<string> Differences)> CheckEtcdContainerAsync(NodeSession node, CancellationToken cancellationToken)

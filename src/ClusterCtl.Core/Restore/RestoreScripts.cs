@@ -19,8 +19,7 @@ internal static class RestoreScripts
     private const string Data = RestoreLayout.DataDirectoryInContainer;
 
     /// <summary>
-    /// Phase 3 facts, printed as key=value lines (read by <see cref="PreflightFacts"/>); reads only. The data dir and
-    /// /etc/kubernetes are bound read-only.
+    /// Phase 3 facts, printed as key=value lines (read by <see cref="PreflightFacts"/>); reads only (test, stat, df).
     /// </summary>
     public static string Facts(string runId, IEnumerable<string> certificates)
     {

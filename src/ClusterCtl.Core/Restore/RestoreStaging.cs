@@ -41,9 +41,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
             $"umask 077; mkdir -p {Dir} && unzip -p {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{SshQuoting.ShellQuote(zipFileName)} {SshQuoting.ShellQuote(pattern)} > {Partial} || exit 1; " +
             $"size=$(stat -c %s {Partial}); [ \"$size\" = '{expectedSize}' ] || {{ echo \"extracted $size bytes, the manifest says {expectedSize}\" >&2; exit 3; }}; " +
             $"mv {Partial} {Dir}/{RestoreLayout.SnapshotFileName}";
-        var spec = EtcdHelperSpecs.AlpineShell(config, "restore-extract", script,
-            [RestoreLayout.DataDirectoryBind(config), $"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}:ro"]);
-        var result = await node.Helpers.RunAsync(spec, cancellationToken);
+        var result = await node.Helpers.RunAsync(Shell("restore-extract", script), cancellationToken);
         if (!result.Succeeded)
         {
             throw new ClusterCtlException($"{Host}: extracting the snapshot from {zipFileName} into {config.EtcdDataDirectory}/{DirectoryName} failed: {result.LastErrorLine ?? "no message"}");

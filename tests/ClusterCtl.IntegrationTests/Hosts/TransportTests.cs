@@ -45,6 +45,58 @@ public class TransportTests
     }
 
     [Test]
+    public async Task An_exec_in_a_running_container_returns_its_output_and_exit_code_and_a_stopped_one_refuses()
+    {
+        await using var session = await TestbedSession.OpenAsync();
+        var node = session.Nodes[2];
+        await using var helper = await node.Helpers.StartAsync(new HelperSpec
+        {
+            Purpose = "exec-test",
+            Image = TestbedSession.LoadConfig().Images.Alpine,
+            Entrypoint = ["sh", "-c"],
+            Cmd = ["trap 'exit 0' TERM; sleep 600 & wait"],
+        }, CancellationToken.None);
+
+        var result = await node.Docker.ExecAsync(helper.Id, ["sh", "-c", "echo \"out $GREETING\"; echo err >&2; exit 4"], ["GREETING=from-exec"], CancellationToken.None);
+
+        Assert.That(result.ExitCode, Is.EqualTo(4));
+        Assert.That(result.Stdout.Trim(), Is.EqualTo("out from-exec"));
+        Assert.That(result.Stderr.Trim(), Is.EqualTo("err"));
+        await node.Docker.StopContainerAsync(helper.Id, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var refused = Assert.ThrowsAsync<DockerApiException>(() => node.Docker.ExecAsync(helper.Id, ["true"], null, CancellationToken.None));
+        Assert.That(refused.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Conflict));
+    }
+
+    [Test]
+    public async Task Shareable_helpers_run_in_one_container_that_is_gone_when_the_sharing_ends()
+    {
+        await using var session = await TestbedSession.OpenAsync();
+        var node = session.Nodes[0];
+        var spec = new HelperSpec
+        {
+            Purpose = "share-test",
+            Image = TestbedSession.LoadConfig().Images.Alpine,
+            Entrypoint = ["sh", "-c"],
+            Cmd = ["hostname"],
+            Shareable = true,
+        };
+
+        HelperResult first, second;
+        await using (node.Helpers.ShareContainers())
+        {
+            first = await node.Helpers.RunAsync(spec, CancellationToken.None);
+            second = await node.Helpers.RunAsync(spec with { Purpose = "share-test-2" }, CancellationToken.None);
+        }
+
+        var alone = await node.Helpers.RunAsync(spec, CancellationToken.None);
+        Assert.That(first.Succeeded && second.Succeeded && alone.Succeeded, Is.True);
+        Assert.That(second.Stdout, Is.EqualTo(first.Stdout), "both ran in the same container");
+        Assert.That(alone.Stdout, Is.Not.EqualTo(first.Stdout), "outside the sharing, a helper has a container of its own");
+        var left = await node.Docker.ListContainersAsync(true, new Dictionary<string, IReadOnlyList<string>> { ["label"] = [$"{HelperLabels.RunId}={session.RunId}"] }, CancellationToken.None);
+        Assert.That(left, Is.Empty, "the shared container is removed when the sharing ends");
+    }
+
+    [Test]
     public async Task A_100_MB_file_survives_an_archive_PUT_and_GET_byte_for_byte()
     {
         const long size = 100L * 1024 * 1024;

@@ -158,6 +158,49 @@ public class HelperContainerRunnerTests
         Assert.That(Removals(daemon), Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task Shareable_helpers_run_as_execs_in_one_container_that_the_end_of_sharing_removes()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 0));
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+        var shell = Echo with { Shareable = true };
+
+        HelperResult first, second;
+        await using (runner.ShareContainers())
+        {
+            first = await runner.RunAsync(shell, CancellationToken.None);
+            second = await runner.RunAsync(shell with { Purpose = "other", Cmd = ["sh", "-c", "echo again"] }, CancellationToken.None);
+            Assert.That(Removals(daemon), Is.Zero, "the shared container lives as long as the sharing");
+        }
+
+        Assert.That(daemon.Requests.Count(r => r.Path.EndsWith("/containers/create", StringComparison.Ordinal)), Is.EqualTo(1));
+        var execs = daemon.Requests.Where(r => r.Path.EndsWith("/containers/c1/exec", StringComparison.Ordinal)).ToList();
+        Assert.That(execs.Select(e => JsonDocument.Parse(e.Body).RootElement.GetProperty("Cmd")[2].GetString()), Is.EqualTo(new[] { "echo hi", "echo again" }));
+        Assert.That(first, Is.EqualTo(new HelperResult(0, "hello\n", "warning\n") { ContainerName = "shared1-" + runner.ShortRunId }));
+        Assert.That(second.Succeeded, Is.True);
+        Assert.That(Removals(daemon), Is.EqualTo(1));
+
+        await runner.RunAsync(shell, CancellationToken.None);
+        Assert.That(daemon.Requests.Count(r => r.Path.EndsWith("/containers/create", StringComparison.Ordinal)), Is.EqualTo(2), "after the sharing, a helper gets its own container again");
+    }
+
+    [Test]
+    public async Task A_helper_that_is_not_shareable_gets_its_own_container_even_while_sharing()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 0));
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+
+        await using (runner.ShareContainers())
+        {
+            await runner.RunAsync(Echo, CancellationToken.None);
+        }
+
+        Assert.That(daemon.Requests.Any(r => r.Path.EndsWith("/exec", StringComparison.Ordinal)), Is.False);
+        Assert.That(daemon.Requests.Count(r => r.Path.EndsWith("/wait", StringComparison.Ordinal)), Is.EqualTo(1));
+    }
+
     private static int Removals(FakeDockerDaemon daemon) =>
         daemon.Requests.Count(r => r.Method == "DELETE" && r.Path.EndsWith("/containers/c1", StringComparison.Ordinal) && r.QueryValue("force") == "true");
 
@@ -168,6 +211,9 @@ public class HelperContainerRunnerTests
         var p when p.EndsWith("/containers/create", StringComparison.Ordinal) => new FakeResponse(201, """{"Id":"c1","Warnings":null}"""),
         var p when p.EndsWith("/wait", StringComparison.Ordinal) => new FakeResponse(200, "{\"StatusCode\":" + exitCode.ToString(CultureInfo.InvariantCulture) + "}"),
         var p when p.EndsWith("/logs", StringComparison.Ordinal) => new FakeResponse(200, [.. Frame(1, "hello\n"), .. Frame(2, "warning\n")]),
+        var p when p.EndsWith("/exec", StringComparison.Ordinal) => new FakeResponse(201, """{"Id":"e1"}"""),
+        "/v1.41/exec/e1/start" => new FakeResponse(200, [.. Frame(1, "hello\n"), .. Frame(2, "warning\n")], "application/vnd.docker.raw-stream"),
+        "/v1.41/exec/e1/json" => new FakeResponse(200, "{\"Running\":false,\"ExitCode\":" + exitCode.ToString(CultureInfo.InvariantCulture) + "}"),
         _ => new FakeResponse(204),
     };
 

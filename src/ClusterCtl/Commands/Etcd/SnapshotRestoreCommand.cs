@@ -52,6 +52,13 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
         await using var session = await ClusterSession.OpenAsync(config, config.Nodes, SessionOptions, Log, cancellationToken);
         RefuseUnreachableEtcdNodes(session);
         await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd snapshot-restore", Log, cancellationToken);
+        // A restore runs a handful of shell steps per node; one shared container each saves a container start per step.
+        await using var sharedHelpers = session.ShareHelperContainers();
+        foreach (var node in session.Nodes.Where(n => n.Node.IsEtcd))
+        {
+            // Started while the CA and the snapshot are looked for; preflight is the first to use them.
+            node.Helpers.PrepareShared(RestoreHelperSpecs.DataShell(config, "restore", ""));
+        }
 
         // The CA is looked for up front, so that preflight can tell whether new nodes can get certificates.
         options = options with
@@ -96,7 +103,7 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
             var used = await distributor.DistributeAsync(name, copies, staging, s3, progress, cancellationToken);
             CommandPhase(RestorePhase.Distribute, clock, $"{RestoreLayout.SnapshotFileName} from {used.Copy} on {staging.Count} nodes");
             progress.Dispose();
-            var report = await restorer.ExecuteAsync(session, planned with { Source = SourceOf(used) }, options, cancellationToken);
+            var report = await restorer.ExecuteAsync(session, planned with { Source = SourceOf(used), SnapshotVerifiedInPlace = true }, options, cancellationToken);
             return Finish(report, format);
         }
         catch (RestoreFailedException e)

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using Serilog;
+
+namespace ClusterCtl.Docker;
+
+/// <summary>
+/// Long-lived helper containers on one host, one per distinct image and settings, in which shareable helpers run as
+/// execs: a process start instead of a container start (about a second each on a busy host, and a restore runs a
+/// handful per node). Disposing removes them all. A cancelled exec takes its container with it, so that nothing it
+/// started goes on writing after the caller gave up, as with a helper of its own.
+/// </summary>
+internal sealed class SharedHelperContainers : IAsyncDisposable
+{
+    // Idles until SIGTERM; removal is forced anyway.
+    private const string IdleScript = "trap 'exit 0' TERM; while :; do sleep 3600 & wait; done";
+
+    private readonly HelperContainerRunner _runner;
+    private readonly DockerClient _docker;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Lazy<Task<RunningHelper>>> _containers = new(StringComparer.Ordinal);
+    private readonly Action _onDisposed;
+    private int _started;
+
+    public SharedHelperContainers(HelperContainerRunner runner, DockerClient docker, ILogger logger, Action onDisposed)
+    {
+        _runner = runner;
+        _docker = docker;
+        _logger = logger;
+        _onDisposed = onDisposed;
+    }
+
+    /// <summary>Starts the container for <paramref name="spec"/>'s shape now, in the background, so that its first helper need not wait for it.</summary>
+    public void Prepare(HelperSpec spec) => _ = _containers.GetOrAdd(KeyOf(spec), _ => new(() => StartAsync(spec, CancellationToken.None))).Value;
+
+    public async Task<HelperResult> RunAsync(HelperSpec spec, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(spec);
+        var container = _containers.GetOrAdd(key, _ => new(() => StartAsync(spec, cancellationToken)));
+        RunningHelper helper;
+        try
+        {
+            helper = await container.Value;
+        }
+        catch
+        {
+            _containers.TryRemove(new(key, container));
+            throw;
+        }
+
+        try
+        {
+            var result = await _docker.ExecAsync(helper.Id, [.. spec.Entrypoint ?? [], .. spec.Cmd], null, cancellationToken);
+            _logger.Debug("Helper {Purpose} ran in {Container} on {Host} and exited with {ExitCode}", spec.Purpose, helper.Name, _docker.Host, result.ExitCode);
+            return result with { ContainerName = helper.Name };
+        }
+        catch (OperationCanceledException)
+        {
+            await ForgetAsync(key, container, helper);
+            throw;
+        }
+        catch (DockerApiException e)
+        {
+            // The container is gone or stopped (say, its dockerd restarted): the helper runs on its own instead.
+            _logger.Debug("Helper {Purpose} cannot run in {Container} on {Host} ({Error}); running it alone", spec.Purpose, helper.Name, _docker.Host, e.Message);
+            await ForgetAsync(key, container, helper);
+            return await _runner.RunAloneAsync(spec, cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _onDisposed();
+        foreach (var container in _containers.Values.Where(c => c.IsValueCreated))
+        {
+            try
+            {
+                await (await container.Value).DisposeAsync();
+            }
+            catch (Exception e) when (e is DockerException or OperationCanceledException)
+            {
+                // It never started; nothing to remove.
+            }
+        }
+
+        _containers.Clear();
+    }
+
+    private async Task<RunningHelper> StartAsync(HelperSpec spec, CancellationToken cancellationToken)
+    {
+        var index = Interlocked.Increment(ref _started);
+        return await _runner.StartAsync(spec with
+        {
+            Purpose = $"shared{index}",
+            Name = null,
+            Entrypoint = ["sh", "-c"],
+            Cmd = [IdleScript],
+        }, cancellationToken);
+    }
+
+    private async Task ForgetAsync(string key, Lazy<Task<RunningHelper>> container, RunningHelper helper)
+    {
+        _containers.TryRemove(new(key, container));
+        await helper.DisposeAsync();
+    }
+
+    /// <summary>Everything of a spec that shapes its container; the command is not part of it.</summary>
+    private static string KeyOf(HelperSpec spec) => string.Join('\n',
+        spec.Image, spec.User ?? "", spec.NetworkMode ?? "", spec.Privileged ? "privileged" : "",
+        string.Join('\t', spec.Binds ?? []), string.Join('\t', spec.Env ?? []));
+}
