@@ -16,7 +16,7 @@ internal sealed class SnapshotLocator(ClusterConfig config, ILogger logger)
     {
         var nodeCopies = (await Task.WhenAll(session.Nodes.Where(n => n.Node.IsEtcd).Select(async node =>
         {
-            var files = await new NodeSnapshotDirectory(node, config).ListAsync(cancellationToken);
+            var files = await new NodeSnapshotDirectory(node, config).ListAsync(name, cancellationToken);
             // A zip is preferred to a raw file of the same name on the same node.
             return files.Where(f => f.Name == name).OrderByDescending(f => f.IsZip)
                 .Select(f => new SnapshotCopy(name, node.Host, node, f.FileName, f.Size, f.Sha256, f.Manifest))

@@ -96,12 +96,25 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     }
 
     /// <summary>Every snapshot-like file (zips and raw dbs), with hashes; dot files and partials are not snapshots.</summary>
-    public async Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(CancellationToken cancellationToken) => ListMatchingAsync("*", cancellationToken);
+
+    /// <summary>
+    /// The files of one snapshot (<c>name.zip</c> and a raw <c>name</c>), with hashes. Only these are hashed: a file
+    /// without a checksum cache (RKE's, a raw db) costs a full read, which a restore should pay for its snapshot only.
+    /// </summary>
+    public Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(string name, CancellationToken cancellationToken)
+    {
+        // The zip's extension in any case, as FromFileName reads it; the name itself is checked and quoted.
+        var quoted = Quote(SnapshotName.Validate(name));
+        return ListMatchingAsync($"{quoted}.[zZ][iI][pP] {quoted}", cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<NodeSnapshotFile>> ListMatchingAsync(string globs, CancellationToken cancellationToken)
     {
         // For each visible regular file: reuse the cached hash when size and mtime still match, else hash it now;
         // then our manifest, which unzip reads from the end of the zip without inflating the db.
         var script =
-            "cd /backup 2>/dev/null || exit 0; for f in *; do [ -f \"$f\" ] || continue; " +
+            $"cd /backup 2>/dev/null || exit 0; for f in {globs}; do [ -f \"$f\" ] || continue; " +
             "meta=$(stat -c '%s %Y' \"$f\"); c=\".$f.sha256\"; sum=''; " +
             "if [ -f \"$c\" ]; then read cs cm csum < \"$c\"; [ \"$cs $cm\" = \"$meta\" ] && sum=$csum; fi; " +
             "[ -n \"$sum\" ] || sum=$(sha256sum \"$f\" | cut -d' ' -f1); " +

@@ -53,6 +53,24 @@ public class SnapshotHousekeepingTests
     }
 
     [Test]
+    public async Task Listing_one_snapshot_on_a_node_reads_its_zip_and_raw_file_and_nothing_else()
+    {
+        await SaveAsync("wanted");
+        await SaveAsync("other");
+        await File.WriteAllTextAsync(TestbedCli.SnapshotPath(1, "wanted"), "a raw db of the same name");
+        await File.WriteAllTextAsync(TestbedCli.SnapshotPath(1, "wanted-not"), "a name that only starts the same");
+        await using var session = await TestbedSession.OpenAsync();
+        var directory = new ClusterCtl.Storage.NodeSnapshotDirectory(session.Nodes.Single(n => n.Host == Testbed.NodeAddress(1)), TestbedSession.LoadConfig());
+
+        var one = await directory.ListAsync("wanted", CancellationToken.None);
+        var all = await directory.ListAsync(CancellationToken.None);
+
+        Assert.That(one.Select(f => f.FileName), Is.EquivalentTo(new[] { "wanted.zip", "wanted" }));
+        Assert.That(one.Single(f => f.FileName == "wanted.zip").Manifest?.Name, Is.EqualTo("wanted"));
+        Assert.That(all.Select(f => f.FileName), Is.SupersetOf(new[] { "wanted.zip", "wanted", "other.zip", "wanted-not" }));
+    }
+
+    [Test]
     public async Task Delete_removes_the_snapshot_from_every_node_and_from_S3()
     {
         await SaveAsync("doomed");
