@@ -6,19 +6,24 @@ using ClusterCtl.Storage;
 namespace ClusterCtl.Etcd;
 
 /// <summary>
-/// Learns the state of one etcd member with one-shot helpers (etcdctl endpoint status and health, df),
-/// so that it works whatever the etcd container itself is doing.
+/// Learns the state of one etcd member: etcdctl endpoint status and health (see <see cref="EtcdctlRunner"/>: in the
+/// etcd container while it runs, else in one-shot helpers, so that it works whatever that container is doing) and df.
 /// </summary>
-internal sealed class EtcdStatusProbe(ClusterConfig config)
+internal sealed class EtcdStatusProbe(ClusterConfig config, Serilog.ILogger logger)
 {
     public const string EtcdContainerName = "etcd";
+
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly EtcdctlRunner _etcdctl = new(config, logger);
 
     public async Task<EtcdMemberReport> ProbeAsync(NodeSession session, CancellationToken cancellationToken)
     {
         var node = session.Node;
         var container = await session.Docker.InspectContainerAsync(EtcdContainerName, cancellationToken);
-        var statusTask = session.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, node, "etcd-status", "endpoint", "status", "-w", "json"), cancellationToken);
-        var healthTask = session.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, node, "etcd-health", "endpoint", "health", "-w", "json"), cancellationToken);
+        string[] own = [node.EtcdClientUrl];
+        var statusTask = _etcdctl.RunAsync(session, "etcd-status", own, CommandTimeout, ["endpoint", "status", "-w", "json"], cancellationToken);
+        var healthTask = _etcdctl.RunAsync(session, "etcd-health", own, CommandTimeout, ["endpoint", "health", "-w", "json"], cancellationToken);
         var diskTask = session.Helpers.RunAsync(EtcdHelperSpecs.SnapshotShell(config, "disk-free", FreeSpace.Command, readOnly: true), cancellationToken);
         await Task.WhenAll(statusTask, healthTask, diskTask);
 

@@ -54,9 +54,10 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
         await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd snapshot-restore", Log, cancellationToken);
         // A restore runs a handful of shell steps per node; one shared container each saves a container start per step.
         await using var sharedHelpers = session.ShareHelperContainers();
-        foreach (var node in session.Nodes.Where(n => n.Node.IsEtcd))
+        // Started while the CA and the snapshot are looked for; preflight is the first to use them. Not in a dry run,
+        // which must pull nothing: its preflight runs its shell steps only where the image is already there.
+        foreach (var node in session.Nodes.Where(n => n.Node.IsEtcd && !DryRun))
         {
-            // Started while the CA and the snapshot are looked for; preflight is the first to use them.
             node.Helpers.PrepareShared(RestoreHelperSpecs.DataShell(config, "restore", ""));
         }
 

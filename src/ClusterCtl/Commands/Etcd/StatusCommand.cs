@@ -19,7 +19,7 @@ internal sealed class StatusCommand : ClusterCommandBase
         var etcdNodes = config.EtcdNodes.ToList();
         await using var session = await ClusterSession.OpenAsync(config, etcdNodes, SessionOptions, Log, cancellationToken);
 
-        var probe = new EtcdStatusProbe(config);
+        var probe = new EtcdStatusProbe(config, Log);
         var reports = await Task.WhenAll(etcdNodes.Select(node => ReportAsync(node, session, probe, cancellationToken)));
 
         if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
