@@ -26,30 +26,19 @@ internal sealed class EtcdctlRunner(ClusterConfig config, ILogger logger)
     private async Task<HelperResult?> TryExecAsync(
         NodeSession node, string purpose, IReadOnlyList<string> endpoints, TimeSpan commandTimeout, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        try
+        if (await RunningEtcdContainer.FindAsync(node, logger, cancellationToken) is not { } etcd || !HasKubernetesDirectory(etcd))
         {
-            var etcd = await node.Docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, cancellationToken);
-            if (etcd is not { State.Running: true, State.Status: "running" } || !HasKubernetesDirectory(etcd))
-            {
-                return null;
-            }
-
-            // Variables, not flags: RKE's container sets ETCDCTL_CACERT and friends, and etcdctl exits when a flag shadows one.
-            var env = EtcdHelperSpecs.EtcdctlConnection(node.Node, endpoints, commandTimeout)
-                .Select(e => $"ETCDCTL_{e.Name.Replace('-', '_').ToUpperInvariant()}={e.Value}")
-                .Prepend("ETCDCTL_API=3")
-                .ToList();
-            var result = await node.Docker.ExecAsync(EtcdContainerSpec.ContainerName, ["etcdctl", .. args], env, cancellationToken);
-            logger.Debug("etcdctl {Purpose} in the etcd container on {Host} exited with {ExitCode}", purpose, node.Host, result.ExitCode);
-            // 126 and 127: the runtime could not start etcdctl there (not in that image); a helper can.
-            return result.ExitCode is 126 or 127 ? null : result;
-        }
-        catch (DockerApiException e)
-        {
-            // Stopped or restarting between the inspect and the exec: a helper works whatever state etcd is in.
-            logger.Debug("etcdctl {Purpose} cannot run in the etcd container on {Host} ({Error}); using a helper", purpose, node.Host, e.Message);
             return null;
         }
+
+        // Variables, not flags: RKE's container sets ETCDCTL_CACERT and friends, and etcdctl exits when a flag shadows one.
+        var env = EtcdHelperSpecs.EtcdctlConnection(node.Node, endpoints, commandTimeout)
+            .Select(e => $"ETCDCTL_{e.Name.Replace('-', '_').ToUpperInvariant()}={e.Value}")
+            .Prepend("ETCDCTL_API=3")
+            .ToList();
+        var result = await RunningEtcdContainer.TryExecAsync(node, etcd, "etcdctl " + purpose, ["etcdctl", .. args], env, logger, cancellationToken);
+        // 126 and 127: the runtime could not start etcdctl there (not in that image); a helper can.
+        return result is { ExitCode: 126 or 127 } ? null : result;
     }
 
     private static bool HasKubernetesDirectory(ContainerDetails etcd) =>

@@ -35,8 +35,8 @@ internal sealed class EtcdImageProbe(ClusterConfig config, ILogger logger)
 
     private async Task<EtcdImageFacts> ProbeOnNodeAsync(NodeSession node, string imageId, CancellationToken cancellationToken)
     {
-        var etcd = await node.Docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, cancellationToken);
-        var inEtcd = etcd is { State.Status: "running" } && etcd.Image == imageId ? etcd.Id : null;
+        var etcd = await RunningEtcdContainer.FindAsync(node, logger, cancellationToken);
+        var inEtcd = etcd?.Image == imageId ? etcd : null;
         var versionTask = RunAsync(node, inEtcd, RestoreHelperSpecs.EtcdVersion(config), cancellationToken);
         var etcdutlTask = CheckEtcdutlAsync(node, inEtcd, cancellationToken);
         var version = await versionTask;
@@ -44,7 +44,7 @@ internal sealed class EtcdImageProbe(ClusterConfig config, ILogger logger)
         return new EtcdImageFacts(version, hasEtcdutl, canBump);
     }
 
-    private async Task<(bool HasEtcdutl, bool CanBump)> CheckEtcdutlAsync(NodeSession node, string? inEtcd, CancellationToken cancellationToken)
+    private async Task<(bool HasEtcdutl, bool CanBump)> CheckEtcdutlAsync(NodeSession node, ContainerDetails? inEtcd, CancellationToken cancellationToken)
     {
         try
         {
@@ -60,21 +60,8 @@ internal sealed class EtcdImageProbe(ClusterConfig config, ILogger logger)
     }
 
     /// <summary>The helper's command, exec'd in the etcd container when there is one of the same image; a helper otherwise.</summary>
-    private async Task<HelperResult> RunAsync(NodeSession node, string? inEtcd, HelperSpec spec, CancellationToken cancellationToken)
-    {
-        if (inEtcd is not null)
-        {
-            try
-            {
-                // A missing executable (etcdutl in a 3.4 image) is an exit code 126 or 127 here: a failed run, as it should be.
-                return await node.Docker.ExecAsync(inEtcd, [.. spec.Entrypoint ?? [], .. spec.Cmd], spec.Env, cancellationToken);
-            }
-            catch (DockerApiException e)
-            {
-                logger.Debug("{Host}: cannot exec {Purpose} in the etcd container ({Error}); using a helper", node.Host, spec.Purpose, e.Message);
-            }
-        }
-
-        return await node.Helpers.RunAsync(spec, cancellationToken);
-    }
+    /// <remarks>A missing executable (etcdutl in a 3.4 image) is an exit code 126 or 127 in the exec: a failed run, as it should be.</remarks>
+    private async Task<HelperResult> RunAsync(NodeSession node, ContainerDetails? inEtcd, HelperSpec spec, CancellationToken cancellationToken) =>
+        (inEtcd is null ? null : await RunningEtcdContainer.TryExecAsync(node, inEtcd, spec.Purpose, [.. spec.Entrypoint ?? [], .. spec.Cmd], spec.Env, logger, cancellationToken))
+        ?? await node.Helpers.RunAsync(spec, cancellationToken);
 }

@@ -49,13 +49,7 @@ public class TransportTests
     {
         await using var session = await TestbedSession.OpenAsync();
         var node = session.Nodes[2];
-        await using var helper = await node.Helpers.StartAsync(new HelperSpec
-        {
-            Purpose = "exec-test",
-            Image = TestbedSession.LoadConfig().Images.Alpine,
-            Entrypoint = ["sh", "-c"],
-            Cmd = ["trap 'exit 0' TERM; sleep 600 & wait"],
-        }, CancellationToken.None);
+        await using var helper = await StartIdleHelperAsync(node, "exec-test");
 
         var result = await node.Docker.ExecAsync(helper.Id, ["sh", "-c", "echo \"out $GREETING\"; echo err >&2; exit 4"], ["GREETING=from-exec"], CancellationToken.None);
 
@@ -102,13 +96,7 @@ public class TransportTests
         const long size = 100L * 1024 * 1024;
         await using var session = await TestbedSession.OpenAsync();
         var node = session.Nodes[1];
-        await using var helper = await node.Helpers.StartAsync(new HelperSpec
-        {
-            Purpose = "archive-test",
-            Image = TestbedSession.LoadConfig().Images.Alpine,
-            Entrypoint = ["sh", "-c"],
-            Cmd = ["trap 'exit 0' TERM; mkdir -p /data; sleep 600 & wait"],
-        }, CancellationToken.None);
+        await using var helper = await StartIdleHelperAsync(node, "archive-test", "mkdir -p /data; ");
 
         using var sentHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await node.Docker.PutArchiveAsync(helper.Id, "/tmp", async (tar, ct) =>
@@ -243,4 +231,14 @@ public class TransportTests
             Assert.That(holder?.Config.Labels?[HelperLabels.RunId], Is.EqualTo(second.RunId), "the lock is free again once the first run released it");
         }
     }
+
+    /// <summary>An alpine helper that idles (after <paramref name="setup"/>) until it is removed.</summary>
+    private static Task<RunningHelper> StartIdleHelperAsync(NodeSession node, string purpose, string setup = "") =>
+        node.Helpers.StartAsync(new HelperSpec
+        {
+            Purpose = purpose,
+            Image = TestbedSession.LoadConfig().Images.Alpine,
+            Entrypoint = ["sh", "-c"],
+            Cmd = [$"trap 'exit 0' TERM; {setup}sleep 600 & wait"],
+        }, CancellationToken.None);
 }

@@ -1,0 +1,47 @@
+using ClusterCtl.Docker;
+using ClusterCtl.Hosts;
+using Serilog;
+
+namespace ClusterCtl.Etcd;
+
+/// <summary>
+/// A node's <c>etcd</c> container as a place to exec short commands (etcdctl, <c>etcd --version</c>): a process start
+/// instead of a helper container's start. Callers fall back to a helper whenever this gives nothing.
+/// </summary>
+internal static class RunningEtcdContainer
+{
+    /// <summary>The node's etcd container when it is running (not stopped, not restarting); null otherwise, also when the daemon will not say.</summary>
+    public static async Task<ContainerDetails?> FindAsync(NodeSession node, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        try
+        {
+            var etcd = await node.Docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, cancellationToken);
+            return etcd is { State.Running: true, State.Status: "running" } ? etcd : null;
+        }
+        catch (DockerApiException e)
+        {
+            logger.Debug("Cannot inspect the etcd container on {Host} ({Error}); using a helper", node.Host, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Runs <paramref name="cmd"/> in <paramref name="etcd"/>; null when the daemon refuses (it stopped or began restarting since).</summary>
+    public static async Task<HelperResult?> TryExecAsync(
+        NodeSession node, ContainerDetails etcd, string purpose, IReadOnlyList<string> cmd, IReadOnlyList<string>? env, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(etcd);
+        try
+        {
+            var result = await node.Docker.ExecAsync(etcd.Id, cmd, env, cancellationToken);
+            logger.Debug("{Purpose} in the etcd container on {Host} exited with {ExitCode}", purpose, node.Host, result.ExitCode);
+            return result with { ContainerName = EtcdContainerSpec.ContainerName };
+        }
+        catch (DockerApiException e)
+        {
+            logger.Debug("{Purpose} cannot run in the etcd container on {Host} ({Error}); using a helper", purpose, node.Host, e.Message);
+            return null;
+        }
+    }
+}
