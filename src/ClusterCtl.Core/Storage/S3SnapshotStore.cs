@@ -56,6 +56,11 @@ internal sealed partial class S3SnapshotStore : IDisposable
             config.ForcePathStyle = true;
         }
 
+        if (config.EndpointProvider is { } rules)
+        {
+            config.EndpointProvider = new CachingEndpointProvider(rules);
+        }
+
         if (options.CustomCaPem is { } pem)
         {
             _httpClientFactory = new CustomCaHttpClientFactory(pem);

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Amazon.Runtime.Endpoints;
+
+namespace ClusterCtl.Storage;
+
+/// <summary>
+/// Remembers the endpoint the SDK's rules gave for each distinct set of parameters. The S3 rules are one generated
+/// method of some 100 KB of machine code, run for every request; an upload of a few hundred parts called it often
+/// enough for the runtime to recompile it twice more, optimised, which cost about 10 MB of compiler memory at the
+/// snapshot's peak and CPU that the stream wanted. With this it runs once per bucket and key.
+/// </summary>
+/// <remarks>
+/// The rules are a pure function of the parameters, so the key is every public property of the parameters' type:
+/// one the SDK adds later is part of the key without a change here.
+/// </remarks>
+internal sealed class CachingEndpointProvider(IEndpointProvider rules) : IEndpointProvider
+{
+    // A bound, not a working set: a run touches a handful of keys (the snapshot, its manifest copy, listings).
+    private const int MaxEntries = 256;
+
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> KeyProperties = new();
+    private readonly ConcurrentDictionary<string, Endpoint> _resolved = new(StringComparer.Ordinal);
+
+    public Endpoint ResolveEndpoint(EndpointParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var key = KeyOf(parameters);
+        if (_resolved.TryGetValue(key, out var endpoint))
+        {
+            return endpoint;
+        }
+
+        endpoint = rules.ResolveEndpoint(parameters);
+        if (_resolved.Count < MaxEntries)
+        {
+            _resolved.TryAdd(key, endpoint);
+        }
+
+        return endpoint;
+    }
+
+    private static string KeyOf(EndpointParameters parameters)
+    {
+        var properties = KeyProperties.GetOrAdd(parameters.GetType(), type =>
+            [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
+                .OrderBy(p => p.Name, StringComparer.Ordinal)]);
+
+        // Unit separators keep "a"+"bc" and "ab"+"c" apart; null and empty differ too.
+        return string.Join('\u001f', properties.Select(p => p.GetValue(parameters) is { } value ? "=" + value : "-"));
+    }
+}
