@@ -12,7 +12,7 @@ namespace ClusterCtl.Storage;
 /// </summary>
 internal sealed class FanOutStream : Stream
 {
-    public const int DefaultChunkSize = 1024 * 1024;
+    public const int DefaultChunkSize = 512 * 1024;
     public const int DefaultChunksPerDestination = 4;
 
     private readonly Lane[] _lanes;
