@@ -9,6 +9,10 @@ namespace ClusterCtl.Docker;
 /// handful per node). Disposing removes them all. A cancelled exec takes its container with it, so that nothing it
 /// started goes on writing after the caller gave up, as with a helper of its own.
 /// </summary>
+/// <remarks>
+/// A container starts under the set's own lifetime, not under the token of whoever asked first: callers share it, so
+/// one caller giving up must not fail the start for another. Each caller waits only as long as its own token allows.
+/// </remarks>
 internal sealed class SharedHelperContainers : IAsyncDisposable
 {
     // Idles until SIGTERM; removal is forced anyway.
@@ -19,6 +23,7 @@ internal sealed class SharedHelperContainers : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Lazy<Task<RunningHelper>>> _containers = new(StringComparer.Ordinal);
     private readonly Action _onDisposed;
+    private readonly CancellationTokenSource _lifetime = new();
     private int _started;
 
     public SharedHelperContainers(HelperContainerRunner runner, DockerClient docker, ILogger logger, Action onDisposed)
@@ -30,19 +35,25 @@ internal sealed class SharedHelperContainers : IAsyncDisposable
     }
 
     /// <summary>Starts the container for <paramref name="spec"/>'s shape now, in the background, so that its first helper need not wait for it.</summary>
-    public void Prepare(HelperSpec spec) => _ = _containers.GetOrAdd(KeyOf(spec), _ => new(() => StartAsync(spec, CancellationToken.None))).Value;
+    public void Prepare(HelperSpec spec) => _ = ContainerFor(KeyOf(spec), spec).Value;
 
     public async Task<HelperResult> RunAsync(HelperSpec spec, CancellationToken cancellationToken)
     {
         var key = KeyOf(spec);
-        var container = _containers.GetOrAdd(key, _ => new(() => StartAsync(spec, cancellationToken)));
+        var container = ContainerFor(key, spec);
         RunningHelper helper;
         try
         {
-            helper = await container.Value;
+            helper = await container.Value.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // This caller gave up; the start goes on for the others and is undone at disposal.
+            throw;
         }
         catch
         {
+            // The start failed: the next caller tries afresh.
             _containers.TryRemove(new(key, container));
             throw;
         }
@@ -70,6 +81,9 @@ internal sealed class SharedHelperContainers : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _onDisposed();
+
+        // A start still under way is abandoned; the runner removes what it had created.
+        await _lifetime.CancelAsync();
         foreach (var container in _containers.Values.Where(c => c.IsValueCreated))
         {
             try
@@ -83,9 +97,13 @@ internal sealed class SharedHelperContainers : IAsyncDisposable
         }
 
         _containers.Clear();
+        _lifetime.Dispose();
     }
 
-    private async Task<RunningHelper> StartAsync(HelperSpec spec, CancellationToken cancellationToken)
+    private Lazy<Task<RunningHelper>> ContainerFor(string key, HelperSpec spec) =>
+        _containers.GetOrAdd(key, _ => new(() => StartAsync(spec)));
+
+    private async Task<RunningHelper> StartAsync(HelperSpec spec)
     {
         var index = Interlocked.Increment(ref _started);
         return await _runner.StartAsync(spec with
@@ -94,7 +112,7 @@ internal sealed class SharedHelperContainers : IAsyncDisposable
             Name = null,
             Entrypoint = ["sh", "-c"],
             Cmd = [IdleScript],
-        }, cancellationToken);
+        }, _lifetime.Token);
     }
 
     private async Task ForgetAsync(string key, Lazy<Task<RunningHelper>> container, RunningHelper helper)

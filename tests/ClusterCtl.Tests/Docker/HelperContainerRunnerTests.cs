@@ -186,6 +186,42 @@ public class HelperContainerRunnerTests
     }
 
     [Test]
+    public async Task A_caller_that_gives_up_while_the_shared_container_starts_does_not_fail_another_caller()
+    {
+        var startHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var startAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var daemon = new FakeDockerDaemon(async r =>
+        {
+            if (r.Path.EndsWith("/containers/c1/start", StringComparison.Ordinal))
+            {
+                startAsked.TrySetResult();
+                await startHeld.Task;
+            }
+
+            return FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 0);
+        });
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+        var shell = Echo with { Shareable = true };
+
+        await using (runner.ShareContainers())
+        {
+            using var firstGivesUp = new CancellationTokenSource();
+            var first = runner.RunAsync(shell, firstGivesUp.Token);
+            await startAsked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            var second = runner.RunAsync(shell, CancellationToken.None);
+            await firstGivesUp.CancelAsync();
+            Assert.That(async () => await first, Throws.InstanceOf<OperationCanceledException>());
+
+            startHeld.SetResult();
+            Assert.That((await second).Succeeded, Is.True, "the second caller's helper ran in the container the first one asked for");
+        }
+
+        Assert.That(daemon.Requests.Count(r => r.Path.EndsWith("/containers/create", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(Removals(daemon), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task A_helper_that_is_not_shareable_gets_its_own_container_even_while_sharing()
     {
         await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 0));
