@@ -26,7 +26,12 @@ internal static class RunningEtcdContainer
         }
     }
 
-    /// <summary>Runs <paramref name="cmd"/> in <paramref name="etcd"/>; null when the daemon refuses (it stopped or began restarting since).</summary>
+    /// <summary>
+    /// Runs <paramref name="cmd"/> in <paramref name="etcd"/>; null when the daemon refuses (it stopped or began restarting
+    /// since), or when the command failed and the container is no longer the one that was running: an etcd in a crash
+    /// loop (a member whose data is gone, the very case a restore is for) runs for a moment between restarts and takes
+    /// the exec down with it, which says nothing about the command.
+    /// </summary>
     public static async Task<HelperResult?> TryExecAsync(
         NodeSession node, ContainerDetails etcd, string purpose, IReadOnlyList<string> cmd, IReadOnlyList<string>? env, ILogger logger, CancellationToken cancellationToken)
     {
@@ -35,6 +40,12 @@ internal static class RunningEtcdContainer
         try
         {
             var result = await node.Docker.ExecAsync(etcd.Id, cmd, env, cancellationToken);
+            if (!result.Succeeded && !await IsStillRunningAsync(node, etcd, cancellationToken))
+            {
+                logger.Debug("{Purpose}: the etcd container on {Host} stopped while it ran (exit {ExitCode}); using a helper", purpose, node.Host, result.ExitCode);
+                return null;
+            }
+
             logger.Debug("{Purpose} in the etcd container on {Host} exited with {ExitCode}", purpose, node.Host, result.ExitCode);
             return result with { ContainerName = EtcdContainerSpec.ContainerName };
         }
@@ -43,5 +54,11 @@ internal static class RunningEtcdContainer
             logger.Debug("{Purpose} cannot run in the etcd container on {Host} ({Error}); using a helper", purpose, node.Host, e.Message);
             return null;
         }
+    }
+
+    private static async Task<bool> IsStillRunningAsync(NodeSession node, ContainerDetails etcd, CancellationToken cancellationToken)
+    {
+        var now = await node.Docker.InspectContainerAsync(etcd.Id, cancellationToken);
+        return now is { State.Running: true, State.Status: "running" } && now.State.StartedAt == etcd.State.StartedAt;
     }
 }
