@@ -194,6 +194,25 @@ public class SnapshotRestoreCommandTests
     }
 
     [Test]
+    public async Task A_member_whose_data_is_gone_and_whose_etcd_restarts_in_a_loop_is_restored_in_place()
+    {
+        await SaveAsync("before-loss");
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+        await Testbed.RunAsync("docker", "2", "stop", "etcd");
+        Directory.Delete(Path.Combine(RestoreTestbed.DataDirectory(2), "member"), recursive: true);
+
+        // etcd refuses to bootstrap a member that the others know, exits, and docker starts it again: a crash loop,
+        // with moments of "running" in which an exec dies with the container.
+        await Testbed.RunAsync("docker", "2", "start", "etcd");
+
+        var result = await RestoreAsync("before-loss");
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Not.Contain("did not tell its version"));
+        await AssertRestoredAsync();
+    }
+
+    [Test]
     public async Task A_dry_run_prints_the_plan_and_writes_nothing_on_any_node()
     {
         await SaveAsync("planned");
