@@ -6,9 +6,9 @@ namespace ClusterCtl.Storage;
 
 /// <summary>
 /// Remembers the endpoint the SDK's rules gave for each distinct set of parameters. The S3 rules are one generated
-/// method of some 100 KB of machine code, run for every request; an upload of a few hundred parts called it often
-/// enough for the runtime to recompile it twice more, optimised, which cost about 10 MB of compiler memory at the
-/// snapshot's peak and CPU that the stream wanted. With this it runs once per bucket and key.
+/// method of some 100 KB of machine code, run for every request; an upload of more than 30 parts called it often
+/// enough for the runtime to compile it again (instrumented, and with more calls optimised), which cost about 10 MB
+/// of compiler memory at the snapshot's peak and CPU that the stream wanted. With this it runs once per bucket and key.
 /// </summary>
 /// <remarks>
 /// The rules are a pure function of the parameters, so the key is every public property of the parameters' type:
