@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
 using Serilog;
@@ -17,7 +18,7 @@ internal static class RunningEtcdContainer
         try
         {
             var etcd = await node.Docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, cancellationToken);
-            return etcd is { State.Running: true, State.Status: "running" } ? etcd : null;
+            return IsRunning(etcd) ? etcd : null;
         }
         catch (DockerApiException e)
         {
@@ -59,6 +60,9 @@ internal static class RunningEtcdContainer
     private static async Task<bool> IsStillRunningAsync(NodeSession node, ContainerDetails etcd, CancellationToken cancellationToken)
     {
         var now = await node.Docker.InspectContainerAsync(etcd.Id, cancellationToken);
-        return now is { State.Running: true, State.Status: "running" } && now.State.StartedAt == etcd.State.StartedAt;
+        return IsRunning(now) && now.State.StartedAt == etcd.State.StartedAt;
     }
+
+    // Running and not restarting: docker reports a restarting container as Running too.
+    private static bool IsRunning([NotNullWhen(true)] ContainerDetails? container) => container is { State.Running: true, State.Status: "running" };
 }

@@ -20,7 +20,8 @@ public class RunningEtcdContainerTests
     public async Task A_failed_exec_in_an_etcd_that_restarted_meanwhile_is_no_answer_so_a_helper_asks_instead()
     {
         await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 137, startedAtAfterwards: NextStart));
-        var (node, etcd) = await FindEtcdAsync(daemon);
+        using var docker = new DockerClient(daemon.SocketPath, Node.Address);
+        var (node, etcd) = await FindEtcdAsync(docker);
 
         var result = await RunningEtcdContainer.TryExecAsync(node, etcd, "etcd-version", ["etcd", "--version"], null, Serilog.Core.Logger.None, CancellationToken.None);
 
@@ -31,7 +32,8 @@ public class RunningEtcdContainerTests
     public async Task A_failed_exec_in_an_etcd_that_still_runs_is_the_commands_own_answer()
     {
         await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 127, startedAtAfterwards: FirstStart));
-        var (node, etcd) = await FindEtcdAsync(daemon);
+        using var docker = new DockerClient(daemon.SocketPath, Node.Address);
+        var (node, etcd) = await FindEtcdAsync(docker);
 
         var result = await RunningEtcdContainer.TryExecAsync(node, etcd, "etcdutl-help", ["etcdutl", "--help"], null, Serilog.Core.Logger.None, CancellationToken.None);
 
@@ -40,9 +42,8 @@ public class RunningEtcdContainerTests
         Assert.That(result.ContainerName, Is.EqualTo(EtcdContainerSpec.ContainerName));
     }
 
-    private static async Task<(NodeSession Node, ContainerDetails Etcd)> FindEtcdAsync(FakeDockerDaemon daemon)
+    private static async Task<(NodeSession Node, ContainerDetails Etcd)> FindEtcdAsync(DockerClient docker)
     {
-        var docker = new DockerClient(daemon.SocketPath, Node.Address);
         var node = new NodeSession(Node, docker, new HelperContainerRunner(docker, "2026-12-01T01-41-09Z-508d58", Serilog.Core.Logger.None));
         var etcd = await RunningEtcdContainer.FindAsync(node, Serilog.Core.Logger.None, CancellationToken.None);
         Assert.That(etcd, Is.Not.Null, "the first inspect finds etcd running");
