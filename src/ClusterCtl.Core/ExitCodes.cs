@@ -1,6 +1,6 @@
 namespace ClusterCtl;
 
-/// <summary>The process exit codes of DESIGN §2. Scripts and CI pipelines depend on them: never renumber.</summary>
+/// <summary>The process exit codes (docs/design.md). Scripts and CI pipelines depend on them: never renumber.</summary>
 public static class ExitCodes
 {
     public const int Success = 0;

@@ -605,7 +605,7 @@ ensure_images() {
 
 # ----------------------------------------------------------------- containers
 
-# The etcd container exactly as RKE builds it (DESIGN 6a).
+# The etcd container exactly as RKE builds it (docs/design.md).
 create_etcd() {
     local n=$1 nodes=$2 image=$3 addr dashed cluster="" i
     addr=$(node_addr "$n") dashed=$(node_dashed "$n")

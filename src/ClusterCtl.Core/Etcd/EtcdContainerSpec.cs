@@ -4,7 +4,7 @@ using ClusterCtl.Docker;
 namespace ClusterCtl.Etcd;
 
 /// <summary>
-/// The <c>etcd</c> container of one node exactly as RKE builds it (DESIGN §6a): name, host network, restart
+/// The <c>etcd</c> container of one node exactly as RKE builds it (docs/design.md, "The etcd container, as RKE builds it"): name, host network, restart
 /// always, the image, binds, the command with its flags after <c>extra_args</c>, and the environment. The restore
 /// uses it twice: to recreate a missing or different container, and to take the member name, token and peer URLs
 /// for <c>snapshot restore</c> from the very flags the container will run with.

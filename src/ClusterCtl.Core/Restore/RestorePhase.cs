@@ -1,9 +1,10 @@
 namespace ClusterCtl.Restore;
 
 /// <summary>
-/// The phases this engine runs (DESIGN §6: 3 and 5–8, with the rollback); locate and distribute come before, from the
-/// caller. Phase 6 is split: the snapshot restore into the scratch directory writes nothing live, so it runs before
-/// the point of no return, and only the swap of member directories comes after it.
+/// The phases this engine runs (the preflight and phases 5–8 of the nine the README lists, with the rollback); locate
+/// and distribute come before, from the caller. Phase 6 is split: the snapshot restore into the scratch directory
+/// writes nothing live, so it runs before the point of no return, and only the swap of member directories comes
+/// after it.
 /// </summary>
 internal enum RestorePhase
 {

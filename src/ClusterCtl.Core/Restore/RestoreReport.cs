@@ -47,7 +47,7 @@ internal sealed record RestoreReport
 
     public double TotalSeconds => Math.Round(Phases.Sum(p => p.Duration.TotalSeconds), 3);
 
-    /// <summary>The process exit code this outcome stands for (DESIGN §2).</summary>
+    /// <summary>The process exit code this outcome stands for (see <see cref="ExitCodes"/>).</summary>
     public int ExitCode => Outcome switch
     {
         RestoreOutcome.Restored => ExitCodes.Success,

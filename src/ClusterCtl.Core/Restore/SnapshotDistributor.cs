@@ -6,7 +6,7 @@ using Serilog;
 namespace ClusterCtl.Restore;
 
 /// <summary>
-/// Puts the chosen snapshot's raw db into every etcd node's restore scratch directory (DESIGN §6, phase 4).
+/// Puts the chosen snapshot's raw db into every etcd node's restore scratch directory (phase 4, distribute).
 /// When every node already holds a zip identical to the chosen copy (the usual case: snapshot-save leaves one on
 /// each), each node extracts its own, in parallel, and nothing crosses the network. Otherwise the chosen copy is read
 /// once and, in the same pass, verified (etcd's appended hash, and the manifest's db hash) and streamed to every node,

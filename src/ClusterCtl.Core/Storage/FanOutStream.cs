@@ -4,8 +4,8 @@ using System.Threading.Channels;
 namespace ClusterCtl.Storage;
 
 /// <summary>
-/// A write-only stream that delivers every byte written to it to several destinations at once (DESIGN §7: read
-/// the snapshot once, write it to every node and to S3 at the same time). Each destination has its own bounded
+/// A write-only stream that delivers every byte written to it to several destinations at once, so that a snapshot is
+/// read once and written to every node and to S3 at the same time. Each destination has its own bounded
 /// buffer (<see cref="FanOutChannel"/>), so a slow one slows the writer instead of growing memory, and memory
 /// stays at destinations × chunks × chunk size whatever the snapshot's size. A destination that fails is detached
 /// and its error kept; the others go on. <see cref="CompleteAsync"/> ends the stream and reports each one.

@@ -1,6 +1,6 @@
 namespace ClusterCtl.Storage;
 
-/// <summary>The S3 flags of DESIGN §2 as given on the command line (null when not given).</summary>
+/// <summary>RKE's S3 flags as given on the command line (null when not given).</summary>
 /// <param name="EndpointCaFile">The path given to <c>--s3-endpoint-ca</c>: a PEM file, read by <see cref="S3Options.Merge"/>.</param>
 internal sealed record S3Flags(
     bool S3 = false,

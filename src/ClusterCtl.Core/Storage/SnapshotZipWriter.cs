@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace ClusterCtl.Storage;
 
 /// <summary>
-/// Writes the snapshot artifact (DESIGN §5) in one pass: the db is read once from a stream that need not seek,
+/// Writes the snapshot artifact (docs/design.md, "The snapshot artifact") in one pass: the db is read once from a stream that need not seek,
 /// checked against etcd's appended hash on the way, and deflated into a zip written to a stream that need not
 /// seek either. On an unseekable output ZipArchive sets general-purpose bit 3 and writes each entry's CRC and
 /// sizes in a data descriptor after its data, so nothing is ever rewound. The manifest goes last, because the

@@ -5,7 +5,7 @@ using ClusterCtl.Etcd;
 
 namespace ClusterCtl.Tests.Etcd;
 
-/// <summary>The etcd container as RKE builds it (DESIGN §6a), checked flag by flag and against a real testbed container.</summary>
+/// <summary>The etcd container as RKE builds it (docs/design.md, "The etcd container, as RKE builds it"), checked flag by flag and against a real testbed container.</summary>
 public class EtcdContainerSpecTests
 {
     private const string ThreeNodes = """
@@ -27,7 +27,7 @@ public class EtcdContainerSpecTests
             DockerJsonContext.Default.ContainerDetails)!;
 
     [Test]
-    public void The_command_carries_every_flag_of_DESIGN_6a_in_RKEs_order()
+    public void The_command_carries_every_flag_RKE_sets_in_RKEs_order()
     {
         var config = Config();
         var spec = EtcdContainerSpec.For(config, config.Nodes[0]);

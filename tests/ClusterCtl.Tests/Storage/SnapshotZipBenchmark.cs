@@ -6,7 +6,7 @@ namespace ClusterCtl.Tests.Storage;
 
 /// <summary>
 /// Zip throughput at each compression level on Kubernetes-like and on random data. Explicit: it prints figures
-/// for the storage notes and asserts nothing about speed (DESIGN §7: figures come from runs, not timed tests).
+/// for the storage notes and asserts nothing about speed (figures come from bench/ runs, not timed tests).
 /// Run: dotnet test tests/ClusterCtl.Tests -c Release --filter "FullyQualifiedName~SnapshotZipBenchmark" --logger "console;verbosity=detailed"
 /// </summary>
 [Explicit("benchmark: run by hand")]
