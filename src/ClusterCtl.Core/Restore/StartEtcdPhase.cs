@@ -6,7 +6,8 @@ namespace ClusterCtl.Restore;
 /// <summary>
 /// Phase 7: start every node's etcd container again when it matches cluster.yml; otherwise keep the old one as
 /// etcd-old-&lt;run&gt; and create one the way RKE builds it (a missing one is simply created). Then wait for a healthy
-/// cluster at the snapshot's revision or above, and only then remove the kept containers.
+/// cluster whose members have the ids the restore wrote, at the snapshot's revision (plus the bump) or above, and
+/// only then remove the kept containers.
 /// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
 /// restored or rolled back, and every wait has its own time limit instead.
 /// </summary>
@@ -21,8 +22,9 @@ internal static class StartEtcdPhase
     {
         await Task.WhenAll(run.EtcdNodes.Select(node => StartAsync(run, node)));
 
-        var minimumRevision = Math.Max(1, run.Plan.Source.Revision);
-        var healthy = await run.Health.WaitHealthyAsync(run.EtcdSessions, minimumRevision, run.HealthTimeout, CancellationToken.None);
+        // Proof that etcd serves what the restore wrote, not a member it left in place: the ids the restore gave the
+        // members, and a revision at least the snapshot's plus the bump when there was one.
+        var healthy = await run.Health.WaitHealthyAsync(run.EtcdSessions, run.Plan.RevisionAtLeast, run.RestoredMemberIds, run.HealthTimeout, CancellationToken.None);
         run.FinalRevision = healthy.MinimumRevision;
 
         foreach (var node in run.EtcdNodes.Where(n => n.ContainerAction == EtcdContainerAction.Recreate))
