@@ -50,6 +50,12 @@ internal static class RestoreLayout
 
     public static string FailedRestoreDirectoryName(string runId) => FailedRestorePrefix + runId;
 
+    /// <summary>
+    /// The empty file the swap leaves in the restored member: found through the running etcd container at its own
+    /// --data-dir, it proves that etcd runs on the member this run restored (etcd ignores other files in member/).
+    /// </summary>
+    public static string RestoredMarkerName(string runId) => "clusterctl-restored-" + runId;
+
     /// <summary>The name the original etcd container is kept under while a recreated one runs, until the restore is done.</summary>
     public static string OldEtcdContainerName(string runId) => OldEtcdContainerPrefix + runId;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Etcd;
+using ClusterCtl.Hosts;
 using ClusterCtl.Restore;
 
 namespace ClusterCtl.IntegrationTests.Restore;
@@ -20,7 +21,11 @@ public class CustomDataDirectoryTests(string etcdVersion)
     private const string DataDirInContainer = "/etcd-data";
 
     [OneTimeSetUp]
-    public Task ResetToThisEtcdVersion() => Testbed.RunAsync("reset", "--etcd", etcdVersion);
+    public async Task ResetToThisEtcdVersionAndMoveEtcdIntoTheCustomDataDir()
+    {
+        await Testbed.RunAsync("reset", "--etcd", etcdVersion);
+        await MoveEtcdIntoTheCustomDataDirAsync(ConfigWithCustomDataDir());
+    }
 
     [OneTimeTearDown]
     public Task ResetToTheDefaultLayout() => Testbed.RunAsync("reset", "--etcd", "3.5");
@@ -29,13 +34,9 @@ public class CustomDataDirectoryTests(string etcdVersion)
     public async Task A_cluster_whose_etcd_data_dir_is_in_an_extra_bind_is_restored_in_that_directory()
     {
         var config = ConfigWithCustomDataDir();
-        await MoveEtcdIntoTheCustomDataDirAsync(config);
         var (logger, log) = TestLog.Create();
-        var key = "t" + Guid.NewGuid().ToString("N")[..8];
-        await RestoreTestbed.PutAsync(key + "-a", "x");
-        await using var session = await RestoreTestbed.OpenAsync(config);
-        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
-        await RestoreTestbed.PutAsync(key + "-b", "z");
+        var (session, source, key) = await SnapshotBetweenTwoKeysAsync(config);
+        await using var _ = session;
 
         var report = await new EtcdRestorer(config, logger).RestoreAsync(session, source, new RestoreOptions(), CancellationToken.None);
 
@@ -48,7 +49,8 @@ public class CustomDataDirectoryTests(string etcdVersion)
             Assert.That(await RestoreTestbed.GetLocalAsync(node, key + "-a"), Is.EqualTo("x"), $"node{node} serves the snapshot's keys");
             Assert.That(await RestoreTestbed.GetLocalAsync(node, key + "-b"), Is.Empty, $"node{node} serves none written after the snapshot: its data was restored");
             Assert.That(Directory.Exists(Path.Combine(custom, "member", "wal")), Is.True, $"node{node}: the restored member is in the custom data dir");
-            Assert.That(Directory.GetDirectories(custom, RestoreLayout.PreRestorePrefix + "*").Select(d => Directory.Exists(Path.Combine(d, "member"))), Is.EqualTo(new[] { true }),
+            Assert.That(report.PreRestoreDirectory, Is.EqualTo("/var/lib/etcd/custom/" + Path.GetFileName(report.PreRestoreDirectory)));
+            Assert.That(Directory.Exists(Path.Combine(custom, Path.GetFileName(report.PreRestoreDirectory)!, "member")), Is.True,
                 $"node{node}: the replaced member is kept beside it, in the custom data dir");
             Assert.That(Directory.GetDirectories(custom, RestoreLayout.ScratchPrefix + "*"), Is.Empty, $"node{node}: the scratch dir is gone");
             Assert.That(RestoreTestbed.TopLevelEntries(node), Is.EqualTo(new[] { CustomDirectory }), $"node{node}: nothing was written beside the custom data dir");
@@ -58,6 +60,51 @@ public class CustomDataDirectoryTests(string etcdVersion)
         if (etcdVersion == "3.5")
         {
             Assert.That(report.FinalRevision, Is.GreaterThanOrEqualTo(source.Revision + RestoreHelperSpecs.RevisionBump), "the bumped revision proves the restored data is served");
+        }
+    }
+
+    [Test]
+    public async Task An_etcd_that_does_not_run_on_the_restored_member_is_rolled_back_never_reported_as_restored()
+    {
+        var config = ConfigWithCustomDataDir();
+        var (logger, log) = TestLog.Create();
+        var (session, source, key) = await SnapshotBetweenTwoKeysAsync(config);
+        await using var _ = session;
+        // As if node 2's etcd ran on another directory than the one swapped: its member lacks this run's marker. Its
+        // member ids and (on 3.5) revision are those of the restore, so only the marker can tell.
+        var marker = Path.Combine(RestoreTestbed.DataDirectory(2), CustomDirectory, "member", RestoreLayout.RestoredMarkerName(session.RunId));
+        var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.StartEtcd, () => File.Delete(marker)) };
+
+        var e = Assert.ThrowsAsync<RestoreFailedException>(() => new EtcdRestorer(config, logger).RestoreAsync(session, source, options, CancellationToken.None));
+
+        Assert.That(e!.Report.Outcome, Is.EqualTo(RestoreOutcome.RolledBack), string.Join('\n', log.Lines));
+        Assert.That(e.Report.Failure, Does.Contain($"etcd on {Testbed.NodeAddress(2)} is healthy but does not run on the restored member"));
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, key + "-b"), Is.EqualTo("z"), $"node{node} runs on its data from before the restore again");
+            Assert.That(Directory.GetDirectories(Path.Combine(RestoreTestbed.DataDirectory(node), CustomDirectory), RestoreLayout.FailedRestorePrefix + "*"), Has.Length.EqualTo(1),
+                $"node{node}: the restored member is kept aside in the custom data dir");
+        }
+
+        Assert.That(await RestoreTestbed.HealthyAsync(), Is.True);
+    }
+
+    /// <summary>key-a written, a snapshot placed on every node for the restore, then key-b written.</summary>
+    private static async Task<(ClusterSession Session, RestoreSource Source, string Key)> SnapshotBetweenTwoKeysAsync(ClusterConfig config)
+    {
+        var key = "t" + Guid.NewGuid().ToString("N")[..8];
+        await RestoreTestbed.PutAsync(key + "-a", "x");
+        var session = await RestoreTestbed.OpenAsync(config);
+        try
+        {
+            var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+            await RestoreTestbed.PutAsync(key + "-b", "z");
+            return (session, source, key);
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
         }
     }
 
