@@ -70,17 +70,18 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
 
     /// <summary>
     /// Polls until the cluster is healthy with a revision of at least <paramref name="minimumRevision"/>, and returns
-    /// that observation; throws <see cref="ClusterCtlException"/> naming what was still wrong when <paramref name="timeout"/> ran out.
+    /// that observation (and, with <paramref name="memberIds"/>, exactly those member ids); throws
+    /// <see cref="ClusterCtlException"/> naming what was still wrong when <paramref name="timeout"/> ran out.
     /// </summary>
     public async Task<EtcdClusterObservation> WaitHealthyAsync(
-        IReadOnlyList<NodeSession> etcdNodes, long minimumRevision, TimeSpan timeout, CancellationToken cancellationToken)
+        IReadOnlyList<NodeSession> etcdNodes, long minimumRevision, IReadOnlyCollection<ulong>? memberIds, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         string? lastProblem = null;
         while (true)
         {
             var observation = await ObserveAsync(etcdNodes, cancellationToken);
-            var problem = observation.Problem(minimumRevision);
+            var problem = observation.Problem(minimumRevision, memberIds);
             if (problem is null)
             {
                 logger.Information("[etcd] Cluster healthy after {Seconds:0.0} s: {Members} members started, one leader, revision {Revision}",

@@ -132,7 +132,7 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
             var fields = line.TrimEnd('\r').Split('\t');
             if (fields is ["item", var kind, var kib, var where, var name])
             {
-                var directory = where == "snapshots" ? config.SnapshotDirectory : config.EtcdDataDirectory;
+                var directory = where == "snapshots" ? config.SnapshotDirectory : RestoreLayout.HostDataDirectory(config);
                 long? size = long.TryParse(kib, NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k * 1024 : null;
                 yield return new CleanupItem(host, kind, directory.TrimEnd('/') + "/" + name, size);
             }

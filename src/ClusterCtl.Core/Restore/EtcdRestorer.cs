@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClusterCtl.Config;
+using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
 using Serilog;
 
@@ -31,6 +32,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
     public async Task<RestorePlan> PreflightAsync(ClusterSession session, RestoreSource source, RestoreOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        EtcdDataLocation.RequireRestorable(config);
         if (options.BeforePhase is { } hook)
         {
             await hook(RestorePhase.Preflight, cancellationToken);
@@ -269,7 +271,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         RevisionBumped = run.Plan.BumpRevision,
         RevisionBefore = run.Plan.RevisionBefore,
         FinalRevision = run.FinalRevision,
-        PreRestoreDirectory = run.PreRestoreDirectory is null ? null : config.EtcdDataDirectory.TrimEnd('/') + "/" + run.PreRestoreDirectory,
+        PreRestoreDirectory = run.PreRestoreDirectory is null ? null : RestoreLayout.HostDataDirectory(config).TrimEnd('/') + "/" + run.PreRestoreDirectory,
         Warnings = run.Plan.Warnings,
         NewNodes = run.Plan.EtcdNodes.Where(n => n.IsNewNode).Select(n => n.Host).ToList(),
         StaleEtcdServers = run.Plan.StaleEtcdServers,

@@ -29,7 +29,7 @@ internal static class RestoreDataPhase
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new ClusterCtlException(
-                    $"restore refused, nothing was changed: snapshot restore on {node.Host} did not finish within {run.Options.RestoreHelperTimeout.TotalMinutes:0} min; look at the disk of {run.Config.EtcdDataDirectory} there", ExitCodes.Failed, e);
+                    $"restore refused, nothing was changed: snapshot restore on {node.Host} did not finish within {run.Options.RestoreHelperTimeout.TotalMinutes:0} min; look at the disk of {RestoreLayout.HostDataDirectory(run.Config)} there", ExitCodes.Failed, e);
             }
 
             if (!result.Succeeded)
@@ -57,7 +57,7 @@ internal static class RestoreDataPhase
 
             node.Swap = SwapProgress.Completed;
             run.Logger.Information("[restore] {Host}: restored member moved in{Kept}", node.Host,
-                node.OriginalMoved ? $"; the previous one is in {run.Config.EtcdDataDirectory}/{run.PreRestoreDirectory}/member" : " (there was no previous one)");
+                node.OriginalMoved ? $"; the previous one is in {RestoreLayout.HostDataDirectory(run.Config)}/{run.PreRestoreDirectory}/member" : " (there was no previous one)");
         }));
     }
 }

@@ -5,8 +5,10 @@ using ClusterCtl.Etcd;
 namespace ClusterCtl.Restore;
 
 /// <summary>
-/// Where a restore keeps its files. Everything lives inside the etcd data directory, so that every move is a rename
-/// on one filesystem even when the data dir is its own mount point (a dedicated disk, and on the testbed):
+/// Where a restore keeps its files. Everything lives inside the etcd data directory, the host directory etcd's
+/// --data-dir really is (<see cref="EtcdDataLocation"/>: /var/lib/etcd, or where extra_args and extra_binds put it),
+/// so that every move is a rename on one filesystem even when the data dir is its own mount point (a dedicated disk,
+/// and on the testbed):
 /// <code>
 /// &lt;data dir&gt;/member                          the live member
 /// &lt;data dir&gt;/restore-&lt;run&gt;/snapshot.db       the raw snapshot, put there before the restore phases run
@@ -27,9 +29,12 @@ internal static class RestoreLayout
 
     public static string ScratchDirectoryName(string runId) => ScratchPrefix + runId;
 
+    /// <summary>The host directory that holds etcd's member; throws (exit 2) for a layout a restore cannot follow.</summary>
+    public static string HostDataDirectory(ClusterConfig config) => EtcdDataLocation.HostDataDirectory(config);
+
     /// <summary>The host path of this run's scratch directory, e.g. /var/lib/etcd/restore-20261121T102742-1a2b3c4d.</summary>
     public static string ScratchDirectory(ClusterConfig config, string runId) =>
-        config.EtcdDataDirectory.TrimEnd('/') + "/" + ScratchDirectoryName(runId);
+        HostDataDirectory(config).TrimEnd('/') + "/" + ScratchDirectoryName(runId);
 
     /// <summary>The host path where the raw snapshot db must be before the restore phases run.</summary>
     public static string SnapshotInScratch(ClusterConfig config, string runId) => ScratchDirectory(config, runId) + "/" + SnapshotFileName;
@@ -45,12 +50,18 @@ internal static class RestoreLayout
 
     public static string FailedRestoreDirectoryName(string runId) => FailedRestorePrefix + runId;
 
+    /// <summary>
+    /// The empty file the swap leaves in the restored member: found through the running etcd container at its own
+    /// --data-dir, it proves that etcd runs on the member this run restored (etcd ignores other files in member/).
+    /// </summary>
+    public static string RestoredMarkerName(string runId) => "clusterctl-restored-" + runId;
+
     /// <summary>The name the original etcd container is kept under while a recreated one runs, until the restore is done.</summary>
     public static string OldEtcdContainerName(string runId) => OldEtcdContainerPrefix + runId;
 
     /// <summary>The bind that gives a helper the data dir where the etcd container has it.</summary>
     public static string DataDirectoryBind(ClusterConfig config, bool readOnly = false) =>
-        $"{config.EtcdDataDirectory}:{DataDirectoryInContainer}{(readOnly ? ":ro" : "")}";
+        $"{HostDataDirectory(config)}:{DataDirectoryInContainer}{(readOnly ? ":ro" : "")}";
 
     public static string KubernetesDirectoryBind(ClusterConfig config) =>
         $"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}:ro";

@@ -28,6 +28,12 @@ internal sealed record RestorePlan
     /// <summary><c>--bump-revision 1000000000 --mark-compacted</c>: every node's etcdutl has them, so every member gets the same revision.</summary>
     public bool BumpRevision { get; init; }
 
+    /// <summary>
+    /// The revision the restored cluster starts at, or above: the snapshot's, plus the bump when there is one. A
+    /// member still on its old data is below it.
+    /// </summary>
+    public long RevisionAtLeast => Math.Max(1, Source.Revision) + (BumpRevision ? RestoreHelperSpecs.RevisionBump : 0);
+
     [JsonIgnore]
     public TimeSpan HealthTimeout { get; init; }
 

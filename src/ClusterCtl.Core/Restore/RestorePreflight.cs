@@ -247,8 +247,8 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         var run = await node.Helpers.RunAsync(spec, cancellationToken);
         if (!run.Succeeded)
         {
-            return ([PreflightCheck.Fail("data directory", $"cannot read {config.EtcdDataDirectory}: {run.LastErrorLine ?? "exit code " + run.ExitCode}",
-                $"make sure {config.EtcdDataDirectory} exists on {node.Host}")], null);
+            return ([PreflightCheck.Fail("data directory", $"cannot read {RestoreLayout.HostDataDirectory(config)}: {run.LastErrorLine ?? "exit code " + run.ExitCode}",
+                $"make sure {RestoreLayout.HostDataDirectory(config)} exists on {node.Host}")], null);
         }
 
         var facts = PreflightFacts.Parse(run.Stdout);
@@ -262,10 +262,10 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
 
         var required = RequiredBytes(source, facts);
         checks.Add(facts.FreeBytes is not { } free
-            ? PreflightCheck.Fail("disk", $"cannot tell the free space of {config.EtcdDataDirectory}", "check df on the host")
+            ? PreflightCheck.Fail("disk", $"cannot tell the free space of {RestoreLayout.HostDataDirectory(config)}", "check df on the host")
             : free >= required
                 ? PreflightCheck.Pass("disk", $"{Bytes(free)} free, {Bytes(required)} needed")
-                : PreflightCheck.Fail("disk", $"{Bytes(free)} free in {config.EtcdDataDirectory}, {Bytes(required)} needed",
+                : PreflightCheck.Fail("disk", $"{Bytes(free)} free in {RestoreLayout.HostDataDirectory(config)}, {Bytes(required)} needed",
                     "free space there (clusterctl etcd cleanup removes old pre-restore directories)"));
 
         checks.Add(facts.ScratchDataExists

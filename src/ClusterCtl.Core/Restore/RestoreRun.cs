@@ -43,6 +43,10 @@ internal sealed class RestoreRun
 
     public EtcdClusterHealth Health { get; }
 
+    /// <summary>The member ids snapshot restore writes: derived from the same --initial-cluster and token it is given.</summary>
+    public IReadOnlyCollection<ulong> RestoredMemberIds =>
+        EtcdMemberIds.Of(EtcdNodes[0].Spec.InitialCluster, EtcdNodes[0].Spec.InitialClusterToken).Values.ToList();
+
     public ConcurrentQueue<ApiserverStop> StoppedApiservers { get; } = new();
 
     public ConcurrentQueue<RestartedContainer> Restarted { get; } = new();

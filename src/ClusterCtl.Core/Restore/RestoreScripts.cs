@@ -55,7 +55,8 @@ internal static class RestoreScripts
 
     /// <summary>
     /// Phase 6's swap: the live member goes to pre-restore-&lt;time&gt;/member (when there is one), the restored member
-    /// takes its place. Prints <see cref="MovedOriginalMarker"/> and <see cref="MovedRestoredMarker"/> as it goes.
+    /// takes its place, marked with <see cref="RestoreLayout.RestoredMarkerName"/>. Prints <see cref="MovedOriginalMarker"/>
+    /// and <see cref="MovedRestoredMarker"/> as it goes.
     /// </summary>
     public static string Swap(string runId, string preRestoreDirectory)
     {
@@ -71,6 +72,7 @@ internal static class RestoreScripts
               echo {{MovedOriginalMarker}}
             fi
             [ ! -e member ] || { echo "member is still there after moving it" >&2; exit 1; }
+            : > {{restored}}/{{Q(RestoreLayout.RestoredMarkerName(runId))}}
             mv {{restored}} member
             echo {{MovedRestoredMarker}}
             """;

@@ -24,7 +24,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
             cancellationToken);
         if (!result.Succeeded)
         {
-            throw new ClusterCtlException($"{Host}: copying the snapshot into {config.EtcdDataDirectory}/{DirectoryName} failed: {result.LastErrorLine ?? "no message"}");
+            throw new ClusterCtlException($"{Host}: copying the snapshot into {RestoreLayout.HostDataDirectory(config)}/{DirectoryName} failed: {result.LastErrorLine ?? "no message"}");
         }
     }
 
@@ -44,7 +44,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         var result = await node.Helpers.RunAsync(Shell("restore-extract", script), cancellationToken);
         if (!result.Succeeded)
         {
-            throw new ClusterCtlException($"{Host}: extracting the snapshot from {zipFileName} into {config.EtcdDataDirectory}/{DirectoryName} failed: {result.LastErrorLine ?? "no message"}");
+            throw new ClusterCtlException($"{Host}: extracting the snapshot from {zipFileName} into {RestoreLayout.HostDataDirectory(config)}/{DirectoryName} failed: {result.LastErrorLine ?? "no message"}");
         }
     }
 

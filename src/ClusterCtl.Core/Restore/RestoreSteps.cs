@@ -21,7 +21,6 @@ internal static class RestoreSteps
             EtcdContainerAction.Recreate => $"{n.Host} recreated (the old one kept as {RestoreLayout.OldEtcdContainerName(plan.RunId)} until etcd is healthy)",
             _ => $"{n.Host} created",
         }));
-        var minimumRevision = Math.Max(1, plan.Source.Revision);
 
         return
         [
@@ -29,9 +28,9 @@ internal static class RestoreSteps
             $"On every etcd node in parallel, while etcd still serves: {tool} into {scratch}/data with the member name, cluster and token of cluster.yml (a db that fails etcd's hash check refuses the restore here)",
             "POINT OF NO RETURN: stop kube-apiserver on " + (plan.ApiserverNodes.Count == 0 ? "(none found)" : string.Join(", ", plan.ApiserverNodes)) + "; Ctrl+C is held from here on",
             $"Stop etcd on {etcdHosts}",
-            $"On every etcd node: move {config.EtcdDataDirectory}/member to {config.EtcdDataDirectory}/{RestoreLayout.PreRestorePrefix}<UTC time>/member and the restored member in (renames only, nothing deleted)",
+            $"On every etcd node: move {RestoreLayout.HostDataDirectory(config)}/member to {RestoreLayout.HostDataDirectory(config)}/{RestoreLayout.PreRestorePrefix}<UTC time>/member and the restored member in (renames only, nothing deleted)",
             $"Start etcd: {starts}",
-            string.Create(CultureInfo.InvariantCulture, $"Wait up to {plan.HealthTimeout.TotalSeconds:0} s for every member started, one leader, every endpoint healthy, revision >= {minimumRevision}"),
+            string.Create(CultureInfo.InvariantCulture, $"Wait up to {plan.HealthTimeout.TotalSeconds:0} s for every member started, one leader, every endpoint healthy, the member ids the restore wrote, revision >= {plan.RevisionAtLeast}, and each etcd running on this run's restored member"),
             $"Restart {string.Join(", ", KubeComponents.Restarted)} and the running flannel/calico containers (not k8s_POD_) on {string.Join(", ", plan.ComponentNodes)}, and start kube-apiserver at the same time",
             "If stopping etcd, the swap or starting etcd fails: roll back (restored member to failed-restore-<run>, the old member back, the old etcd and kube-apiserver started) and exit 1",
         ];

@@ -45,7 +45,7 @@ internal static class RollbackPhase
         {
             try
             {
-                await run.Health.WaitHealthyAsync(run.EtcdSessions, 0, run.HealthTimeout, CancellationToken.None);
+                await run.Health.WaitHealthyAsync(run.EtcdSessions, 0, memberIds: null, run.HealthTimeout, CancellationToken.None);
             }
             catch (ClusterCtlException e)
             {
@@ -81,7 +81,7 @@ internal static class RollbackPhase
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(node);
         var host = node.Host;
-        var data = run.Config.EtcdDataDirectory;
+        var data = RestoreLayout.HostDataDirectory(run.Config);
         var failed = RestoreLayout.FailedRestoreDirectoryName(run.RunId);
         var steps = new List<ManualStep> { new(host, "docker stop etcd") };
         switch (node.ContainerAction)

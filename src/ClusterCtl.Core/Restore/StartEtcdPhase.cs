@@ -6,7 +6,8 @@ namespace ClusterCtl.Restore;
 /// <summary>
 /// Phase 7: start every node's etcd container again when it matches cluster.yml; otherwise keep the old one as
 /// etcd-old-&lt;run&gt; and create one the way RKE builds it (a missing one is simply created). Then wait for a healthy
-/// cluster at the snapshot's revision or above, and only then remove the kept containers.
+/// cluster whose members have the ids the restore wrote, at the snapshot's revision (plus the bump) or above, check
+/// that every etcd runs on this run's restored member, and only then remove the kept containers.
 /// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
 /// restored or rolled back, and every wait has its own time limit instead.
 /// </summary>
@@ -21,9 +22,11 @@ internal static class StartEtcdPhase
     {
         await Task.WhenAll(run.EtcdNodes.Select(node => StartAsync(run, node)));
 
-        var minimumRevision = Math.Max(1, run.Plan.Source.Revision);
-        var healthy = await run.Health.WaitHealthyAsync(run.EtcdSessions, minimumRevision, run.HealthTimeout, CancellationToken.None);
+        // Proof that etcd serves what the restore wrote, not a member it left in place: the ids the restore gave the
+        // members, and a revision at least the snapshot's plus the bump when there was one.
+        var healthy = await run.Health.WaitHealthyAsync(run.EtcdSessions, run.Plan.RevisionAtLeast, run.RestoredMemberIds, run.HealthTimeout, CancellationToken.None);
         run.FinalRevision = healthy.MinimumRevision;
+        await Task.WhenAll(run.EtcdNodes.Select(node => RequireRestoredMemberAsync(run, node)));
 
         foreach (var node in run.EtcdNodes.Where(n => n.ContainerAction == EtcdContainerAction.Recreate))
         {
@@ -38,6 +41,26 @@ internal static class StartEtcdPhase
                 run.Logger.Warning("[restore] {Host}: could not remove {Container}: {Error}; remove it with 'docker rm {Container}' or clusterctl etcd cleanup",
                     node.Host, old, e.Message, old);
             }
+        }
+    }
+
+    /// <summary>
+    /// The last proof, whatever the layout and the etcd version (3.4 bumps no revision, and a cluster RKE bootstrapped
+    /// has the same member ids before and after): the running etcd container sees this run's marker in the member
+    /// under its own --data-dir, so it serves what the restore wrote. Read through the archive endpoint, which
+    /// follows the container's binds and needs nothing inside the image.
+    /// </summary>
+    private static async Task RequireRestoredMemberAsync(RestoreRun run, EtcdNodeState node)
+    {
+        var marker = $"{node.Spec.Flag("data-dir")?.TrimEnd('/')}/member/{RestoreLayout.RestoredMarkerName(run.RunId)}";
+        try
+        {
+            await using var tar = await node.Session.Docker.GetArchiveAsync(EtcdContainerSpec.ContainerName, marker, CancellationToken.None);
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new ClusterCtlException(
+                $"etcd on {node.Host} is healthy but does not run on the restored member: its data dir has no {marker}; etcd serves data the restore did not write", ExitCodes.Failed, e);
         }
     }
 

@@ -33,7 +33,7 @@ public class EtcdctlRunnerTests
         finally
         {
             await node.Docker.StartContainerAsync(EtcdContainerSpec.ContainerName, CancellationToken.None);
-            await new EtcdClusterHealth(config, TestbedSession.Logger).WaitHealthyAsync(session.Nodes, 1, TimeSpan.FromSeconds(60), CancellationToken.None);
+            await new EtcdClusterHealth(config, TestbedSession.Logger).WaitHealthyAsync(session.Nodes, 1, memberIds: null, TimeSpan.FromSeconds(60), CancellationToken.None);
         }
     }
 }

@@ -52,6 +52,35 @@ public class EtcdClusterObservationTests
     {
         var observation = new EtcdClusterObservation([Member("a", 1, 1, 4), Member("b", 2, 1, 9), Member("c", 3, 1, 9)], AllStarted, 3);
 
-        Assert.That(observation.Problem(5), Is.EqualTo("revision 4 is below the snapshot's 5"));
+        Assert.That(observation.Problem(5), Is.EqualTo("revision 4 is below the 5 the restored data starts at"));
+    }
+
+    [Test]
+    public void Members_with_the_ids_the_restore_wrote_are_healthy()
+    {
+        var observation = new EtcdClusterObservation([Member("a", 1, 1, 9), Member("b", 2, 1, 9), Member("c", 3, 1, 9)], AllStarted, 3);
+
+        Assert.That(observation.Problem(1, memberIds: [1, 2, 3]), Is.Null);
+    }
+
+    [Test]
+    public void Members_with_other_ids_than_the_restore_wrote_are_old_data_and_never_healthy()
+    {
+        // A member left on its old data: another id, in the member list and in its own answer.
+        var observation = new EtcdClusterObservation([Member("a", 1, 1, 9), Member("b", 7, 1, 9), Member("c", 3, 1, 9)], [Listed(1, "etcd-a"), Listed(7, "etcd-b"), Listed(3, "etcd-c")], 3);
+
+        Assert.That(observation.IsHealthy(1, memberIds: [1, 2, 3]), Is.False);
+        Assert.That(observation.Problem(1, memberIds: [1, 2, 3]), Is.EqualTo("member ids 1,3,7 (b answers as 7) are not the 1,2,3 the restore wrote: etcd does not run on the restored data"));
+    }
+
+    [Test]
+    public void A_revision_below_the_snapshots_plus_the_bump_is_old_data_and_never_healthy()
+    {
+        var restoredAt = 9 + 1_000_000_000L;
+        var old = new EtcdClusterObservation([Member("a", 1, 1, 12), Member("b", 2, 1, 12), Member("c", 3, 1, 12)], AllStarted, 3);
+        var restored = new EtcdClusterObservation([Member("a", 1, 1, restoredAt), Member("b", 2, 1, restoredAt), Member("c", 3, 1, restoredAt)], AllStarted, 3);
+
+        Assert.That(old.Problem(restoredAt), Is.EqualTo("revision 12 is below the 1000000009 the restored data starts at"));
+        Assert.That(restored.Problem(restoredAt), Is.Null);
     }
 }

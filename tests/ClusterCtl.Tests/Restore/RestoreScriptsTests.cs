@@ -41,6 +41,19 @@ public class RestoreScriptsTests
     }
 
     [Test]
+    public async Task The_swap_marks_the_restored_member_with_this_run_so_a_running_etcd_can_be_checked_against_it()
+    {
+        Member("member", "original");
+        Restored();
+
+        var (exit, _, _) = await ShellScript.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
+
+        Assert.That(exit, Is.Zero);
+        Assert.That(File.Exists(Path.Combine(_data, "member", RestoreLayout.RestoredMarkerName(Run))), Is.True);
+        Assert.That(File.Exists(Path.Combine(_data, PreRestore, "member", RestoreLayout.RestoredMarkerName(Run))), Is.False, "the original is not marked");
+    }
+
+    [Test]
     public async Task A_node_without_a_member_gets_the_restored_one_and_no_pre_restore_dir()
     {
         Restored();

@@ -27,6 +27,8 @@ internal sealed class CleanupCommand : ClusterCommandBase
         }
 
         var config = LoadConfig();
+        // Before any host is contacted: cleanup works in the directory etcd's data-dir really is, or refuses.
+        ClusterCtl.Etcd.EtcdDataLocation.HostDataDirectory(config);
         await using var session = await ClusterSession.OpenAsync(config, config.Nodes, SessionOptions, Log, cancellationToken);
         // Taking the lock also removes crashed runs' helpers; a dry run only lists them, so it needs no lock.
         await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd cleanup", Log, cancellationToken);

@@ -39,6 +39,8 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
     {
         var name = SnapshotName.Validate(Name);
         var config = LoadConfig();
+        // Before any host is contacted: a data-dir or wal-dir the restore cannot follow is refused, naming the key.
+        ClusterCtl.Etcd.EtcdDataLocation.RequireRestorable(config);
         using var s3 = OpenS3(config);
         var format = string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase) ? OutputFormat.Json : OutputFormat.Table;
         RestoreOptions options = new()
