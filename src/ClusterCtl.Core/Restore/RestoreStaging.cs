@@ -45,7 +45,8 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         // '*' before the name: busybox unzip strips the leading '/' of rke-tools' absolute entry names before matching.
         var pattern = "*" + dbEntryName.TrimStart('/');
         var script =
-            $"umask 077; mkdir -p {Dir} && unzip -p {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{SshQuoting.ShellQuote(zipFileName)} {SshQuoting.ShellQuote(pattern)} | head -c {expectedSize + 1} > {Partial} || exit 1; " +
+            // pipefail: a damaged zip makes unzip fail, and that must not hide behind the bounding head.
+            $"set -o pipefail; umask 077; mkdir -p {Dir} && unzip -p {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{SshQuoting.ShellQuote(zipFileName)} {SshQuoting.ShellQuote(pattern)} | head -c {expectedSize + 1} > {Partial} || exit 1; " +
             $"size=$(stat -c %s {Partial}); [ \"$size\" = '{expectedSize}' ] || {{ rm -f {Partial}; echo \"extracted $size bytes, the manifest says {expectedSize}\" >&2; exit 3; }}; " +
             $"mv {Partial} {Dir}/{RestoreLayout.SnapshotFileName}";
         var result = await node.Helpers.RunAsync(Shell("restore-extract", script), cancellationToken);
