@@ -107,6 +107,7 @@ public class SnapshotRestoreCommandTests
         // rke-tools' layout, no manifest; its central directory declares a 1 PiB db (zip64), more than any node has
         // free, while the zip itself is a few KiB: only a preflight that reads the db's real size refuses it.
         var zip = HandMadeZip.Create("/backup/huge-rke", new byte[4096], declaredSize: 1L << 50);
+        Directory.CreateDirectory(RestoreTestbed.SnapshotDirectory(1)); // a fresh testbed has none until a save
         await File.WriteAllBytesAsync(Path.Combine(RestoreTestbed.SnapshotDirectory(1), "huge-rke.zip"), zip);
         await RestoreTestbed.PutAsync("/registry/b", _b);
         var before = await StateOfEveryNodeAsync();
