@@ -39,7 +39,7 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
 
         // etcdctl prints the members that answered even when it exits non-zero for one that did not.
         var statuses = Statuses(status);
-        var verdicts = health is not null && health.Stdout.TrimStart().StartsWith('[') ? TryParse(() => EtcdctlJson.ParseEndpointHealth(health.Stdout)) ?? [] : [];
+        var verdicts = health is { } answer && answer.Result.Stdout.TrimStart().StartsWith('[') ? TryParse(() => EtcdctlJson.ParseEndpointHealth(answer.Host, answer.Result.Stdout)) ?? [] : [];
         var members = etcdNodes.Select(node =>
         {
             var endpoint = node.Node.EtcdClientUrl;
@@ -48,10 +48,10 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
             var healthy = memberStatus is not null && verdict.Healthy;
             var problem = healthy ? null
                 : status is null || health is null ? "could not run etcdctl on any etcd node"
-                : verdict.Error ?? ErrorAbout(endpoint, memberStatus is null ? status : health) ?? "not healthy";
+                : verdict.Error ?? ErrorAbout(endpoint, memberStatus is null ? status.Value.Result : health.Value.Result) ?? "not healthy";
             return new EtcdMemberObservation(node.Host, memberStatus, healthy, problem);
         }).ToList();
-        var memberList = list is { Succeeded: true } ? TryParse(() => EtcdctlJson.ParseMemberList(list.Stdout)) : null;
+        var memberList = list is { Result.Succeeded: true } ? TryParse(() => EtcdctlJson.ParseMemberList(list.Value.Host, list.Value.Result.Stdout)) : null;
         return new EtcdClusterObservation(members, memberList, etcdNodes.Count);
     }
 
@@ -109,7 +109,8 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
     /// Asks from the node at <paramref name="first"/> (wrapping), and from the next one whenever etcdctl cannot run
     /// there at all (docker trouble on that host). An answer that says members are down is an answer. Null: no node could ask.
     /// </summary>
-    private async Task<HelperResult?> AskAsync(
+    /// <summary>etcdctl's answer and the node it ran on; null when it could not run anywhere.</summary>
+    private async Task<(string Host, HelperResult Result)?> AskAsync(
         IReadOnlyList<NodeSession> nodes, int first, string purpose, IReadOnlyList<string> endpoints, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         for (var i = 0; i < nodes.Count; i++)
@@ -117,7 +118,7 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
             var node = nodes[(first + i) % nodes.Count];
             try
             {
-                return await _etcdctl.RunAsync(node, purpose, endpoints, ProbeTimeout, args, cancellationToken);
+                return (node.Host, await _etcdctl.RunAsync(node, purpose, endpoints, ProbeTimeout, args, cancellationToken));
             }
             catch (ClusterCtlException e)
             {
@@ -133,8 +134,8 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
         return null;
     }
 
-    private static IReadOnlyList<EtcdEndpointStatus> Statuses(HelperResult? status) =>
-        status is null ? [] : TryParse(() => EtcdctlJson.ParseEndpointStatus(status.Stdout)) ?? [];
+    private IReadOnlyList<EtcdEndpointStatus> Statuses((string Host, HelperResult Result)? status) =>
+        status is not { } answer ? [] : TryParse(() => EtcdctlJson.ParseEndpointStatus(answer.Host, answer.Result.Stdout)) ?? [];
 
     /// <summary>etcdctl's line about one endpoint, e.g. "Failed to get the status of endpoint https://… (context deadline exceeded)".</summary>
     private static string? ErrorAbout(string endpoint, HelperResult result) =>
@@ -142,15 +143,17 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
             .LastOrDefault(l => l.Contains(endpoint, StringComparison.Ordinal) && !l.StartsWith('{'))
         ?? result.LastErrorLine;
 
-    private static T? TryParse<T>(Func<T> parse)
+    /// <summary>An answer that cannot be read counts as no answer: the observation says the members are not healthy.</summary>
+    private T? TryParse<T>(Func<T> parse)
         where T : class
     {
         try
         {
             return parse();
         }
-        catch (Exception e) when (e is FormatException or KeyNotFoundException or InvalidOperationException or System.Text.Json.JsonException)
+        catch (EtcdctlAnswerException e)
         {
+            logger.Debug("[etcd] {Error}", e.Message);
             return null;
         }
     }

@@ -41,10 +41,10 @@ internal sealed class EtcdStatusProbe(ClusterConfig config, Serilog.ILogger logg
             return report with { Problem = Problem(container, status) };
         }
 
-        var endpoint = EtcdctlJson.ParseEndpointStatus(status.Stdout) is [var s, ..] ? s : null;
+        var endpoint = EtcdctlJson.ParseEndpointStatus(node.Address, status.Stdout) is [var s, ..] ? s : null;
         // etcdctl still prints the JSON verdict when it exits non-zero for an unhealthy member.
         var health = healthTask.Result.Stdout.TrimStart().StartsWith('[')
-            && EtcdctlJson.ParseEndpointHealth(healthTask.Result.Stdout) is [var h, ..] ? h : default;
+            && EtcdctlJson.ParseEndpointHealth(node.Address, healthTask.Result.Stdout) is [var h, ..] ? h : default;
         var healthy = endpoint is not null && health.Healthy;
         return report with
         {

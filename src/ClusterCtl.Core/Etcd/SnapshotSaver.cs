@@ -98,9 +98,9 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         IReadOnlyList<EtcdEndpointStatus> answered;
         try
         {
-            answered = EtcdctlJson.ParseEndpointStatus(result.Stdout);
+            answered = EtcdctlJson.ParseEndpointStatus(prober.Host, result.Stdout);
         }
-        catch (FormatException)
+        catch (EtcdctlAnswerException)
         {
             logger.Debug("[snapshot] {Host}: asking every member from here failed ({Error}); asking each node", prober.Host, result.LastErrorLine);
             return null;
@@ -119,7 +119,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         [.. await Task.WhenAll(nodes.Select(async node =>
         {
             var result = await node.Helpers.RunAsync(EtcdHelperSpecs.Etcdctl(config, node.Node, "etcd-status", "endpoint", "status", "-w", "json"), cancellationToken);
-            var status = result.Succeeded && EtcdctlJson.ParseEndpointStatus(result.Stdout) is [var s, ..] ? s : null;
+            var status = result.Succeeded && EtcdctlJson.ParseEndpointStatus(node.Host, result.Stdout) is [var s, ..] ? s : null;
             if (status is null)
             {
                 logger.Warning("[snapshot] {Host}: etcd does not answer, it will be tried last: {Error}", node.Host, result.LastErrorLine);
@@ -164,7 +164,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
     {
         var status = await source.Helpers.RunAsync(
             EtcdHelperSpecs.OfflineEtcdctl(config, "etcd-snapshot-status", "snapshot", "status", "/backup/" + taken.TempFile, "-w", "json"), cancellationToken);
-        return status.Succeeded ? EtcdctlJson.ParseSnapshotStatus(status.Stdout).Revision : 0;
+        return status.Succeeded ? EtcdctlJson.ParseSnapshotStatus(source.Host, status.Stdout).Revision : 0;
     }
 
     private async Task<SnapshotSaveReport> DistributeAsync(

@@ -16,6 +16,7 @@ internal static class RestoreDataPhase
         var plan = run.Plan;
         await Task.WhenAll(run.EtcdNodes.Select(async node =>
         {
+            await EnsureRoomForRestoredDataAsync(run, node, cancellationToken);
             var spec = RestoreHelperSpecs.SnapshotRestore(run.Config, node.Spec, run.RunId, plan.Tool, plan.BumpRevision);
             run.Logger.Information("[restore] {Host}: {Tool} snapshot restore into {Directory}/data as {Member}",
                 node.Host, plan.Tool == RestoreTool.Etcdutl ? "etcdutl" : "etcdctl", RestoreLayout.ScratchDirectory(run.Config, run.RunId), node.Spec.MemberName);
@@ -39,6 +40,23 @@ internal static class RestoreDataPhase
                     ExitCodes.Failed);
             }
         }));
+    }
+
+    /// <summary>
+    /// The disk is checked again right before the restore tool writes the restored member next to the live one: the
+    /// snapshot copy took its share since the preflight, and anything else on that filesystem may have grown.
+    /// </summary>
+    private static async Task EnsureRoomForRestoredDataAsync(RestoreRun run, EtcdNodeState node, CancellationToken cancellationToken)
+    {
+        var df = await node.Session.Helpers.RunAsync(RestoreHelperSpecs.DataShell(run.Config, "restore-disk", RestoreScripts.FreeSpace()), cancellationToken);
+        var free = df.Succeeded ? Storage.FreeSpace.ParseDfOutput(df.Stdout) : null;
+        var needed = run.Plan.Source.DbSizeBytes + RestorePreflight.DiskMarginBytes;
+        if (free is not { } bytes || bytes < needed)
+        {
+            throw new ClusterCtlException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"restore refused, nothing was changed: {node.Host} has {(free is { } f ? $"{f / (1024 * 1024)} MiB" : "an unknown amount of space")} free in {run.Config.EtcdDataDirectory}, " +
+                $"the restored data needs {needed / (1024 * 1024)} MiB; free space there (clusterctl etcd cleanup removes old pre-restore directories)"), ExitCodes.Failed);
+        }
     }
 
     public static async Task SwapAsync(RestoreRun run)

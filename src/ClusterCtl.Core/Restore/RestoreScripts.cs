@@ -38,6 +38,9 @@ internal static class RestoreScripts
             """;
     }
 
+    /// <summary>The free space of the data dir's filesystem, as <c>df -P -k</c> prints it; reads only.</summary>
+    public static string FreeSpace() => $"df -P -k {Data}";
+
     /// <summary>
     /// The contract check before the point of no return: prints the size of this run's snapshot db, and fails when it
     /// is missing or when a restored data directory is already there.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
@@ -16,10 +17,16 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
 
     public string DirectoryName => RestoreLayout.ScratchDirectoryName(runId);
 
-    public async Task WriteAsync(Stream db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Receives the db into the partial file, at most <paramref name="maxBytes"/> of it: the node cuts a longer stream
+    /// off one byte past the limit and removes what it wrote, so the data dir never holds more than was checked.
+    /// </summary>
+    public async Task WriteAsync(Stream db, long maxBytes, CancellationToken cancellationToken)
     {
+        var script = string.Create(CultureInfo.InvariantCulture,
+            $"umask 077; mkdir -p {Dir} && head -c {maxBytes + 1} > {Partial} || exit 1; {RefuseLongerThan(maxBytes)}");
         var result = await node.Helpers.RunWithStdinAsync(
-            Shell("restore-receive", $"umask 077; mkdir -p {Dir} && cat > {Partial}"),
+            Shell("restore-receive", script),
             (stdin, ct) => db.CopyToAsync(stdin, 1024 * 1024, ct),
             cancellationToken);
         if (!result.Succeeded)
@@ -38,8 +45,9 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         // '*' before the name: busybox unzip strips the leading '/' of rke-tools' absolute entry names before matching.
         var pattern = "*" + dbEntryName.TrimStart('/');
         var script =
-            $"umask 077; mkdir -p {Dir} && unzip -p {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{SshQuoting.ShellQuote(zipFileName)} {SshQuoting.ShellQuote(pattern)} > {Partial} || exit 1; " +
-            $"size=$(stat -c %s {Partial}); [ \"$size\" = '{expectedSize}' ] || {{ echo \"extracted $size bytes, the manifest says {expectedSize}\" >&2; exit 3; }}; " +
+            // pipefail: a damaged zip makes unzip fail, and that must not hide behind the bounding head.
+            $"set -o pipefail; umask 077; mkdir -p {Dir} && unzip -p {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{SshQuoting.ShellQuote(zipFileName)} {SshQuoting.ShellQuote(pattern)} | head -c {expectedSize + 1} > {Partial} || exit 1; " +
+            $"size=$(stat -c %s {Partial}); [ \"$size\" = '{expectedSize}' ] || {{ rm -f {Partial}; echo \"extracted $size bytes, the manifest says {expectedSize}\" >&2; exit 3; }}; " +
             $"mv {Partial} {Dir}/{RestoreLayout.SnapshotFileName}";
         var result = await node.Helpers.RunAsync(Shell("restore-extract", script), cancellationToken);
         if (!result.Succeeded)
@@ -74,6 +82,9 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
             Serilog.Log.Warning("[restore] {Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", Host, DirectoryName, e.Message);
         }
     }
+
+    private string RefuseLongerThan(long maxBytes) => string.Create(CultureInfo.InvariantCulture,
+        $"size=$(stat -c %s {Partial}); [ \"$size\" -le {maxBytes} ] || {{ rm -f {Partial}; echo \"the db is longer than the {maxBytes} bytes checked\" >&2; exit 3; }}");
 
     private string Dir => $"{RestoreLayout.DataDirectoryInContainer}/{DirectoryName}";
 

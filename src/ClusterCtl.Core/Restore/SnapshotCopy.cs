@@ -4,7 +4,8 @@ using ClusterCtl.Storage;
 namespace ClusterCtl.Restore;
 
 /// <summary>One place a snapshot can be read from: a file on a node (zip or raw db), or the object in S3.</summary>
-internal sealed record SnapshotCopy(string SnapshotName, string Location, NodeSession? Node, string? FileName, long Size, string? Sha256, SnapshotManifest? Manifest)
+/// <param name="DbSize">The uncompressed db's size, from the zip's central directory or a raw db's length; null when it cannot be told.</param>
+internal sealed record SnapshotCopy(string SnapshotName, string Location, NodeSession? Node, string? FileName, long Size, string? Sha256, SnapshotManifest? Manifest, long? DbSize)
 {
     public bool IsS3 => Node is null;
 

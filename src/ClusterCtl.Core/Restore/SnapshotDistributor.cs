@@ -11,15 +11,16 @@ namespace ClusterCtl.Restore;
 /// each), each node extracts its own, in parallel, and nothing crosses the network. Otherwise the chosen copy is read
 /// once and, in the same pass, verified (etcd's appended hash, and the manifest's db hash) and streamed to every node,
 /// which then hashes what it received; a copy that does not verify is discarded, with its partial transfers, and the
-/// next copy is tried. With no targets (a dry run) the copy is only read and verified.
+/// next copy is tried. With no targets (a dry run) the copy is only read and verified. No node receives more than
+/// <c>maxDbBytes</c>, the size the preflight checked the disks for: a longer db is refused and its partial copies removed.
 /// </summary>
 internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
 {
     public async Task<VerifiedSnapshot> DistributeAsync(
         string name, IReadOnlyList<SnapshotCopy> candidates, IReadOnlyList<RestoreStaging> targets, S3SnapshotStore? s3,
-        IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        long maxDbBytes, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
-        if (targets.Count > 0 && candidates.Count > 0 && await TryExtractOnNodesAsync(name, candidates, targets, cancellationToken) is { } extracted)
+        if (targets.Count > 0 && candidates.Count > 0 && await TryExtractOnNodesAsync(name, candidates, targets, maxDbBytes, cancellationToken) is { } extracted)
         {
             return extracted;
         }
@@ -28,7 +29,7 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
         foreach (var copy in candidates)
         {
             var destinations = targets.Count > 0
-                ? targets.Select(t => FanOutDestination.Reading(t.Host, t.WriteAsync)).ToList()
+                ? targets.Select(t => FanOutDestination.Reading(t.Host, (db, ct) => t.WriteAsync(db, maxDbBytes, ct))).ToList()
                 : [FanOutDestination.WritingTo("verification", Stream.Null)];
             var fanOut = new FanOutStream(destinations, cancellationToken);
             try
@@ -36,7 +37,8 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
                 logger.Information("[restore] Reading {Copy}{Purpose}", copy, targets.Count > 0 ? $" and copying it to {targets.Count} etcd nodes" : " to verify it");
                 await using var source = await OpenAsync(copy, s3, cancellationToken);
                 await using var counted = new ProgressReadStream(source, "restore " + name, copy.Size, progress);
-                var read = await SnapshotZipReader.ReadAsync(counted, fanOut, copy.ToString(), cancellationToken);
+                await using var bounded = new BoundedWriteStream(fanOut, maxDbBytes);
+                var read = await SnapshotZipReader.ReadAsync(counted, bounded, copy.ToString(), cancellationToken);
                 read.Check.EnsureIntact(copy.ToString());
                 var results = await fanOut.CompleteAsync(cancellationToken);
                 if (results.FirstOrDefault(r => !r.Succeeded) is { } failed)
@@ -55,6 +57,14 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
                 await fanOut.AbortAsync(e, CancellationToken.None);
                 await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
             }
+            catch (WriteLimitExceededException e)
+            {
+                await fanOut.AbortAsync(e, CancellationToken.None);
+                await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
+                throw new ClusterCtlException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"restore refused, nothing was changed: the db in {copy} is larger than the {maxDbBytes} bytes the preflight checked the disks for; its partial copies were removed"),
+                    ExitCodes.Failed, e);
+            }
             catch
             {
                 await fanOut.AbortAsync(new OperationCanceledException(), CancellationToken.None);
@@ -72,16 +82,17 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
     }
 
     private async Task<VerifiedSnapshot?> TryExtractOnNodesAsync(
-        string name, IReadOnlyList<SnapshotCopy> candidates, IReadOnlyList<RestoreStaging> targets, CancellationToken cancellationToken)
+        string name, IReadOnlyList<SnapshotCopy> candidates, IReadOnlyList<RestoreStaging> targets, long maxDbBytes, CancellationToken cancellationToken)
     {
         var chosen = candidates[0];
-        if (chosen is not { Manifest: { } manifest, Sha256: { } sha256 })
+        // A manifest that claims more than was checked goes the streamed way, which refuses it with its reason.
+        if (chosen is not { Manifest: { } manifest, Sha256: { } sha256 } || manifest.DbSize > maxDbBytes)
         {
             return null;
         }
 
         var zips = targets.ToDictionary(t => t, t => candidates.FirstOrDefault(c =>
-            c.Node?.Host == t.Host && c.Sha256 == sha256 && c.FileName is { } file && file.EndsWith(SnapshotName.ZipExtension, StringComparison.Ordinal)));
+            c.Node?.Host == t.Host && c.Sha256 == sha256 && c.FileName is { } file && file.EndsWith(SnapshotName.ZipExtension, StringComparison.OrdinalIgnoreCase)));
         if (zips.Values.Any(z => z is null))
         {
             return null;

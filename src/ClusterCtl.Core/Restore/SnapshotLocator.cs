@@ -19,12 +19,12 @@ internal sealed class SnapshotLocator(ClusterConfig config, ILogger logger)
             var files = await new NodeSnapshotDirectory(node, config).ListAsync(name, cancellationToken);
             // A zip is preferred to a raw file of the same name on the same node.
             return files.Where(f => f.Name == name).OrderByDescending(f => f.IsZip)
-                .Select(f => new SnapshotCopy(name, node.Host, node, f.FileName, f.Size, f.Sha256, f.Manifest))
+                .Select(f => new SnapshotCopy(name, node.Host, node, f.FileName, f.Size, f.Sha256, f.Manifest, f.DbSize))
                 .FirstOrDefault();
         }))).OfType<SnapshotCopy>().ToList();
 
         var s3Copy = s3 is null ? null : (await s3.ListAsync(cancellationToken)).FirstOrDefault(e => e.Name == name) is { } e
-            ? new SnapshotCopy(name, s3.Location, null, null, e.Size, e.ZipSha256, e.Manifest)
+            ? new SnapshotCopy(name, s3.Location, null, null, e.Size, e.ZipSha256, e.Manifest, await s3.ReadDbSizeAsync(e, cancellationToken))
             : null;
 
         var all = nodeCopies.Concat(s3Copy is null ? [] : [s3Copy]).ToList();

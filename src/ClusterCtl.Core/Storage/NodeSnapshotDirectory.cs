@@ -96,42 +96,71 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     }
 
     /// <summary>Every snapshot-like file (zips and raw dbs), with hashes; dot files and partials are not snapshots.</summary>
-    public Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(CancellationToken cancellationToken) => ListMatchingAsync("*", cancellationToken);
+    public Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(CancellationToken cancellationToken) => ListMatchingAsync("*", withTail: false, cancellationToken);
 
     /// <summary>
-    /// The files of one snapshot (<c>name.zip</c> and a raw <c>name</c>), with hashes. Only these are hashed: a file
-    /// without a checksum cache (RKE's, a raw db) costs a full read, which a restore should pay for its snapshot only.
+    /// The files of one snapshot (<c>name.zip</c> and a raw <c>name</c>), with hashes and the db's real size. Only these
+    /// are hashed: a file without a checksum cache (RKE's, a raw db) costs a full read, which a restore should pay for its
+    /// snapshot only. A zip's db size comes from its central directory, read from the zip's last bytes.
     /// </summary>
     public Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(string name, CancellationToken cancellationToken)
     {
         // The zip's extension in any case, as FromFileName reads it; the name itself is checked and quoted.
         var quoted = Quote(SnapshotName.Validate(name));
-        return ListMatchingAsync($"{quoted}.[zZ][iI][pP] {quoted}", cancellationToken);
+        return ListMatchingAsync($"{quoted}.[zZ][iI][pP] {quoted}", withTail: true, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<NodeSnapshotFile>> ListMatchingAsync(string globs, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<NodeSnapshotFile>> ListMatchingAsync(string globs, bool withTail, CancellationToken cancellationToken)
     {
-        // For each visible regular file: reuse the cached hash when size and mtime still match, else hash it now;
-        // then our manifest, which unzip reads from the end of the zip without inflating the db.
+        // For each visible regular file whose name could be a snapshot's (so no space, tab or newline can forge a
+        // record): reuse the cached hash when size and mtime still match, else hash it now; then our manifest, which
+        // unzip reads from the end of the zip without inflating the db, and for a restore the zip's last bytes. What
+        // comes from inside the file is bounded and base64-encoded, so each file is exactly one line of six fields.
+        var tail = withTail
+            ? $"case \"$f\" in *.[zZ][iI][pP]) t=$(tail -c {ZipCentralDirectory.TailBytes} \"$f\" | base64 | tr -d '\\n');; esac; "
+            : "";
         var script =
             $"cd /backup 2>/dev/null || exit 0; for f in {globs}; do [ -f \"$f\" ] || continue; " +
+            "case \"$f\" in *[!A-Za-z0-9._-]*) continue;; esac; " +
             "meta=$(stat -c '%s %Y' \"$f\"); c=\".$f.sha256\"; sum=''; " +
             "if [ -f \"$c\" ]; then read cs cm csum < \"$c\"; [ \"$cs $cm\" = \"$meta\" ] && sum=$csum; fi; " +
-            "[ -n \"$sum\" ] || sum=$(sha256sum \"$f\" | cut -d' ' -f1); " +
-            $"m=$(unzip -p \"$f\" {SnapshotZipLayout.ManifestEntryName} 2>/dev/null | tr -d '\\n'); " +
-            "printf '%s %s %s\\t%s\\n' \"$meta\" \"$sum\" \"$f\" \"$m\"; done";
+            "[ -n \"$sum\" ] || sum=$(sha256sum \"./$f\" | cut -d' ' -f1); " +
+            $"m=$(unzip -p \"$f\" {SnapshotZipLayout.ManifestEntryName} 2>/dev/null | head -c {SnapshotManifest.MaxJsonBytes + 1} | base64 | tr -d '\\n'); t=''; " +
+            tail +
+            "echo \"$meta ${sum:--} $f ${m:--} ${t:--}\"; done";
         var result = await node.Helpers.RunAndRequireSuccessAsync(Shell("snapshot-list", script, readOnly: true), cancellationToken);
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split('\t', 2))
-            .Select(parts => (Fields: parts[0].Split(' ', 4), Manifest: parts.Length > 1 ? parts[1] : ""))
-            .Where(f => f.Fields.Length == 4 && SnapshotName.FromFileName(f.Fields[3]) is not null)
-            .Select(f => new NodeSnapshotFile(
-                f.Fields[3],
-                long.Parse(f.Fields[0], CultureInfo.InvariantCulture),
-                DateTimeOffset.FromUnixTimeSeconds(long.Parse(f.Fields[1], CultureInfo.InvariantCulture)),
-                f.Fields[2],
-                TryParseManifest(f.Manifest)))
+            .Select(ParseListingLine)
+            .OfType<NodeSnapshotFile>()
             .ToList();
+    }
+
+    /// <summary>One line of the listing script: <c>size mtime sha256 file manifest-base64 tail-base64</c>; null when it is not exactly that.</summary>
+    internal static NodeSnapshotFile? ParseListingLine(string line)
+    {
+        var fields = line.Split(' ');
+        if (fields.Length != 6
+            || !long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+            || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var modified)
+            || fields[2].Length != 64 || !fields[2].All(char.IsAsciiHexDigit)
+            || SnapshotName.FromFileName(fields[3]) is null)
+        {
+            return null;
+        }
+
+        var fileName = fields[3];
+        var manifest = TryParseManifest(Base64OrEmpty(fields[4]));
+        var isZip = fileName.EndsWith(SnapshotName.ZipExtension, StringComparison.OrdinalIgnoreCase);
+        var dbSize = isZip
+            ? ZipCentralDirectory.DbSize(ZipCentralDirectory.TryRead(Base64OrEmpty(fields[5]), size)) ?? manifest?.DbSize
+            : size;
+        return new NodeSnapshotFile(fileName, size, DateTimeOffset.FromUnixTimeSeconds(Math.Min(modified, 253402300799)), fields[2], manifest, dbSize);
+    }
+
+    private static byte[] Base64OrEmpty(string field)
+    {
+        var bytes = new byte[field.Length];
+        return field != "-" && Convert.TryFromBase64String(field, bytes, out var length) ? bytes[..length] : [];
     }
 
     public async Task<long?> FreeBytesAsync(CancellationToken cancellationToken)
@@ -140,11 +169,11 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         return result.Succeeded ? FreeSpace.ParseDfOutput(result.Stdout) : null;
     }
 
-    private static SnapshotManifest? TryParseManifest(string json)
+    private static SnapshotManifest? TryParseManifest(byte[] json)
     {
         try
         {
-            return json.Length == 0 ? null : SnapshotManifest.FromJson(System.Text.Encoding.UTF8.GetBytes(json));
+            return json.Length is 0 or > SnapshotManifest.MaxJsonBytes ? null : SnapshotManifest.FromJson(json);
         }
         catch (InvalidDataException)
         {

@@ -28,7 +28,8 @@ internal sealed partial class S3SnapshotStore : IDisposable
     }
 
     /// <param name="partSize">Multipart part size; S3 wants at least 5 MiB for every part but the last.</param>
-    internal S3SnapshotStore(S3Options options, int partSize, int partsInFlight)
+    /// <param name="httpClientFactory">Where the client's HttpClient comes from instead of the SDK's own (tests answer S3 calls with it).</param>
+    internal S3SnapshotStore(S3Options options, int partSize, int partsInFlight, HttpClientFactory? httpClientFactory = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(partSize, 1);
@@ -67,6 +68,11 @@ internal sealed partial class S3SnapshotStore : IDisposable
             config.HttpClientFactory = _httpClientFactory;
         }
 
+        if (httpClientFactory is not null)
+        {
+            config.HttpClientFactory = httpClientFactory;
+        }
+
         // Without keys the SDK's default chain applies: environment, profile, instance role.
         _client = options.AccessKey is { } accessKey && options.SecretKey is { } secretKey
             ? new AmazonS3Client(new BasicAWSCredentials(accessKey, secretKey), config)
@@ -88,21 +94,27 @@ internal sealed partial class S3SnapshotStore : IDisposable
     {
         var objects = new List<(string Name, S3Object Object)>();
         var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.KeyPrefix, Delimiter = "/" };
-        ListObjectsV2Response page;
-        do
+        while (true)
         {
-            page = await CallAsync(() => _client.ListObjectsV2Async(request, cancellationToken), "list snapshots", null, cancellationToken);
+            var page = await CallAsync(() => _client.ListObjectsV2Async(request, cancellationToken), "list snapshots", null, cancellationToken);
             foreach (var item in page.S3Objects ?? [])
             {
-                if (SnapshotName.FromFileName(item.Key[_options.KeyPrefix.Length..]) is { } name)
+                // A store that ignores the prefix must not make us read past the key's end, nor list another folder's objects.
+                if (item.Key is { } key && key.StartsWith(_options.KeyPrefix, StringComparison.Ordinal)
+                    && SnapshotName.FromFileName(key[_options.KeyPrefix.Length..]) is { } name)
                 {
                     objects.Add((name, item));
                 }
             }
 
+            // A truncated page without a token to go on with would start the listing over, for ever.
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
+            {
+                break;
+            }
+
             request.ContinuationToken = page.NextContinuationToken;
         }
-        while (page.IsTruncated == true);
 
         using var heads = new SemaphoreSlim(ConcurrentHeads);
         var entries = await Task.WhenAll(objects.Select(async o =>
@@ -150,6 +162,27 @@ internal sealed partial class S3SnapshotStore : IDisposable
         }
 
         throw NotFound(name);
+    }
+
+    /// <summary>
+    /// The uncompressed size of the db in the snapshot: a raw db's length, or for a zip the size its central directory
+    /// gives (read with one ranged GET of the zip's last bytes), else its manifest's; null when neither tells.
+    /// </summary>
+    public async Task<long?> ReadDbSizeAsync(S3SnapshotEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (!entry.IsZip)
+        {
+            return entry.Size;
+        }
+
+        var length = (int)Math.Min(entry.Size, ZipCentralDirectory.TailBytes);
+        var request = new GetObjectRequest { BucketName = _options.Bucket, Key = entry.Key, ByteRange = new ByteRange(entry.Size - length, entry.Size - 1) };
+        using var response = await CallAsync(() => _client.GetObjectAsync(request, cancellationToken), $"read the end of {entry.Key}", null, cancellationToken);
+        var tail = new byte[length];
+        // A store that ignores the range sends the whole object; its first bytes are not the tail.
+        var read = response.ContentLength == length ? await response.ResponseStream.ReadAtLeastAsync(tail, length, throwOnEndOfStream: false, cancellationToken) : 0;
+        return ZipCentralDirectory.DbSize(read == length ? ZipCentralDirectory.TryRead(tail, entry.Size) : null) ?? entry.Manifest?.DbSize;
     }
 
     /// <summary>Deletes the snapshot (its zip and any raw db of the same name); a missing one is an error with exit code 2.</summary>
@@ -209,6 +242,8 @@ internal sealed partial class S3SnapshotStore : IDisposable
     private IEnumerable<string> CandidateKeys(string name)
     {
         yield return KeyFor(name);
+        // Listing takes <name>.ZIP for the same snapshot as <name>.zip; reading and deleting must find it too.
+        yield return _options.KeyFor(SnapshotName.Validate(name) + SnapshotName.ZipExtension.ToUpperInvariant());
         yield return _options.KeyFor(SnapshotName.Validate(name));
     }
 

@@ -51,15 +51,23 @@ internal sealed record SnapshotManifest(
 
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, SnapshotJsonContext.Default.SnapshotManifest);
 
-    /// <summary>Parses a manifest entry; anything unreadable is an <see cref="InvalidDataException"/>.</summary>
+    /// <summary>A manifest is well under 1 KiB; one read from a zip or a node is cut off beyond this, so a hostile zip cannot make it big.</summary>
+    public const int MaxJsonBytes = 64 * 1024;
+
+    /// <summary>Parses a manifest entry; anything unreadable (or longer than <see cref="MaxJsonBytes"/>) is an <see cref="InvalidDataException"/>.</summary>
     public static SnapshotManifest FromJson(ReadOnlySpan<byte> utf8Json)
     {
+        if (utf8Json.Length > MaxJsonBytes)
+        {
+            throw new InvalidDataException($"the manifest is larger than {MaxJsonBytes / 1024} KiB");
+        }
+
         try
         {
             var manifest = JsonSerializer.Deserialize(utf8Json, SnapshotJsonContext.Default.SnapshotManifest);
-            return manifest is { Name: not null, DbSha256: not null }
+            return manifest is { Name: not null, DbSha256: not null, DbSize: >= 0 }
                 ? manifest
-                : throw new InvalidDataException("the manifest lacks its name or db hash");
+                : throw new InvalidDataException("the manifest lacks its name, db hash or db size");
         }
         catch (JsonException e)
         {

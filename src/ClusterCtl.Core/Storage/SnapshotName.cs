@@ -66,6 +66,6 @@ internal static partial class SnapshotName
 
     private static string Truncate(string name) => name.Length <= 60 ? name : name[..60] + "...";
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,200}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,200}\z", RegexOptions.CultureInvariant)]
     private static partial Regex AllowedName();
 }

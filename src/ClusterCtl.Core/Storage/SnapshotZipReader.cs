@@ -12,7 +12,6 @@ internal static class SnapshotZipReader
 {
     private const int CopyBufferSize = 1024 * 1024;
     private const int SniffLength = 20;
-    private const int MaxManifestBytes = 1024 * 1024;
     private const int MaxRkeStateBytes = 64 * 1024 * 1024;
 
     // bbolt's meta page: a 16-byte page header, then the magic 0xED0CDAED (little-endian).
@@ -73,7 +72,7 @@ internal static class SnapshotZipReader
 
             if (SnapshotZipLayout.IsManifest(entry.Name))
             {
-                manifest = SnapshotManifest.FromJson(await ReadSmallAsync(zip.OpenEntryData(), entry.Name, MaxManifestBytes, cancellationToken));
+                manifest = SnapshotManifest.FromJson(await ReadSmallAsync(zip.OpenEntryData(), entry.Name, SnapshotManifest.MaxJsonBytes, cancellationToken));
             }
             else if (SnapshotZipLayout.IsRkeState(entry.Name))
             {
@@ -137,7 +136,7 @@ internal static class SnapshotZipReader
         {
             if (content.Length + read > limit)
             {
-                throw new InvalidDataException($"zip entry '{entryName}' is larger than {limit / 1024 / 1024} MiB");
+                throw new InvalidDataException($"zip entry '{entryName}' is larger than {limit / 1024} KiB");
             }
 
             content.Write(buffer, 0, read);

@@ -21,7 +21,7 @@ internal sealed class ZipStreamReader : IDisposable
 
     private const int LocalHeaderLength = 30;
     private const ushort Zip64ExtraId = 0x0001;
-    private const uint Saturated32 = 0xFFFFFFFF;
+    internal const uint Saturated32 = 0xFFFFFFFF;
 
     // The longest data descriptor (signature, CRC, two 64-bit sizes) plus the next record's signature.
     private const int DescriptorLookahead = 24 + 4;
@@ -146,7 +146,7 @@ internal sealed class ZipStreamReader : IDisposable
         throw new InvalidDataException("the zip ends inside its central directory, so it is truncated");
     }
 
-    private static void ReadZip64Sizes(ReadOnlySpan<byte> extra, ref long uncompressed, ref long compressed)
+    internal static void ReadZip64Sizes(ReadOnlySpan<byte> extra, ref long uncompressed, ref long compressed)
     {
         while (extra.Length >= 4)
         {

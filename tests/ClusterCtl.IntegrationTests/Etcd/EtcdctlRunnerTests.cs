@@ -18,7 +18,7 @@ public class EtcdctlRunnerTests
 
         var inEtcd = await runner.RunAsync(node, "runner-test", endpoints, TimeSpan.FromSeconds(4), health, CancellationToken.None);
         Assert.That(inEtcd.ContainerName, Is.EqualTo(EtcdContainerSpec.ContainerName));
-        Assert.That(EtcdctlJson.ParseEndpointHealth(inEtcd.Stdout).Select(h => (h.Endpoint, h.Healthy)), Is.EquivalentTo(endpoints.Select(e => (e, true))));
+        Assert.That(EtcdctlJson.ParseEndpointHealth("testbed", inEtcd.Stdout).Select(h => (h.Endpoint, h.Healthy)), Is.EquivalentTo(endpoints.Select(e => (e, true))));
 
         await node.Docker.StopContainerAsync(EtcdContainerSpec.ContainerName, TimeSpan.FromSeconds(30), CancellationToken.None);
         try
@@ -26,7 +26,7 @@ public class EtcdctlRunnerTests
             var inHelper = await runner.RunAsync(node, "runner-test", endpoints, TimeSpan.FromSeconds(4), health, CancellationToken.None);
 
             Assert.That(inHelper.ContainerName, Does.StartWith("runner-test-"));
-            var verdicts = EtcdctlJson.ParseEndpointHealth(inHelper.Stdout).ToDictionary(h => h.Endpoint, h => h.Healthy);
+            var verdicts = EtcdctlJson.ParseEndpointHealth("testbed", inHelper.Stdout).ToDictionary(h => h.Endpoint, h => h.Healthy);
             Assert.That(verdicts[node.Node.EtcdClientUrl], Is.False, "the stopped member");
             Assert.That(endpoints.Skip(1).Select(e => verdicts[e]), Is.All.True, "the others answer through the helper");
         }

@@ -251,7 +251,7 @@ public class DisasterRecoveryTests
             var n = node.ToString(CultureInfo.InvariantCulture);
             var health = await Testbed.TryRunAsync("etcdctl", n, "endpoint", "health");
             Assert.That(health.ExitCode, Is.Zero, $"node{node}: {health.Stdout}{health.Stderr}");
-            leaders += ClusterCtl.Etcd.EtcdctlJson.ParseEndpointStatus(await Testbed.RunAsync("etcdctl", n, "endpoint", "status", "-w", "json")).Count(s => s.IsLeader);
+            leaders += ClusterCtl.Etcd.EtcdctlJson.ParseEndpointStatus("testbed", await Testbed.RunAsync("etcdctl", n, "endpoint", "status", "-w", "json")).Count(s => s.IsLeader);
             Assert.That(await GetAsync(node, "/registry/a"), Is.EqualTo("A"), $"node{node} has the snapshot's data");
             Assert.That(await GetAsync(node, "/registry/b"), Is.Empty, $"node{node} has nothing written after the snapshot");
         }

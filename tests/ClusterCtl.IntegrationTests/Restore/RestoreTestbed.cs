@@ -71,7 +71,7 @@ internal static class RestoreTestbed
         foreach (var node in Nodes)
         {
             var json = await Testbed.RunAsync("etcdctl", node.ToString(CultureInfo.InvariantCulture), "endpoint", "status", "-w", "json");
-            leaders += ClusterCtl.Etcd.EtcdctlJson.ParseEndpointStatus(json).Count(s => s.IsLeader);
+            leaders += ClusterCtl.Etcd.EtcdctlJson.ParseEndpointStatus("testbed", json).Count(s => s.IsLeader);
         }
 
         return leaders;

@@ -27,7 +27,7 @@ internal static class SnapshotPlacement
 
         var status = await source.Helpers.RunAndRequireSuccessAsync(
             EtcdHelperSpecs.Etcdctl(config, source.Node, "test-status", "endpoint", "status", "-w", "json"), cancellationToken);
-        var endpoint = EtcdctlJson.ParseEndpointStatus(status.Stdout).Single();
+        var endpoint = EtcdctlJson.ParseEndpointStatus("testbed", status.Stdout).Single();
 
         await source.Helpers.RunAndRequireSuccessAsync(
             EtcdHelperSpecs.Etcdctl(config, source.Node, "test-snapshot-save", "snapshot", "save", snapshot) with
@@ -69,6 +69,6 @@ internal static class SnapshotPlacement
     public static async Task<long> RevisionAsync(int node)
     {
         var json = await Testbed.RunAsync("etcdctl", node.ToString(CultureInfo.InvariantCulture), "endpoint", "status", "-w", "json");
-        return EtcdctlJson.ParseEndpointStatus(json).Single().Revision;
+        return EtcdctlJson.ParseEndpointStatus("testbed", json).Single().Revision;
     }
 }

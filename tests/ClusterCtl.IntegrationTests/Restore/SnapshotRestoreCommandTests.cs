@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ClusterCtl.Testing;
 
 namespace ClusterCtl.IntegrationTests.Restore;
@@ -98,6 +99,50 @@ public class SnapshotRestoreCommandTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         await AssertRestoredAsync();
+    }
+
+    [Test]
+    public async Task An_RKE_zip_whose_db_is_larger_than_the_free_space_is_refused_in_preflight_and_nothing_is_written()
+    {
+        // rke-tools' layout, no manifest; its central directory declares a 1 PiB db (zip64), more than any node has
+        // free, while the zip itself is a few KiB: only a preflight that reads the db's real size refuses it.
+        var zip = HandMadeZip.Create("/backup/huge-rke", new byte[4096], declaredSize: 1L << 50);
+        Directory.CreateDirectory(RestoreTestbed.SnapshotDirectory(1)); // a fresh testbed has none until a save
+        await File.WriteAllBytesAsync(Path.Combine(RestoreTestbed.SnapshotDirectory(1), "huge-rke.zip"), zip);
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+        var before = await StateOfEveryNodeAsync();
+
+        var result = await RestoreAsync("huge-rke");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            // The node, the space needed (twice the db: the copy and the restored data, plus the margin) and the space free.
+            Assert.That(result.Stderr, Does.Match($@"{Regex.Escape(Testbed.NodeAddress(node))}: [0-9.]+ GiB free in /var/lib/etcd, 2097152\.1 GiB needed"), result.ToString());
+        }
+
+        Assert.That(result.Stderr, Does.Not.Contain("Reading huge-rke.zip"), "nothing is read or copied");
+        Assert.That(await StateOfEveryNodeAsync(), Is.EqualTo(before), "no node's data dir or etcd container changed");
+        await AssertUntouchedAsync(before[0].EtcdStarted);
+    }
+
+    [Test]
+    public async Task An_RKE_zip_whose_db_is_longer_than_its_central_directory_says_is_refused_and_no_copy_is_left()
+    {
+        await SaveAsync("honest");
+        var db = await ExtractDbAsync("honest");
+        // The local header tells the truth (a streaming reader reads every byte), the central directory half of it.
+        var zip = HandMadeZip.Create("/backup/lying-rke", db, declaredSize: db.Length / 2);
+        await File.WriteAllBytesAsync(Path.Combine(RestoreTestbed.SnapshotDirectory(1), "lying-rke.zip"), zip);
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+        var before = await StateOfEveryNodeAsync();
+
+        var result = await RestoreAsync("lying-rke");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+        Assert.That(result.Stderr, Does.Contain($"is larger than the {db.Length / 2} bytes the preflight checked the disks for").And.Contain("nothing was changed"));
+        Assert.That(await StateOfEveryNodeAsync(), Is.EqualTo(before), "no partial copy is left in any data dir");
+        await AssertUntouchedAsync(before[0].EtcdStarted);
     }
 
     [Test]
@@ -256,6 +301,18 @@ public class SnapshotRestoreCommandTests
 
         Assert.That(await RestoreTestbed.LeadersAsync(), Is.EqualTo(1));
         Assert.That(await RestoreTestbed.HealthyAsync(), Is.True);
+    }
+
+    private static async Task<List<(string EtcdId, DateTimeOffset EtcdStarted, string DataDirectory)>> StateOfEveryNodeAsync()
+    {
+        var state = new List<(string, DateTimeOffset, string)>();
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            state.Add((await RestoreTestbed.ContainerIdAsync(node, "etcd"), await RestoreTestbed.StartedAtAsync(node, "etcd"),
+                string.Join('\n', RestoreTestbed.DataDirectoryListing(node))));
+        }
+
+        return state;
     }
 
     private async Task AssertUntouchedAsync(DateTimeOffset etcdStartedBefore)

@@ -71,6 +71,21 @@ public class SnapshotHousekeepingTests
     }
 
     [Test]
+    public async Task A_newline_in_a_file_name_cannot_forge_a_listing_entry()
+    {
+        await SaveAsync("real");
+        // The name holds what a listing line looks like; a listing that trusts line structure would show "forged".
+        await File.WriteAllTextAsync(TestbedCli.SnapshotPath(1, $"evil\n12 1700000000 {new string('a', 64)} forged.zip"), "not a snapshot");
+        await using var session = await TestbedSession.OpenAsync();
+        var directory = new ClusterCtl.Storage.NodeSnapshotDirectory(session.Nodes.Single(n => n.Host == Testbed.NodeAddress(1)), TestbedSession.LoadConfig());
+
+        var all = await directory.ListAsync(CancellationToken.None);
+
+        Assert.That(all.Select(f => f.FileName), Is.EqualTo(new[] { "real.zip" }));
+        Assert.That(all.Single().DbSize, Is.EqualTo(all.Single().Manifest!.DbSize));
+    }
+
+    [Test]
     public async Task Delete_removes_the_snapshot_from_every_node_and_from_S3()
     {
         await SaveAsync("doomed");

@@ -12,7 +12,7 @@ public class EtcdctlJsonTests
     [Test]
     public void Endpoint_status_gives_ids_revision_version_and_leadership()
     {
-        var status = EtcdctlJson.ParseEndpointStatus(StatusJson).Single();
+        var status = EtcdctlJson.ParseEndpointStatus("testbed", StatusJson).Single();
 
         Assert.Multiple(() =>
         {
@@ -29,7 +29,7 @@ public class EtcdctlJsonTests
     [Test]
     public void A_follower_is_not_the_leader()
     {
-        var status = EtcdctlJson.ParseEndpointStatus(StatusJson.Replace("\"leader\":9372538179322589801", "\"leader\":1", StringComparison.Ordinal)).Single();
+        var status = EtcdctlJson.ParseEndpointStatus("testbed", StatusJson.Replace("\"leader\":9372538179322589801", "\"leader\":1", StringComparison.Ordinal)).Single();
 
         Assert.That(status.IsLeader, Is.False);
     }
@@ -37,7 +37,7 @@ public class EtcdctlJsonTests
     [Test]
     public void Endpoint_health_reports_unhealthy_members_with_their_error()
     {
-        var health = EtcdctlJson.ParseEndpointHealth("""
+        var health = EtcdctlJson.ParseEndpointHealth("testbed", """
             [{"endpoint":"https://10.213.0.11:2379","health":true,"took":"9.6ms"},
              {"endpoint":"https://10.213.0.12:2379","health":false,"took":"5s","error":"context deadline exceeded"}]
             """);
@@ -50,7 +50,7 @@ public class EtcdctlJsonTests
     [Test]
     public void Member_list_gives_names_and_urls()
     {
-        var members = EtcdctlJson.ParseMemberList("""
+        var members = EtcdctlJson.ParseMemberList("testbed", """
             {"header":{"cluster_id":1,"member_id":2,"raft_term":3},"members":[
               {"ID":9372538179322589801,"name":"etcd-node1","peerURLs":["https://10.213.0.11:2380"],"clientURLs":["https://10.213.0.11:2379"]},
               {"ID":2,"name":"etcd-node2","peerURLs":["https://10.213.0.12:2380"],"clientURLs":["https://10.213.0.12:2379"],"isLearner":true}]}
@@ -64,7 +64,7 @@ public class EtcdctlJsonTests
     [Test]
     public void Snapshot_status_gives_the_revision_inside_the_file()
     {
-        var (revision, keys, size) = EtcdctlJson.ParseSnapshotStatus("""{"hash":3024486582,"revision":1000000042,"totalKey":17,"totalSize":20480}""");
+        var (revision, keys, size) = EtcdctlJson.ParseSnapshotStatus("testbed", """{"hash":3024486582,"revision":1000000042,"totalKey":17,"totalSize":20480}""");
 
         Assert.That(revision, Is.EqualTo(1000000042));
         Assert.That(keys, Is.EqualTo(17));
@@ -72,10 +72,41 @@ public class EtcdctlJsonTests
     }
 
     [Test]
-    public void Output_that_is_not_JSON_is_a_clear_format_error()
+    public void Output_that_is_not_JSON_is_an_error_that_names_the_node()
     {
-        var e = Assert.Throws<FormatException>(() => EtcdctlJson.ParseEndpointStatus("Error: context deadline exceeded"));
+        var e = Assert.Throws<EtcdctlAnswerException>(() => EtcdctlJson.ParseEndpointStatus("10.213.0.12", "Error: context deadline exceeded"));
 
-        Assert.That(e!.Message, Does.Contain("did not print JSON"));
+        Assert.That(e!.Message, Does.StartWith("10.213.0.12: etcdctl endpoint status printed an answer clusterctl cannot read"));
+        Assert.That(e.Message, Does.Contain("Error: context deadline exceeded"));
+    }
+
+    // JSON of another shape than etcdctl's: each used to escape as an InvalidOperationException, KeyNotFoundException
+    // or FormatException, which the command line reports as an unexpected error.
+    [TestCase("endpoint status", """{"Endpoint":"x"}""")]
+    [TestCase("endpoint status", """[{"Endpoint":"x"}]""")]
+    [TestCase("endpoint status", """[{"Endpoint":7,"Status":{"header":{}}}]""")]
+    [TestCase("endpoint status", """[{"Endpoint":"x","Status":{"header":{"revision":-1}}}]""")]
+    [TestCase("endpoint status", """[{"Endpoint":"x","Status":{"header":{"revision":1.5}}}]""")]
+    [TestCase("endpoint status", """[{"Endpoint":"x","Status":{"header":{"revision":18446744073709551615}}}]""")]
+    [TestCase("endpoint health", """{"endpoint":"x"}""")]
+    [TestCase("endpoint health", """[{"health":true}]""")]
+    [TestCase("member list", """{"members":{"ID":1}}""")]
+    [TestCase("member list", """{"members":[{"ID":"1"},{"ID":2,"peerURLs":[3]}]}""")]
+    [TestCase("snapshot status", """[1,2]""")]
+    [TestCase("snapshot status", """{"revision":"12"}""")]
+    public void A_malformed_answer_is_an_error_that_names_the_node(string what, string json)
+    {
+        TestDelegate parse = what switch
+        {
+            "endpoint status" => () => EtcdctlJson.ParseEndpointStatus("10.213.0.13", json),
+            "endpoint health" => () => EtcdctlJson.ParseEndpointHealth("10.213.0.13", json),
+            "member list" => () => EtcdctlJson.ParseMemberList("10.213.0.13", json),
+            _ => () => EtcdctlJson.ParseSnapshotStatus("10.213.0.13", json),
+        };
+
+        var e = Assert.Throws<EtcdctlAnswerException>(parse);
+
+        Assert.That(e!.Message, Does.StartWith($"10.213.0.13: etcdctl {what} printed an answer clusterctl cannot read"));
+        Assert.That(e, Is.InstanceOf<ClusterCtlException>());
     }
 }

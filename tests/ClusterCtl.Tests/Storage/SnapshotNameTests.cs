@@ -20,12 +20,21 @@ public class SnapshotNameTests
     [TestCase("with space")]
     [TestCase("colon:name")]
     [TestCase("ümlaut")]
+    [TestCase("forged\n")]
+    [TestCase("a\nb")]
     public void Other_names_are_refused_with_exit_2_and_the_allowed_characters(string name)
     {
         var error = Assert.Throws<ClusterCtlException>(() => SnapshotName.Validate(name));
 
         Assert.That(error.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
         Assert.That(error.Message, Does.Contain("A-Z a-z 0-9 . _ -"));
+    }
+
+    [Test]
+    public void A_file_name_ending_in_a_newline_stands_for_no_snapshot()
+    {
+        Assert.That(SnapshotName.FromFileName("x.zip\n"), Is.Null);
+        Assert.That(SnapshotName.FromFileName("x\n"), Is.Null);
     }
 
     [Test]

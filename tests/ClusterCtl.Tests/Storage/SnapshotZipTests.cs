@@ -254,7 +254,7 @@ public class SnapshotZipTests
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new SnapshotZipWriter(CompressionLevel.NoCompression));
     }
 
-    private static async Task<(byte[] Zip, SnapshotZipResult Result)> WriteZipAsync(byte[] snapshot, byte[]? rkeState)
+    internal static async Task<(byte[] Zip, SnapshotZipResult Result)> WriteZipAsync(byte[] snapshot, byte[]? rkeState)
     {
         var output = new MemoryStream();
         var result = await new SnapshotZipWriter().WriteAsync(
@@ -276,7 +276,7 @@ public class SnapshotZipTests
     }
 
     // A zip made by another writer, as rke-tools (Go, unseekable: data descriptors) or zip(1) (seekable: sizes in headers) make them.
-    private static async Task<byte[]> ForeignZipAsync(bool seekable, params (string Name, byte[] Content)[] entries)
+    internal static async Task<byte[]> ForeignZipAsync(bool seekable, params (string Name, byte[] Content)[] entries)
     {
         var output = new MemoryStream();
         await using (var archive = await ZipArchive.CreateAsync(seekable ? output : new UnseekableWriteStream(output), ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null))

@@ -82,12 +82,13 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
         if (DryRun)
         {
             // Read and verify the copy that would be used, writing nothing anywhere.
-            var verified = await distributor.DistributeAsync(name, copies, [], s3, progress, cancellationToken);
+            var verified = await distributor.DistributeAsync(name, copies, [], s3, long.MaxValue, progress, cancellationToken);
             var plan = await restorer.PreflightAsync(session, SourceOf(verified), options, cancellationToken);
             return Finish(EtcdRestorer.DryRunReport(plan), format);
         }
 
-        // Phase 3, preflight, before anything is written; the size and versions come from the best copy's manifest.
+        // Phase 3, preflight, before anything is written; the versions come from the best copy's manifest, the db's size
+        // from its zip's central directory (a zip is a fraction of its db), and no node later receives more than that.
         var planned = await restorer.PreflightAsync(session, Estimate(name, copies[0]), options, cancellationToken);
         if (!planned.Ready)
         {
@@ -103,7 +104,7 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
 
             // Phase 4, distribute: the first copy that verifies, to every etcd node's scratch directory, in one pass.
             clock.Restart();
-            var used = await distributor.DistributeAsync(name, copies, staging, s3, progress, cancellationToken);
+            var used = await distributor.DistributeAsync(name, copies, staging, s3, planned.Source.DbSizeBytes, progress, cancellationToken);
             CommandPhase(RestorePhase.Distribute, clock, $"{RestoreLayout.SnapshotFileName} from {used.Copy} on {staging.Count} nodes");
             progress.Dispose();
             var report = await restorer.ExecuteAsync(session, planned with { Source = SourceOf(used), SnapshotVerifiedInPlace = true }, options, cancellationToken);
@@ -140,7 +141,10 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
         new(snapshot.Name, snapshot.DbSha256, snapshot.Revision ?? 0, snapshot.EtcdVersion, snapshot.DbSize);
 
     private static RestoreSource Estimate(string name, SnapshotCopy copy) =>
-        new(name, copy.Manifest?.DbSha256 ?? "", copy.Manifest?.Revision ?? 0, copy.Manifest?.EtcdVersion, copy.Manifest?.DbSize ?? copy.Size);
+        new(name, copy.Manifest?.DbSha256 ?? "", copy.Manifest?.Revision ?? 0, copy.Manifest?.EtcdVersion, copy.DbSize
+            ?? throw new ClusterCtlException(
+                $"restore refused, nothing was changed: the size of the db in {copy} cannot be told (its zip's central directory is unreadable), so the disks cannot be checked for it; " +
+                "check the zip (unzip -l), or remove that copy so that another is used", ExitCodes.Failed));
 
     // The phases this command runs around the engine's (1 plan, 2 locate, 4 distribute), so that the report accounts for the whole run.
     private readonly List<PhaseReport> _commandPhases = [];
