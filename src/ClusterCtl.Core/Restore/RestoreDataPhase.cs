@@ -54,7 +54,7 @@ internal static class RestoreDataPhase
         if (free is not { } bytes || bytes < needed)
         {
             throw new ClusterCtlException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"restore refused, nothing was changed: {node.Host} has {(free is { } f ? $"{f / (1024 * 1024)} MiB" : "an unknown amount of space")} free in {run.Config.EtcdDataDirectory}, " +
+                $"restore refused, nothing was changed: {node.Host} has {(free is { } f ? $"{f / (1024 * 1024)} MiB" : "an unknown amount of space")} free in {RestoreLayout.HostDataDirectory(run.Config)}, " +
                 $"the restored data needs {needed / (1024 * 1024)} MiB; free space there (clusterctl etcd cleanup removes old pre-restore directories)"), ExitCodes.Failed);
         }
     }
