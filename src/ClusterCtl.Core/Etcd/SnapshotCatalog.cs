@@ -49,6 +49,7 @@ internal sealed class SnapshotCatalog(ClusterConfig config)
                 NodeCopies = copies.ToDictionary(c => c.Key, c => c.Value.Sha256, StringComparer.Ordinal),
                 InS3 = s3Entry is not null,
                 S3Sha256 = s3Entry?.ZipSha256,
+                Manifest = manifest,
             };
         })
         .OrderByDescending(l => l.CreatedAt)

@@ -19,10 +19,13 @@ internal sealed record SnapshotListing
 
     public string? S3Sha256 { get; init; }
 
+    /// <summary>Our manifest from any copy (a node's zip, or S3 metadata); null for RKE's zips and raw dbs.</summary>
+    public Storage.SnapshotManifest? Manifest { get; init; }
+
     /// <summary>Every copy we know the hash of (nodes, and S3 when it carries our metadata) has the same SHA-256.</summary>
     public bool CopiesAgree =>
         NodeCopies.Values.Concat(S3Sha256 is null ? [] : [S3Sha256]).Distinct(StringComparer.Ordinal).Count() <= 1;
 
-    /// <summary>A snapshot a restore could rely on: its copies agree and it was made by us (has a manifest hash) or is on every listed node.</summary>
-    public bool Verified => CopiesAgree && (NodeCopies.Count > 0 || InS3);
+    /// <summary>A snapshot a restore could rely on: it has our manifest, there is a copy, and every copy whose hash we know agrees.</summary>
+    public bool Verified => Manifest is not null && CopiesAgree && (NodeCopies.Count > 0 || InS3);
 }

@@ -1,21 +1,24 @@
 namespace ClusterCtl.Etcd;
 
-/// <summary>Which snapshots a prune keeps and removes, and why the newest good one is safe.</summary>
-internal sealed record SnapshotPrunePlan(IReadOnlyList<SnapshotListing> Keep, IReadOnlyList<SnapshotListing> Remove)
+/// <summary>Which snapshots a prune keeps and removes, which it leaves alone as not its own, and why the newest good one is safe.</summary>
+internal sealed record SnapshotPrunePlan(IReadOnlyList<SnapshotListing> Keep, IReadOnlyList<SnapshotListing> Remove, IReadOnlyList<SnapshotListing> NotOurs)
 {
     /// <summary>
-    /// Keeps the newest <paramref name="retention"/> snapshots, and in any case the newest one whose copies verify:
-    /// if every recent snapshot is damaged, the last good one must survive.
+    /// Among the snapshots <paramref name="inScope"/> accepts, keeps the newest <paramref name="retention"/>, and in any
+    /// case the newest one that verifies: if every recent snapshot is damaged, the last good one must survive. The
+    /// others are never candidates, whatever their age.
     /// </summary>
-    public static SnapshotPrunePlan For(IReadOnlyList<SnapshotListing> newestFirst, int retention)
+    public static SnapshotPrunePlan For(IReadOnlyList<SnapshotListing> newestFirst, int retention, Func<SnapshotListing, bool> inScope)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(retention, 1);
-        var keep = newestFirst.Take(retention).ToList();
-        if (!keep.Any(s => s.Verified) && newestFirst.FirstOrDefault(s => s.Verified) is { } lastGood)
+        ArgumentNullException.ThrowIfNull(inScope);
+        var candidates = newestFirst.Where(inScope).ToList();
+        var keep = candidates.Take(retention).ToList();
+        if (candidates.FirstOrDefault(s => s.Verified) is { } lastGood && !keep.Contains(lastGood))
         {
             keep.Add(lastGood);
         }
 
-        return new SnapshotPrunePlan(keep, newestFirst.Where(s => !keep.Contains(s)).ToList());
+        return new SnapshotPrunePlan(keep, candidates.Where(s => !keep.Contains(s)).ToList(), newestFirst.Where(s => !candidates.Contains(s)).ToList());
     }
 }

@@ -15,8 +15,9 @@ namespace ClusterCtl.Etcd;
 /// </summary>
 internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 {
+    /// <param name="overwrite">Replace a snapshot of the same name; without it, one on any node or in S3 is refused before anything is taken.</param>
     public async Task<SnapshotSaveReport> SaveAsync(
-        ClusterSession session, string name, S3SnapshotStore? s3, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        ClusterSession session, string name, S3SnapshotStore? s3, bool overwrite, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         SnapshotName.Validate(name);
         var clock = Stopwatch.StartNew();
@@ -27,7 +28,27 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         }
 
         var phases = new PhaseClock();
-        var candidates = await OrderCandidatesAsync(etcdNodes, cancellationToken);
+        // The name check runs alongside the probe: both only read, and nothing is taken until both are done.
+        var existing = overwrite ? Task.FromResult(new ExistingCopies([], null)) : FindExistingAsync(etcdNodes, name, s3, cancellationToken);
+        var ordered = OrderCandidatesAsync(etcdNodes, cancellationToken);
+        await Task.WhenAll(existing, ordered);
+        if (existing.Result.Where.Count > 0)
+        {
+            throw new ClusterCtlException(
+                $"snapshot {name} already exists on {string.Join(", ", existing.Result.Where)}; choose another --name, or pass --overwrite to replace it",
+                ExitCodes.InvalidInput);
+        }
+
+        // An S3 that cannot say whether the name is free gets no upload (it could replace one): the nodes still get their
+        // copies, and the S3 copy is reported as failed, as it would be had the upload met the same error.
+        var s3Unchecked = existing.Result.S3Error is null ? null : s3;
+        if (s3Unchecked is not null)
+        {
+            logger.Warning("[snapshot] Not uploading {Name} to {Location}: could not check whether it exists there: {Error}", name, s3Unchecked.Location, existing.Result.S3Error);
+            s3 = null;
+        }
+
+        var candidates = ordered.Result;
         phases.Mark("probe");
         SnapshotDelivery? delivery = null;
         try
@@ -49,6 +70,11 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
                     var used = delivery;
                     delivery = null;
                     var report = await DistributeAsync(session, source, taken, used, s3, progress, phases, cancellationToken);
+                    if (s3Unchecked is not null)
+                    {
+                        report = report with { Copies = [.. report.Copies, new SnapshotCopyResult(s3Unchecked.Location, false, null, TimeSpan.Zero, existing.Result.S3Error)] };
+                    }
+
                     return report with { Duration = clock.Elapsed, Phases = phases.Phases };
                 }
                 catch (SnapshotCorruptException e) when (index < candidates.Count - 1)
@@ -72,6 +98,29 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         throw new ClusterCtlException(
             $"no etcd member could take a snapshot (tried {string.Join(", ", candidates.Select(c => c.Node.Host))}); run 'clusterctl etcd status' to see why",
             ExitCodes.Failed);
+    }
+
+    /// <summary>Where a snapshot of this name already is (node addresses, the S3 location), and why S3 could not be asked, if so.</summary>
+    private sealed record ExistingCopies(IReadOnlyList<string> Where, string? S3Error);
+
+    private async Task<ExistingCopies> FindExistingAsync(List<NodeSession> nodes, string name, S3SnapshotStore? s3, CancellationToken cancellationToken)
+    {
+        var onNodes = Task.WhenAll(nodes.Select(async n => await new NodeSnapshotDirectory(n, config).ExistsAsync(name, cancellationToken) ? n.Host : null));
+        var inS3 = s3 is null ? Task.FromResult((Exists: false, Error: (string?)null)) : ExistsInS3Async(s3, name, cancellationToken);
+        await Task.WhenAll(onNodes, inS3);
+        return new ExistingCopies([.. onNodes.Result.OfType<string>(), .. inS3.Result.Exists ? [s3!.Location] : Array.Empty<string>()], inS3.Result.Error);
+    }
+
+    private static async Task<(bool Exists, string? Error)> ExistsInS3Async(S3SnapshotStore s3, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await s3.ExistsAsync(name, cancellationToken), null);
+        }
+        catch (S3Exception e)
+        {
+            return (false, e.Message);
+        }
     }
 
     private sealed record TakenSnapshot(string TempFile, string Name, string? EtcdVersion, string Member);
@@ -185,7 +234,8 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             // Reading ahead lets the network and the deflate work at the same time instead of taking turns.
             await using var ahead = new ReadAheadStream(raw);
             await using var db = new ProgressReadStream(ahead, "snapshot " + taken.Name, raw.Length, progress);
-            var origin = new SnapshotOrigin(config.ClusterName, DateTimeOffset.UtcNow, taken.EtcdVersion, 0, $"{taken.Member} ({source.Host})");
+            var origin = new SnapshotOrigin(config.ClusterName, DateTimeOffset.UtcNow, taken.EtcdVersion, 0, $"{taken.Member} ({source.Host})",
+                SnapshotOwnership.MemberNames(config));
             zip = await new SnapshotZipWriter().WriteAsync(
                 taken.Name, db, fanOut, origin, RkeStateReader.TryReadRaw(config.StateFilePath), source.Host, cancellationToken, revisionRead);
             revision = zip.Manifest.Revision ?? 0;

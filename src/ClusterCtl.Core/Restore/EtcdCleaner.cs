@@ -22,8 +22,11 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
     /// (where = data or snapshots); with <paramref name="dryRun"/> it only prints. pre-restore names sort by time
     /// (pre-restore-2026-11-21T10-27-42Z) and the shell expands a glob sorted, so the newest come last. No pipes:
     /// a failure must reach the exit code.
+    /// A keep of 0 still keeps the newest pre-restore dir when the node has no <c>member</c> directory or its etcd is not
+    /// running (<paramref name="etcdRunning"/>): that dir may then be the only copy of the node's data. The script says
+    /// so in a "kept&lt;TAB&gt;name&lt;TAB&gt;reason" line.
     /// </summary>
-    public static string Script(int keepPreRestore, bool dryRun)
+    public static string Script(int keepPreRestore, bool dryRun, bool etcdRunning)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keepPreRestore);
         var keep = keepPreRestore.ToString(CultureInfo.InvariantCulture);
@@ -40,12 +43,20 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
             failed=0
             cd {{RestoreLayout.DataDirectoryInContainer}} || { echo "cannot enter the etcd data directory" >&2; exit 1; }
             total=0
-            for d in {{RestoreLayout.PreRestorePrefix}}*; do [ -e "$d" ] && total=$((total + 1)); done
+            newest=
+            for d in {{RestoreLayout.PreRestorePrefix}}*; do [ -e "$d" ] && total=$((total + 1)) && newest=$d; done
+            keep={{keep}}
+            if [ "$keep" -eq 0 ] && [ "$total" -gt 0 ]; then
+              why=
+              [ -d member ] || why="no member directory"
+              [ {{(etcdRunning ? "yes" : "no")}} = yes ] || why="${why:+$why, }etcd is not running"
+              if [ -n "$why" ]; then keep=1; printf 'kept\t%s\t%s\n' "$newest" "$why"; fi
+            fi
             i=0
             for d in {{RestoreLayout.PreRestorePrefix}}*; do
               [ -e "$d" ] || continue
               i=$((i + 1))
-              [ "$i" -le $((total - {{keep}})) ] && act pre-restore data "$d"
+              [ "$i" -le $((total - keep)) ] && act pre-restore data "$d"
             done
             for d in {{RestoreLayout.FailedRestorePrefix}}*; do [ -e "$d" ] && act failed-restore data "$d"; done
             for d in {{RestoreLayout.ScratchPrefix}}*; do [ -e "$d" ] && act "restore scratch" data "$d"; done
@@ -80,8 +91,9 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
 
                 if (node.Node.IsEtcd)
                 {
-                    found.AddRange(await CleanDirectoriesAsync(node, keepPreRestore, dryRun, cancellationToken));
-                    found.AddRange(await CleanReplacedEtcdAsync(node, dryRun, cancellationToken));
+                    var etcdRunning = await RunningEtcdContainer.FindAsync(node, logger, cancellationToken) is not null;
+                    found.AddRange(await CleanDirectoriesAsync(node, keepPreRestore, dryRun, etcdRunning, cancellationToken));
+                    found.AddRange(await CleanReplacedEtcdAsync(node, dryRun, etcdRunning, cancellationToken));
                 }
 
                 return (found, (string?)null);
@@ -107,14 +119,23 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
         return new CleanupReport(dryRun, items, problems);
     }
 
-    private async Task<IEnumerable<CleanupItem>> CleanDirectoriesAsync(NodeSession node, int keep, bool dryRun, CancellationToken cancellationToken)
+    private async Task<IEnumerable<CleanupItem>> CleanDirectoriesAsync(NodeSession node, int keep, bool dryRun, bool etcdRunning, CancellationToken cancellationToken)
     {
-        var spec = RestoreHelperSpecs.DataShell(config, "etcd-cleaner", Script(keep, dryRun)) with
+        var spec = RestoreHelperSpecs.DataShell(config, "etcd-cleaner", Script(keep, dryRun, etcdRunning)) with
         {
             Binds = [RestoreLayout.DataDirectoryBind(config, readOnly: dryRun), $"{config.SnapshotDirectory}:{SnapshotMount}{(dryRun ? ":ro" : "")}"],
         };
         var result = await node.Helpers.RunAsync(spec, cancellationToken);
         var items = ParseItems(node.Host, result.Stdout).ToList();
+        foreach (var line in result.Stdout.Split('\n'))
+        {
+            if (line.TrimEnd('\r').Split('\t') is ["kept", var name, var why])
+            {
+                logger.Warning("[cleanup] {Host}: keeping {Path} although --keep-pre-restore is 0: {Reason}, so it may be the only copy of this node's data",
+                    node.Host, config.EtcdDataDirectory.TrimEnd('/') + "/" + name, why);
+            }
+        }
+
         if (!result.Succeeded)
         {
             throw new HelperFailedException(node.Host, result.ContainerName, result.ExitCode, result.Stderr);
@@ -140,7 +161,7 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
     }
 
     /// <summary>etcd-old-* containers a restore kept (it removes them itself once etcd is healthy; a crash may leave one), only while an etcd runs.</summary>
-    private async Task<IEnumerable<CleanupItem>> CleanReplacedEtcdAsync(NodeSession node, bool dryRun, CancellationToken cancellationToken)
+    private async Task<IEnumerable<CleanupItem>> CleanReplacedEtcdAsync(NodeSession node, bool dryRun, bool etcdRunning, CancellationToken cancellationToken)
     {
         var filters = new Dictionary<string, IReadOnlyList<string>> { ["name"] = ["^/" + RestoreLayout.OldEtcdContainerPrefix] };
         var old = (await node.Docker.ListContainersAsync(all: true, filters, cancellationToken))
@@ -151,8 +172,7 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
             return [];
         }
 
-        var etcd = await node.Docker.InspectContainerAsync(EtcdContainerSpec.ContainerName, cancellationToken);
-        if (etcd is not { State.Running: true })
+        if (!etcdRunning)
         {
             logger.Warning("[cleanup] {Host}: keeping {Containers}: no etcd container is running, so it may still be needed", node.Host, string.Join(", ", old.Select(c => c.Name)));
             return [];

@@ -34,7 +34,7 @@ internal static partial class ScheduledSnapshotName
     }
 
     // Same prefix rule as one-off default names, so both kinds list together per cluster.
-    private static string Prefix(string? clusterName) => string.IsNullOrWhiteSpace(clusterName) ? "rke" : clusterName.Trim();
+    private static string Prefix(string? clusterName) => SnapshotName.ClusterPrefix(clusterName);
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$", RegexOptions.CultureInvariant)]
     private static partial Regex TimePart();

@@ -39,7 +39,7 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
 
             await using (clusterLock)
             {
-                var report = await new SnapshotSaver(config, logger).SaveAsync(session, name, s3, progress: null, cancellationToken);
+                var report = await new SnapshotSaver(config, logger).SaveAsync(session, name, s3, overwrite: false, progress: null, cancellationToken);
 
                 // A save cancelled while copying reports its copies as failed (and has removed them); say it was cancelled.
                 cancellationToken.ThrowIfCancellationRequested();
@@ -72,14 +72,15 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
     {
         await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), sessionOptions, logger, cancellationToken);
         var listings = await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken);
-        return (ScheduledPrunePlan.NewestScheduled(listings, config.ClusterName),
-            listings.Count(l => ScheduledSnapshotName.IsScheduled(l.Name, config.ClusterName)));
+        var ownership = SnapshotOwnership.Of(config);
+        return (ScheduledPrunePlan.NewestScheduled(listings, ownership, config.ClusterName),
+            listings.Count(l => ScheduledPrunePlan.IsOurScheduled(l, ownership, config.ClusterName)));
     }
 
     private async Task<(int Retained, int Pruned)> PruneAsync(ClusterSession session, S3SnapshotStore? s3, CancellationToken cancellationToken)
     {
         var listings = await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken);
-        var plan = ScheduledPrunePlan.For(listings, config.ClusterName, retention);
+        var plan = ScheduledPrunePlan.For(listings, SnapshotOwnership.Of(config), config.ClusterName, retention);
         var remover = new SnapshotRemover(config, logger);
         foreach (var snapshot in plan.Remove)
         {

@@ -110,6 +110,16 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         return ListMatchingAsync($"{quoted}.[zZ][iI][pP] {quoted}", withTail: true, cancellationToken);
     }
 
+    /// <summary>Whether the node holds the snapshot in either form, without hashing anything: the check before a save.</summary>
+    public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken)
+    {
+        var quoted = Quote(SnapshotName.Validate(name));
+        var result = await node.Helpers.RunAndRequireSuccessAsync(
+            Shell("snapshot-exists", $"cd /backup 2>/dev/null || exit 0; for f in {quoted}.[zZ][iI][pP] {quoted}; do [ -e \"$f\" ] && echo found; done; exit 0", readOnly: true),
+            cancellationToken);
+        return result.Stdout.Contains("found", StringComparison.Ordinal);
+    }
+
     private async Task<IReadOnlyList<NodeSnapshotFile>> ListMatchingAsync(string globs, bool withTail, CancellationToken cancellationToken)
     {
         // For each visible regular file whose name could be a snapshot's (so no space, tab or newline can forge a

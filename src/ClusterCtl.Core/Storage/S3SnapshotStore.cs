@@ -263,9 +263,11 @@ internal sealed partial class S3SnapshotStore : IDisposable
         }
     }
 
+    // Shaped like the listing (folder and delimiter, one page): s3rver answers a MaxKeys=1 list of a folder that holds
+    // objects with an internal error, which turned "is this name free?" into a failure.
     private async Task EnsureBucketAsync(CancellationToken cancellationToken) =>
         await CallAsync(
-            () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.KeyPrefix, MaxKeys = 1 }, cancellationToken),
+            () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.KeyPrefix, Delimiter = "/" }, cancellationToken),
             "list snapshots", null, cancellationToken);
 
     private async Task<S3SnapshotEntry> DescribeAsync(string name, S3Object item, CancellationToken cancellationToken)

@@ -13,6 +13,11 @@ namespace ClusterCtl.Storage;
 /// Lowercase hex SHA-256 of the snapshot file exactly as etcd wrote it, its appended 32-byte hash included:
 /// what <c>sha256sum</c> prints for the <c>/backup/&lt;name&gt;</c> entry once extracted (see <see cref="EtcdSnapshotCheck.DbSha256"/>).
 /// </param>
+/// <param name="EtcdMembers">
+/// The etcd member names of the cluster that took it (<c>etcd-&lt;hostname_override&gt;</c>, sorted). With the cluster
+/// name it tells this cluster's snapshots from another's in a shared folder, even when both are called <c>rke</c>.
+/// Optional: manifests written before it existed still load, and count as another cluster's for a prune.
+/// </param>
 internal sealed record SnapshotManifest(
     int FormatVersion,
     string Name,
@@ -23,7 +28,8 @@ internal sealed record SnapshotManifest(
     long DbSize,
     string DbSha256,
     string? SourceMember,
-    string? ToolVersion)
+    string? ToolVersion,
+    IReadOnlyList<string>? EtcdMembers = null)
 {
     public const int CurrentFormatVersion = 1;
 
@@ -31,6 +37,9 @@ internal sealed record SnapshotManifest(
     public const string ZipSha256MetadataKey = "zip-sha256";
 
     private const string MetadataPrefix = "x-amz-meta-";
+
+    // Member names are etcd-<hostname or address>, which never hold a comma.
+    private const string EtcdMembersMetadataKey = "etcd-members";
 
     public static string CurrentToolVersion { get; } =
         typeof(SnapshotManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -46,7 +55,8 @@ internal sealed record SnapshotManifest(
         var createdAt = origin.CreatedAt.ToUniversalTime();
         return new SnapshotManifest(
             CurrentFormatVersion, SnapshotName.Validate(name), origin.ClusterName, createdAt.AddTicks(-(createdAt.Ticks % TimeSpan.TicksPerSecond)),
-            origin.EtcdVersion, origin.Revision, check.Length, check.DbSha256, origin.SourceMember, CurrentToolVersion);
+            origin.EtcdVersion, origin.Revision, check.Length, check.DbSha256, origin.SourceMember, CurrentToolVersion,
+            origin.EtcdMembers is null ? null : [.. origin.EtcdMembers.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
     }
 
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, SnapshotJsonContext.Default.SnapshotManifest);
@@ -94,6 +104,7 @@ internal sealed record SnapshotManifest(
         AddIfSet(metadata, "revision", Revision?.ToString(CultureInfo.InvariantCulture));
         AddIfSet(metadata, "source-member", SourceMember);
         AddIfSet(metadata, "tool-version", ToolVersion);
+        AddIfSet(metadata, EtcdMembersMetadataKey, EtcdMembers is null ? null : string.Join(',', EtcdMembers));
         AddIfSet(metadata, ZipSha256MetadataKey, zipSha256);
         return metadata;
     }
@@ -117,7 +128,8 @@ internal sealed record SnapshotManifest(
         return new SnapshotManifest(
             (int)formatVersion, name, values.GetValueOrDefault("cluster-name"), createdAt.ToUniversalTime(),
             values.GetValueOrDefault("etcd-version"), TryLong(values, "revision", out var revision) ? revision : null,
-            dbSize, dbSha256, values.GetValueOrDefault("source-member"), values.GetValueOrDefault("tool-version"));
+            dbSize, dbSha256, values.GetValueOrDefault("source-member"), values.GetValueOrDefault("tool-version"),
+            values.TryGetValue(EtcdMembersMetadataKey, out var members) ? members.Split(',', StringSplitOptions.RemoveEmptyEntries) : null);
     }
 
     /// <summary>The zip's SHA-256 recorded in S3 metadata, if any.</summary>

@@ -36,12 +36,14 @@ internal static partial class SnapshotName
     /// <summary><c>&lt;cluster_name or "rke"&gt;_etcd_snapshot_2026-11-21T10-27-42Z</c>: RKE's pattern without colons.</summary>
     public static string Default(string? clusterName, DateTimeOffset utcNow)
     {
-        var prefix = string.IsNullOrWhiteSpace(clusterName) ? "rke" : clusterName.Trim();
-        var name = $"{prefix}_etcd_snapshot_{utcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss'Z'", CultureInfo.InvariantCulture)}";
+        var name = $"{ClusterPrefix(clusterName)}_etcd_snapshot_{utcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss'Z'", CultureInfo.InvariantCulture)}";
 
         // A cluster name with other characters would make an invalid name: fail here, not at upload time.
         return Validate(name);
     }
+
+    /// <summary>The cluster's name as snapshot names and manifests use it: RKE's default <c>rke</c> when none is set.</summary>
+    public static string ClusterPrefix(string? clusterName) => string.IsNullOrWhiteSpace(clusterName) ? "rke" : clusterName.Trim();
 
     /// <summary>The artifact's file (and S3 object) name: <c>&lt;name&gt;.zip</c>.</summary>
     public static string FileName(string name) => Validate(name) + ZipExtension;

@@ -9,4 +9,5 @@ internal sealed record SnapshotOrigin(
     DateTimeOffset CreatedAt,
     string? EtcdVersion,
     long? Revision,
-    string? SourceMember);
+    string? SourceMember,
+    IReadOnlyList<string>? EtcdMembers = null);

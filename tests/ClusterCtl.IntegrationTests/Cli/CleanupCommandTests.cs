@@ -92,6 +92,44 @@ public class CleanupCommandTests
     }
 
     [Test]
+    public async Task Keeping_no_pre_restore_dir_without_force_is_bad_usage_and_removes_nothing()
+    {
+        var result = await CleanupAsync("--keep-pre-restore", "0");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("--force"));
+        Assert.That(result.StderrLines, Has.Count.EqualTo(1));
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            Assert.That(RestoreTestbed.TopLevelEntries(node), Is.SupersetOf(PreRestore.Append("failed-restore-run1").Append("restore-run2")), $"node{node}");
+            Assert.That(Directory.GetFiles(RestoreTestbed.SnapshotDirectory(node)), Has.Length.EqualTo(4), $"node{node}");
+        }
+
+        Assert.That(await RestoreTestbed.ContainerNamesAsync(1), Does.Contain("etcd-snapshot-once-crashed"));
+    }
+
+    [Test]
+    public async Task Keeping_none_with_force_keeps_the_newest_pre_restore_dir_where_etcd_is_stopped_or_the_member_dir_is_gone()
+    {
+        await Testbed.RunAsync("docker", "2", "stop", "etcd");
+        // Under a running etcd, which holds its files open and may run on for a while or crash. Without its restart policy
+        // a crash cannot bring up a fresh member that would create the dir anew.
+        await Testbed.RunAsync("docker", "3", "update", "--restart=no", "etcd");
+        Directory.Delete(Path.Combine(RestoreTestbed.DataDirectory(3), "member"), recursive: true);
+
+        var result = await CleanupAsync("--keep-pre-restore", "0", "--force");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Success), result.ToString());
+        Assert.That(RestoreTestbed.TopLevelEntries(1).Where(e => e.StartsWith("pre-restore-", StringComparison.Ordinal)), Is.Empty,
+            "node1 has its member dir and a running etcd: keep 0 means none");
+        Assert.That(RestoreTestbed.TopLevelEntries(2).Where(e => e.StartsWith("pre-restore-", StringComparison.Ordinal)), Is.EqualTo(new[] { PreRestore[^1] }),
+            "node2's etcd is stopped");
+        Assert.That(RestoreTestbed.TopLevelEntries(3).Where(e => e.StartsWith("pre-restore-", StringComparison.Ordinal)), Is.EqualTo(new[] { PreRestore[^1] }),
+            "node3 has no member dir: " + result);
+        Assert.That(result.Stderr, Does.Contain("etcd is not running").And.Contain("no member directory"));
+    }
+
+    [Test]
     public async Task A_negative_keep_count_is_bad_usage()
     {
         var result = await CleanupAsync("--keep-pre-restore", "-1");

@@ -1,4 +1,9 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text.Json;
+using Amazon.S3.Model;
+using ClusterCtl.IntegrationTests.Storage;
+using ClusterCtl.Storage;
 
 namespace ClusterCtl.IntegrationTests.Snapshots;
 
@@ -139,6 +144,120 @@ public class SnapshotHousekeepingTests
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That((await ListAsync()).Select(s => s.GetProperty("name").GetString()), Is.EquivalentTo(new[] { "good", "damaged" }),
             "the newest is kept by retention, and the last good one is kept although retention is 1");
+    }
+
+    [Test]
+    public async Task Prune_removes_only_this_clusters_snapshots_and_keeps_what_other_clusters_RKE_or_a_person_put_there()
+    {
+        // Older than ours, so a prune that counted them would remove them first.
+        var earlier = DateTimeOffset.UtcNow.AddHours(-1);
+        string[] members = ["etcd-node1", "etcd-node2", "etcd-node3"];
+        var others = new Dictionary<string, byte[]>
+        {
+            ["staging-snap.zip"] = Zip("staging-snap", Manifest("staging-snap", "staging", earlier, members)),
+            ["twin-testbed.zip"] = Zip("twin-testbed", Manifest("twin-testbed", "testbed", earlier, ["etcd-elsewhere"])),
+            ["older-tool.zip"] = Zip("older-tool", Manifest("older-tool", "testbed", earlier, null)),
+            ["rke-own.zip"] = Zip("rke-own", null),
+            ["by-hand"] = "a raw db placed by hand"u8.ToArray(),
+        };
+        await PlantAsync(others);
+        foreach (var name in new[] { "p1", "p2", "p3" })
+        {
+            await SaveAsync(name);
+        }
+
+        var result = await TestbedCli.RunAsync(["etcd", "snapshot-prune", "--retention", "1", .. TestbedCli.S3Flags(_folder)]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EquivalentTo(new[] { "p1", "p2" }), "only ours were removed");
+        Assert.That(result.Stderr, Does.Contain("Not ours, kept: twin-testbed").And.Contain("Not ours, kept: rke-own").And.Contain("Not ours, kept: by-hand"));
+        var kept = others.Keys.Append("p3.zip").ToList();
+        for (var n = 1; n <= Testbed.NodeCount; n++)
+        {
+            var files = TestbedCli.SnapshotFiles(n).Select(Path.GetFileName).ToList();
+            Assert.That(files, Is.SupersetOf(kept), $"node{n}");
+            Assert.That(files, Has.None.EqualTo("p1.zip").And.None.EqualTo("p2.zip"), $"node{n}");
+        }
+
+        Assert.That(await S3KeysAsync(), Is.EquivalentTo(kept));
+
+        var widened = await TestbedCli.RunAsync(["etcd", "snapshot-prune", "--retention", "1", "--all-snapshots", .. TestbedCli.S3Flags(_folder)]);
+
+        Assert.That(widened.ExitCode, Is.Zero, widened.ToString());
+        Assert.That(await S3KeysAsync(), Is.EqualTo(new[] { "p3.zip" }), "--all-snapshots counts every snapshot; the newest (and newest verified) stays");
+        Assert.That(Enumerable.Range(1, Testbed.NodeCount).Select(n => TestbedCli.SnapshotFiles(n).Select(Path.GetFileName).Where(f => !f!.StartsWith('.'))),
+            Has.All.EquivalentTo(new[] { "p3.zip" }));
+    }
+
+    /// <summary>Places the files in every node's snapshot directory and in the S3 folder, with our metadata where a zip has our manifest.</summary>
+    private async Task PlantAsync(Dictionary<string, byte[]> files)
+    {
+        using var s3 = S3rver.NewClient();
+        foreach (var (file, bytes) in files)
+        {
+            for (var n = 1; n <= Testbed.NodeCount; n++)
+            {
+                await File.WriteAllBytesAsync(TestbedCli.SnapshotPath(n, file), bytes);
+            }
+
+            var request = new PutObjectRequest { BucketName = Testbed.Env["TB_S3_BUCKET"], Key = $"{_folder}/{file}", InputStream = new MemoryStream(bytes) };
+            if (ManifestOf(bytes) is { } manifest)
+            {
+                foreach (var (key, value) in manifest.ToS3Metadata(Convert.ToHexStringLower(SHA256.HashData(bytes))))
+                {
+                    request.Metadata[key] = value;
+                }
+            }
+
+            await s3.PutObjectAsync(request);
+        }
+    }
+
+    private async Task<List<string>> S3KeysAsync()
+    {
+        using var s3 = S3rver.NewClient();
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Testbed.Env["TB_S3_BUCKET"], Prefix = _folder + "/" });
+        return [.. (listed.S3Objects ?? []).Select(o => o.Key[(_folder.Length + 1)..])];
+    }
+
+    private static SnapshotManifest Manifest(string name, string cluster, DateTimeOffset created, string[]? members) =>
+        new(1, name, cluster, created.AddTicks(-(created.Ticks % TimeSpan.TicksPerSecond)), "3.5.16", 1, 64, new string('a', 64), "etcd-node1", "0.1.0", members);
+
+    /// <summary>A zip in RKE's layout (the db under /backup/), with our manifest when one is given.</summary>
+    private static byte[] Zip(string name, SnapshotManifest? manifest)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var db = zip.CreateEntry(SnapshotZipLayout.DbEntryName(name)).Open())
+            {
+                db.Write(new byte[64]);
+            }
+
+            if (manifest is not null)
+            {
+                using var entry = zip.CreateEntry(SnapshotZipLayout.ManifestEntryName).Open();
+                entry.Write(manifest.ToJsonBytes());
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static SnapshotManifest? ManifestOf(byte[] bytes)
+    {
+        try
+        {
+            using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
+            using var entry = zip.GetEntry(SnapshotZipLayout.ManifestEntryName)?.Open();
+            using var json = new MemoryStream();
+            entry?.CopyTo(json);
+            return entry is null ? null : SnapshotManifest.FromJson(json.ToArray());
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     private async Task SaveAsync(string name)

@@ -193,6 +193,83 @@ public class SnapshotSaveTests(string etcdVersion)
         Assert.That(result.StderrLines, Has.Count.EqualTo(1));
     }
 
+    [Test]
+    public async Task A_name_that_exists_is_refused_with_exit_2_and_no_copy_or_S3_object_is_touched()
+    {
+        var name = Name("exists");
+        var first = await TestbedCli.RunAsync(["etcd", "snapshot-save", "--name", name, .. TestbedCli.S3Flags(_folder)]);
+        Assert.That(first.ExitCode, Is.Zero, first.ToString());
+        await Testbed.RunAsync("etcdctl", "1", "put", "/registry/test/after-first", "1");
+        var before = await StateAsync(name);
+
+        var again = await TestbedCli.RunAsync(["etcd", "snapshot-save", "--name", name, .. TestbedCli.S3Flags(_folder)]);
+
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), again.ToString());
+        Assert.That(again.StderrLines.Where(l => l.StartsWith("FATA", StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(1), "one error line");
+        Assert.That(again.StderrLines[^1], Does.Contain($"snapshot {name} already exists on").And.Contain(Testbed.NodeAddress(1)).And.Contain("--overwrite"));
+        Assert.That(await StateAsync(name), Is.EqualTo(before), "every node's files and the S3 object are as they were");
+    }
+
+    [Test]
+    public async Task A_name_that_exists_on_one_node_only_or_in_S3_only_is_refused_before_anything_is_written()
+    {
+        var onNode2 = Name("on-node2");
+        var inS3 = Name("in-s3");
+        await File.WriteAllTextAsync(TestbedCli.SnapshotPath(2, onNode2 + ".zip"), "someone else's zip");
+        var saved = await TestbedCli.RunAsync(["etcd", "snapshot-save", "--name", inS3, .. TestbedCli.S3Flags(_folder)]);
+        Assert.That(saved.ExitCode, Is.Zero, saved.ToString());
+        for (var n = 1; n <= Testbed.NodeCount; n++)
+        {
+            File.Delete(TestbedCli.SnapshotPath(n, inS3 + ".zip"));
+            File.Delete(TestbedCli.SnapshotPath(n, "." + inS3 + ".zip.sha256"));
+        }
+
+        var before = (await StateAsync(onNode2), await StateAsync(inS3));
+
+        var refusedOnNode = await TestbedCli.RunAsync(["etcd", "snapshot-save", "--name", onNode2, .. TestbedCli.S3Flags(_folder)]);
+        var refusedInS3 = await TestbedCli.RunAsync(["etcd", "snapshot-save", "--name", inS3, .. TestbedCli.S3Flags(_folder)]);
+
+        Assert.That(refusedOnNode.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), refusedOnNode.ToString());
+        Assert.That(refusedOnNode.StderrLines[^1], Does.Contain("already exists on " + Testbed.NodeAddress(2) + ";"), "node2 only");
+        Assert.That(refusedInS3.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), refusedInS3.ToString());
+        Assert.That(refusedInS3.StderrLines[^1], Does.Contain("already exists on s3://"));
+        Assert.That((await StateAsync(onNode2), await StateAsync(inS3)), Is.EqualTo(before), "nothing was written to any node or to S3");
+        Assert.That(Enumerable.Range(1, Testbed.NodeCount).SelectMany(TestbedCli.SnapshotFiles).Select(Path.GetFileName),
+            Has.None.Contains(".partial").And.None.Contains(".db"), "no snapshot was taken");
+    }
+
+    [Test]
+    public async Task Overwrite_replaces_an_existing_name_on_every_node_and_in_S3()
+    {
+        var name = Name("overwrite");
+        var first = await TestbedCli.RunAsync(["etcd", "snapshot-save", "--name", name, .. TestbedCli.S3Flags(_folder)]);
+        Assert.That(first.ExitCode, Is.Zero, first.ToString());
+        await Testbed.RunAsync("etcdctl", "1", "put", "/registry/test/overwrite", Guid.NewGuid().ToString());
+        var before = await StateAsync(name);
+
+        var result = await TestbedCli.RunAsync(["etcd", "snapshot-save", "--name", name, "--overwrite", "--output", "json", .. TestbedCli.S3Flags(_folder)]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        var zipSha = TestbedCli.Json(result).GetProperty("zipSha256").GetString();
+        var after = await StateAsync(name);
+        Assert.That(after, Is.Not.EqualTo(before));
+        Assert.That(after.Split(' ', StringSplitOptions.RemoveEmptyEntries), Has.All.EqualTo(zipSha), "every node and S3 hold the new zip");
+    }
+
+    /// <summary>The SHA-256 of the snapshot's zip on every node and of its S3 object ("-" where there is none).</summary>
+    private async Task<string> StateAsync(string name)
+    {
+        var paths = Enumerable.Range(1, Testbed.NodeCount).Select(n => TestbedCli.SnapshotPath(n, name + ".zip"))
+            .Append(Path.Combine(Testbed.Directory, "s3", Testbed.Env["TB_S3_BUCKET"], _folder, name + ".zip._S3rver_object"));
+        var hashes = new List<string>();
+        foreach (var path in paths)
+        {
+            hashes.Add(File.Exists(path) ? Sha256(await File.ReadAllBytesAsync(path)) : "-");
+        }
+
+        return string.Join(' ', hashes);
+    }
+
     private string Name(string what) => $"t{etcdVersion.Replace(".", "", StringComparison.Ordinal)}-{what}-{Guid.NewGuid().ToString("N")[..6]}";
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -31,15 +31,7 @@ internal static class S3rver
     /// <summary>Removes what the tests stored, so repeated runs do not fill the testbed's disk.</summary>
     public static async Task DeleteTestFoldersAsync()
     {
-        using var client = new AmazonS3Client(
-            new BasicAWSCredentials(AccessKey, SecretKey),
-            new AmazonS3Config
-            {
-                ServiceURL = Endpoint,
-                ForcePathStyle = true,
-                RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-                ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            });
+        using var client = NewClient();
         while (Folders.TryTake(out var folder))
         {
             var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = folder + "/" });
@@ -49,6 +41,17 @@ internal static class S3rver
             }
         }
     }
+
+    /// <summary>A plain S3 client on the testbed's s3rver, for placing objects clusterctl did not make.</summary>
+    public static AmazonS3Client NewClient() => new(
+        new BasicAWSCredentials(AccessKey, SecretKey),
+        new AmazonS3Config
+        {
+            ServiceURL = Endpoint,
+            ForcePathStyle = true,
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        });
 
     private static readonly ConcurrentBag<string> Folders = [];
 

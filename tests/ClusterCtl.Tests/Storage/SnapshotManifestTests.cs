@@ -60,6 +60,38 @@ public class SnapshotManifestTests
     }
 
     [Test]
+    public void The_etcd_member_names_round_trip_through_json_and_S3_metadata()
+    {
+        var manifest = Sample with { EtcdMembers = ["etcd-node1", "etcd-node2"] };
+
+        var fromJson = SnapshotManifest.FromJson(manifest.ToJsonBytes());
+        var fromS3 = SnapshotManifest.FromS3Metadata(manifest.ToS3Metadata());
+
+        Assert.That(Encoding.UTF8.GetString(manifest.ToJsonBytes()), Does.Contain("\"etcdMembers\""));
+        Assert.That(fromJson.EtcdMembers, Is.EqualTo(new[] { "etcd-node1", "etcd-node2" }));
+        Assert.That(fromS3?.EtcdMembers, Is.EqualTo(new[] { "etcd-node1", "etcd-node2" }));
+    }
+
+    [Test]
+    public void A_manifest_written_before_the_member_names_existed_still_loads_without_them()
+    {
+        var json = Encoding.UTF8.GetString(Sample.ToJsonBytes());
+
+        Assert.That(json, Does.Not.Contain("etcdMembers"));
+        Assert.That(SnapshotManifest.FromJson(Encoding.UTF8.GetBytes(json)).EtcdMembers, Is.Null);
+        Assert.That(SnapshotManifest.FromS3Metadata(Sample.ToS3Metadata())?.EtcdMembers, Is.Null);
+    }
+
+    [Test]
+    public void Create_records_the_member_names_sorted_and_once_each()
+    {
+        var origin = new SnapshotOrigin("prod", DateTimeOffset.UtcNow, null, 1, null, ["etcd-c", "etcd-a", "etcd-c"]);
+        var check = new EtcdSnapshotCheck(10, true, true, new string('a', 64), null);
+
+        Assert.That(SnapshotManifest.Create("snap", origin, check).EtcdMembers, Is.EqualTo(new[] { "etcd-a", "etcd-c" }));
+    }
+
+    [Test]
     public void Objects_without_our_metadata_have_no_manifest()
     {
         Assert.That(SnapshotManifest.FromS3Metadata(new Dictionary<string, string> { ["x-amz-meta-owner"] = "rke" }), Is.Null);

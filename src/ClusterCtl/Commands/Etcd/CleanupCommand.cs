@@ -12,6 +12,9 @@ internal sealed class CleanupCommand : ClusterCommandBase
     [Option("--keep-pre-restore <N>", "How many pre-restore-* directories (the data each restore replaced) to keep on every node, newest first (default 1).", CommandOptionType.SingleValue)]
     public int KeepPreRestore { get; set; } = 1;
 
+    [Option("--force", "Allow --keep-pre-restore 0 (the newest pre-restore dir is still kept where a node has no member directory or no running etcd).", CommandOptionType.NoValue)]
+    public bool Force { get; set; }
+
     [Option("--dry-run", "Only list what would be removed.", CommandOptionType.NoValue)]
     public bool DryRun { get; set; }
 
@@ -24,6 +27,14 @@ internal sealed class CleanupCommand : ClusterCommandBase
         if (KeepPreRestore < 0)
         {
             throw new ClusterCtlException($"--keep-pre-restore must be 0 or more, not {KeepPreRestore}", ExitCodes.InvalidInput);
+        }
+
+        // The newest pre-restore dir is the data the last restore replaced: the only way back from a bad restore.
+        if (KeepPreRestore == 0 && !Force && !DryRun)
+        {
+            throw new ClusterCtlException(
+                "--keep-pre-restore 0 removes the data the last restore replaced, the only way back from it; add --force to do so, or keep 1 or more",
+                ExitCodes.InvalidInput);
         }
 
         var config = LoadConfig();

@@ -5,7 +5,7 @@ using McMaster.Extensions.CommandLineUtils;
 
 namespace ClusterCtl.Cli.Commands.Etcd;
 
-[Command("snapshot-prune", Description = "Keep the newest N snapshots on the nodes and in S3; never the last one that verifies.")]
+[Command("snapshot-prune", Description = "Keep the newest N of this cluster's snapshots on the nodes and in S3; never the last one that verifies, never another's.")]
 internal sealed class SnapshotPruneCommand : SnapshotCommandBase
 {
     [Option("--retention <N>", "How many to keep (default: backup_config.retention, else 6).", CommandOptionType.SingleValue)]
@@ -14,6 +14,9 @@ internal sealed class SnapshotPruneCommand : SnapshotCommandBase
 
     [Option("--dry-run", "Print what would be removed and remove nothing.", CommandOptionType.NoValue)]
     public bool DryRun { get; set; }
+
+    [Option("--all-snapshots", "Also count and prune snapshots this cluster did not make: other clusters', RKE's own, raw dbs, and manifests without member names. Default: only this cluster's.", CommandOptionType.NoValue)]
+    public bool AllSnapshots { get; set; }
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -24,9 +27,15 @@ internal sealed class SnapshotPruneCommand : SnapshotCommandBase
         await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd snapshot-prune", Log, cancellationToken);
 
         var snapshots = await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken);
-        var plan = SnapshotPrunePlan.For(snapshots, retention);
-        Log.Information("[snapshot] Keeping {Kept} of {Total} snapshots (retention {Retention}): {Names}",
-            plan.Keep.Count, snapshots.Count, retention, string.Join(", ", plan.Keep.Select(s => s.Name)));
+        var ownership = SnapshotOwnership.Of(config);
+        var plan = SnapshotPrunePlan.For(snapshots, retention, AllSnapshots ? _ => true : ownership.IsOurs);
+        foreach (var other in plan.NotOurs)
+        {
+            Log.Information("[snapshot] Not ours, kept: {Name:l} ({Reason:l})", other.Name, ownership.WhyNotOurs(other));
+        }
+
+        Log.Information("[snapshot] Keeping {Kept} of {Total} snapshots in scope (retention {Retention}): {Names}",
+            plan.Keep.Count, plan.Keep.Count + plan.Remove.Count, retention, string.Join(", ", plan.Keep.Select(s => s.Name)));
 
         var remover = new SnapshotRemover(config, Log);
         foreach (var snapshot in plan.Remove)

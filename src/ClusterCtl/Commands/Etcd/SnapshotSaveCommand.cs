@@ -12,6 +12,9 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
     [Option("--name <NAME>", "Snapshot name (default <cluster_name>_etcd_snapshot_<UTC time>); letters, digits, . _ -", CommandOptionType.SingleValue)]
     public string? Name { get; set; }
 
+    [Option("--overwrite", "Replace a snapshot of the same name on the nodes and in S3; without it such a name is refused (exit 2) before anything is taken.", CommandOptionType.NoValue)]
+    public bool Overwrite { get; set; }
+
     [Option("--output <FORMAT>", "table or json.", CommandOptionType.SingleValue)]
     [AllowedValues("table", "json", IgnoreCase = true)]
     public string Output { get; set; } = "table";
@@ -28,7 +31,7 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
         phases.Mark("lock");
 
         using var progress = new TransferProgressReporter(Log, Globals.Quiet);
-        var report = await new SnapshotSaver(config, Log).SaveAsync(session, name, s3, progress, cancellationToken);
+        var report = await new SnapshotSaver(config, Log).SaveAsync(session, name, s3, Overwrite, progress, cancellationToken);
         report = report with { Phases = [.. phases.Phases, .. report.Phases] };
         progress.Dispose();
 
