@@ -111,7 +111,7 @@ public class HelperContainerRunnerTests
         using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
         var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
 
-        var removed = await runner.RemoveLeftoversAsync(CancellationToken.None);
+        var removed = await runner.RemoveLeftoversAsync(includeLiveReadOnlyRuns: false, CancellationToken.None);
 
         Assert.That(removed, Is.EqualTo(ExpectedLeftoverNames));
         var list = daemon.Requests.Single(r => r.Method == "GET" && r.Path.EndsWith("/containers/json", StringComparison.Ordinal));
@@ -137,7 +137,7 @@ public class HelperContainerRunnerTests
         using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
         var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
 
-        var removed = await runner.RemoveLeftoversAsync(CancellationToken.None);
+        var removed = await runner.RemoveLeftoversAsync(includeLiveReadOnlyRuns: false, CancellationToken.None);
 
         Assert.That(removed, Is.EqualTo(new List<string> { "b" }));
     }
