@@ -164,8 +164,9 @@ internal sealed class ClusterSession : IAsyncDisposable
             node.Docker.Dispose();
         }
 
-        await _connector.DisposeAsync();
+        // The key copies go first: the connector removes the runtime directory they are in.
         _endpoints.Dispose();
+        await _connector.DisposeAsync();
     }
 
     private static async Task<NodeSession> AttachDockerAsync(ClusterNode node, SshTunnel tunnel, string runId, SessionOptions options, ILogger logger, CancellationToken cancellationToken)
