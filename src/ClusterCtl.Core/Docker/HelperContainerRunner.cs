@@ -314,7 +314,7 @@ internal sealed class HelperContainerRunner
         catch (OperationCanceledException)
         {
             // Cancelled mid-request: the daemon may have created it anyway. Remove it if, and only if, it is ours.
-            await RemoveIfOursAsync(name);
+            await RemoveIfOursAsync(_docker, name, RunId, _logger);
             throw;
         }
     }
@@ -322,29 +322,33 @@ internal sealed class HelperContainerRunner
     private const int LateCreateChecks = 6;
     private static readonly TimeSpan LateCreateCheckInterval = TimeSpan.FromMilliseconds(250);
 
-    private async Task RemoveIfOursAsync(string name)
+    /// <summary>
+    /// After a create request was cancelled: removes container <paramref name="name"/> if, and only if, it carries
+    /// <paramref name="runId"/>, i.e. the daemon made it for us anyway. Used for helpers and for the lock.
+    /// </summary>
+    internal static async Task RemoveIfOursAsync(DockerClient docker, string name, string runId, ILogger logger)
     {
         using var removal = new CancellationTokenSource(RemovalTimeout);
         try
         {
             // The daemon can finish a create after our cancelled request was dropped: a first "not found" is not
             // the last word, so look again for a short while (seen when SIGTERM hit a snapshot-schedule tick).
-            var details = await _docker.InspectContainerAsync(name, removal.Token);
+            var details = await docker.InspectContainerAsync(name, removal.Token);
             for (var attempt = 0; details is null && attempt < LateCreateChecks; attempt++)
             {
                 await Task.Delay(LateCreateCheckInterval, removal.Token);
-                details = await _docker.InspectContainerAsync(name, removal.Token);
+                details = await docker.InspectContainerAsync(name, removal.Token);
             }
 
-            if (details?.Config.Labels?.GetValueOrDefault(HelperLabels.RunId) == RunId)
+            if (details?.Config.Labels?.GetValueOrDefault(HelperLabels.RunId) == runId)
             {
-                await _docker.RemoveContainerAsync(details.Id, force: true, removal.Token);
+                await docker.RemoveContainerAsync(details.Id, force: true, removal.Token);
             }
         }
         catch (Exception e) when (e is DockerException or OperationCanceledException)
         {
-            _logger.Warning("Could not check for a half-created helper {Container} on {Host}; the next run removes it: {Error}",
-                name, Host, e.Message);
+            logger.Warning("Could not check for a half-created container {Container} on {Host}; the next run removes it: {Error}",
+                name, docker.Host, e.Message);
         }
     }
 

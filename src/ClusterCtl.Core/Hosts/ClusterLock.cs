@@ -110,6 +110,12 @@ internal sealed class ClusterLock : IAsyncDisposable
             {
                 return await node.Docker.CreateContainerAsync(ContainerName, spec, cancellationToken);
             }
+            catch (OperationCanceledException)
+            {
+                // Cancelled mid-request (a tick past its timeout): a lock the daemon made anyway would outlive us.
+                await HelperContainerRunner.RemoveIfOursAsync(node.Docker, ContainerName, request.RunId, logger);
+                throw;
+            }
             catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict && attempt == 0)
             {
                 var holder = await node.Docker.InspectContainerAsync(ContainerName, cancellationToken);
