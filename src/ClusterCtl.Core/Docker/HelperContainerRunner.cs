@@ -19,6 +19,7 @@ internal sealed class HelperContainerRunner
     private readonly DockerClient _docker;
     private readonly ILogger _logger;
     private SharedHelperContainers? _shared;
+    private bool _runHoldsLock;
 
     public HelperContainerRunner(DockerClient docker, string runId, ILogger logger)
     {
@@ -169,10 +170,38 @@ internal sealed class HelperContainerRunner
     }
 
     /// <summary>
-    /// Force-removes helper containers (any state) that belong to other runs, i.e. were left by a crashed or killed
-    /// run, and returns their names. Helpers of this run are left alone.
+    /// Set once the run holds the cluster lock: helpers made from then on are the locked run's. Until then they are
+    /// labelled <see cref="HelperLabels.ReadOnlyRun"/>, and another run's sweep leaves them alone while we live.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RemoveLeftoversAsync(CancellationToken cancellationToken)
+    public bool RunHoldsLock
+    {
+        get => Volatile.Read(ref _runHoldsLock);
+        set => Volatile.Write(ref _runHoldsLock, value);
+    }
+
+    /// <summary>
+    /// Whether a helper container is a leftover for a run that holds the cluster lock: any other run's helper, except
+    /// one of a read-only run whose owner may still be running (unless <paramref name="includeLiveReadOnlyRuns"/>).
+    /// A helper of a run that held the lock is a leftover, because holding it now means that run no longer does.
+    /// </summary>
+    public bool IsLeftover(ContainerSummary helper, bool includeLiveReadOnlyRuns)
+    {
+        ArgumentNullException.ThrowIfNull(helper);
+        if (helper.Labels?.GetValueOrDefault(HelperLabels.RunId) == RunId)
+        {
+            return false;
+        }
+
+        return includeLiveReadOnlyRuns
+            || helper.Labels?.GetValueOrDefault(HelperLabels.ReadOnlyRun) != "true"
+            || RunOwner.FromLabels(helper.Labels) is { } owner && owner.IsProvablyGone();
+    }
+
+    /// <summary>
+    /// Force-removes the helper containers (any state) that <see cref="IsLeftover"/> calls leftovers, i.e. left by a
+    /// crashed or killed run, and returns their names. Call it only while holding the cluster lock.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemoveLeftoversAsync(bool includeLiveReadOnlyRuns, CancellationToken cancellationToken)
     {
         var filters = new Dictionary<string, IReadOnlyList<string>> { ["label"] = [HelperLabels.Helper] };
         var helpers = await _docker.ListContainersAsync(all: true, filters, cancellationToken);
@@ -180,8 +209,14 @@ internal sealed class HelperContainerRunner
         foreach (var helper in helpers)
         {
             var runId = helper.Labels?.GetValueOrDefault(HelperLabels.RunId);
-            if (runId == RunId)
+            if (!IsLeftover(helper, includeLiveReadOnlyRuns))
             {
+                if (runId != RunId)
+                {
+                    _logger.Information("Kept helper container {Container} on {Host}: read-only run {OtherRunId} ({Owner}) may still be running",
+                        helper.Name, Host, runId ?? "unknown", RunOwner.FromLabels(helper.Labels)?.Display ?? "unknown owner");
+                }
+
                 continue;
             }
 
@@ -245,12 +280,7 @@ internal sealed class HelperContainerRunner
         OpenStdin = spec.OpenStdin,
         StdinOnce = spec.OpenStdin,
         AttachStdin = spec.OpenStdin,
-        Labels = new Dictionary<string, string>
-        {
-            [HelperLabels.Helper] = "true",
-            [HelperLabels.RunId] = RunId,
-            [HelperLabels.Purpose] = spec.Purpose,
-        },
+        Labels = Labels(spec),
         HostConfig = new ContainerHostConfig
         {
             Binds = spec.Binds,
@@ -258,6 +288,22 @@ internal sealed class HelperContainerRunner
             Privileged = spec.Privileged,
         },
     };
+
+    private Dictionary<string, string> Labels(HelperSpec spec)
+    {
+        var labels = new Dictionary<string, string>(RunOwner.Current.ToLabels(), StringComparer.Ordinal)
+        {
+            [HelperLabels.Helper] = "true",
+            [HelperLabels.RunId] = RunId,
+            [HelperLabels.Purpose] = spec.Purpose,
+        };
+        if (!RunHoldsLock)
+        {
+            labels[HelperLabels.ReadOnlyRun] = "true";
+        }
+
+        return labels;
+    }
 
     private async Task<string> CreateAsync(string name, HelperSpec spec, CancellationToken cancellationToken)
     {
@@ -268,7 +314,7 @@ internal sealed class HelperContainerRunner
         catch (OperationCanceledException)
         {
             // Cancelled mid-request: the daemon may have created it anyway. Remove it if, and only if, it is ours.
-            await RemoveIfOursAsync(name);
+            await RemoveIfOursAsync(_docker, name, RunId, _logger);
             throw;
         }
     }
@@ -276,29 +322,33 @@ internal sealed class HelperContainerRunner
     private const int LateCreateChecks = 6;
     private static readonly TimeSpan LateCreateCheckInterval = TimeSpan.FromMilliseconds(250);
 
-    private async Task RemoveIfOursAsync(string name)
+    /// <summary>
+    /// After a create request was cancelled: removes container <paramref name="name"/> if, and only if, it carries
+    /// <paramref name="runId"/>, i.e. the daemon made it for us anyway. Used for helpers and for the lock.
+    /// </summary>
+    internal static async Task RemoveIfOursAsync(DockerClient docker, string name, string runId, ILogger logger)
     {
         using var removal = new CancellationTokenSource(RemovalTimeout);
         try
         {
             // The daemon can finish a create after our cancelled request was dropped: a first "not found" is not
             // the last word, so look again for a short while (seen when SIGTERM hit a snapshot-schedule tick).
-            var details = await _docker.InspectContainerAsync(name, removal.Token);
+            var details = await docker.InspectContainerAsync(name, removal.Token);
             for (var attempt = 0; details is null && attempt < LateCreateChecks; attempt++)
             {
                 await Task.Delay(LateCreateCheckInterval, removal.Token);
-                details = await _docker.InspectContainerAsync(name, removal.Token);
+                details = await docker.InspectContainerAsync(name, removal.Token);
             }
 
-            if (details?.Config.Labels?.GetValueOrDefault(HelperLabels.RunId) == RunId)
+            if (details?.Config.Labels?.GetValueOrDefault(HelperLabels.RunId) == runId)
             {
-                await _docker.RemoveContainerAsync(details.Id, force: true, removal.Token);
+                await docker.RemoveContainerAsync(details.Id, force: true, removal.Token);
             }
         }
         catch (Exception e) when (e is DockerException or OperationCanceledException)
         {
-            _logger.Warning("Could not check for a half-created helper {Container} on {Host}; the next run removes it: {Error}",
-                name, Host, e.Message);
+            logger.Warning("Could not check for a half-created container {Container} on {Host}; the next run removes it: {Error}",
+                name, docker.Host, e.Message);
         }
     }
 

@@ -14,4 +14,10 @@ internal static class HelperLabels
 
     /// <summary>What the helper was for, e.g. "etcd-snapshot-once"; for operators reading <c>docker ps</c>.</summary>
     public const string Purpose = "io.clusterctl.purpose";
+
+    /// <summary>
+    /// Present (value "true") on helpers of a run that does not hold the cluster lock (status, snapshot-list, dry runs):
+    /// a locked run's sweep keeps them while their owner (<see cref="RunOwner"/> labels) may still be running.
+    /// </summary>
+    public const string ReadOnlyRun = "io.clusterctl.read-only";
 }

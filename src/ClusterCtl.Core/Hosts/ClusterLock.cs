@@ -6,18 +6,19 @@ using Serilog;
 namespace ClusterCtl.Hosts;
 
 /// <summary>
-/// The per-cluster lock: a created-but-never-started container named <see cref="ContainerName"/> on every reachable
-/// etcd node. Docker refuses a second container of the same name, so creating it is an atomic test-and-set on each
+/// The per-cluster lock: a created-but-never-started container named <see cref="ContainerName"/> on every etcd
+/// node. Docker refuses a second container of the same name, so creating it is an atomic test-and-set on each
 /// node, visible to every machine that runs clusterctl against the cluster (a laptop, a bastion, a CI job).
-/// Nodes are locked in cluster.yml order, so two runs cannot each hold half and wait for the other.
+/// Nodes are locked in cluster.yml order, so two runs cannot each hold half and wait for the other; the caller
+/// makes sure no etcd node is missing, so two runs can never lock disjoint sets of nodes.
 /// </summary>
 internal sealed class ClusterLock : IAsyncDisposable
 {
     public const string ContainerName = "clusterctl-lock";
 
-    private const string HolderLabel = "io.clusterctl.lock.holder";
-    private const string PidLabel = "io.clusterctl.lock.pid";
-    private const string MachineLabel = "io.clusterctl.lock.machine";
+    /// <summary>The flag that releases a lock whose holder cannot be proven gone.</summary>
+    public const string ForceUnlockFlag = "--force-unlock";
+
     private const string CommandLabel = "io.clusterctl.lock.command";
     private const string SinceLabel = "io.clusterctl.lock.since";
 
@@ -26,15 +27,25 @@ internal sealed class ClusterLock : IAsyncDisposable
 
     private ClusterLock(ILogger logger) => _logger = logger;
 
-    public static async Task<ClusterLock> AcquireAsync(IReadOnlyList<NodeSession> nodes, string image, string runId, string command, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the lock on every node in <paramref name="nodes"/>, or none. A lock whose holder is provably gone
+    /// (<see cref="RunOwner.IsProvablyGone()"/>) is taken over; with <paramref name="forceUnlock"/> any lock is removed first.
+    /// </summary>
+    public static async Task<ClusterLock> AcquireAsync(
+        IReadOnlyList<NodeSession> nodes, LockRequest request, ILogger logger, CancellationToken cancellationToken)
     {
         var clusterLock = new ClusterLock(logger);
         try
         {
             foreach (var node in nodes)
             {
-                await node.Docker.EnsureImageAsync(image, null, cancellationToken);
-                clusterLock._held.Add((node, await CreateOrExplainAsync(node, image, runId, command, logger, cancellationToken)));
+                await node.Docker.EnsureImageAsync(request.Image, request.RegistryAuth, cancellationToken);
+                if (request.ForceUnlock)
+                {
+                    await RemoveAnyAsync(node, logger, cancellationToken);
+                }
+
+                clusterLock._held.Add((node, await CreateOrExplainAsync(node, request, logger, cancellationToken)));
             }
 
             logger.Debug("[lock] Holding the cluster lock on {Count} nodes", nodes.Count);
@@ -58,29 +69,40 @@ internal sealed class ClusterLock : IAsyncDisposable
             }
             catch (Exception e) when (e is DockerException or OperationCanceledException)
             {
-                _logger.Warning("[lock] Could not release the lock on {Host}: {Error}; remove it with: docker rm {Container}", node.Host, e.Message, ContainerName);
+                _logger.Warning("[lock] Could not release the lock on {Host}: {Error}; the next run with {Flag} removes it", node.Host, e.Message, ForceUnlockFlag);
             }
         }
 
         _held.Clear();
     }
 
-    private static async Task<string> CreateOrExplainAsync(NodeSession node, string image, string runId, string command, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Who holds a lock, from its labels: "'command' (run R, user@host, pid N, since T)".</summary>
+    public static string DescribeHolder(IReadOnlyDictionary<string, string> labels)
     {
-        var spec = new ContainerSpec
+        var owner = RunOwner.FromLabels(labels);
+        return $"'{labels.GetValueOrDefault(CommandLabel, "another run")}' (run {labels.GetValueOrDefault(HelperLabels.RunId, "?")}, " +
+            $"{owner?.Display ?? "unknown holder"}, since {labels.GetValueOrDefault(SinceLabel, "?")})";
+    }
+
+    private static async Task RemoveAnyAsync(NodeSession node, ILogger logger, CancellationToken cancellationToken)
+    {
+        var holder = await node.Docker.InspectContainerAsync(ContainerName, cancellationToken);
+        if (holder is not null)
         {
-            Image = image,
-            Cmd = ["true"],
-            Labels = new Dictionary<string, string>
-            {
-                [HelperLabels.RunId] = runId,
-                [HolderLabel] = $"{Environment.UserName}@{Environment.MachineName}",
-                [MachineLabel] = Environment.MachineName,
-                [PidLabel] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-                [CommandLabel] = command,
-                [SinceLabel] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            },
+            logger.Warning("[lock] {Flag}: removing the lock on {Host} held by {Holder}", ForceUnlockFlag, node.Host, DescribeHolder(holder.Config.Labels ?? new Dictionary<string, string>()));
+            await node.Docker.RemoveContainerAsync(holder.Id, force: true, cancellationToken);
+        }
+    }
+
+    private static async Task<string> CreateOrExplainAsync(NodeSession node, LockRequest request, ILogger logger, CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, string>(RunOwner.Current.ToLabels(), StringComparer.Ordinal)
+        {
+            [HelperLabels.RunId] = request.RunId,
+            [CommandLabel] = request.Command,
+            [SinceLabel] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         };
+        var spec = new ContainerSpec { Image = request.Image, Cmd = ["true"], Labels = labels };
 
         for (var attempt = 0; ; attempt++)
         {
@@ -88,44 +110,30 @@ internal sealed class ClusterLock : IAsyncDisposable
             {
                 return await node.Docker.CreateContainerAsync(ContainerName, spec, cancellationToken);
             }
+            catch (OperationCanceledException)
+            {
+                // Cancelled mid-request (a tick past its timeout): a lock the daemon made anyway would outlive us.
+                await HelperContainerRunner.RemoveIfOursAsync(node.Docker, ContainerName, request.RunId, logger);
+                throw;
+            }
             catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict && attempt == 0)
             {
                 var holder = await node.Docker.InspectContainerAsync(ContainerName, cancellationToken);
-                var labels = holder?.Config.Labels ?? new Dictionary<string, string>();
-                if (holder is not null && IsAbandonedHere(labels))
+                var holderLabels = holder?.Config.Labels ?? new Dictionary<string, string>();
+                if (holder is not null && RunOwner.FromLabels(holderLabels) is { } owner && owner.IsProvablyGone())
                 {
-                    // Same machine, and that process is gone: a run that was killed. Its lock is ours to take over.
+                    // This machine, this boot, and that process is gone: a run that was killed. Its lock is ours to take over.
                     logger.Warning("[lock] Taking over the lock on {Host} left by run {RunId} (process {Pid} is gone)",
-                        node.Host, labels.GetValueOrDefault(HelperLabels.RunId), labels.GetValueOrDefault(PidLabel));
+                        node.Host, holderLabels.GetValueOrDefault(HelperLabels.RunId), owner.Pid);
                     await node.Docker.RemoveContainerAsync(holder.Id, force: true, cancellationToken);
                     continue;
                 }
 
                 throw new ClusterCtlException(
-                    $"the cluster is locked by '{labels.GetValueOrDefault(CommandLabel, "another run")}' (run {labels.GetValueOrDefault(HelperLabels.RunId, "?")}, " +
-                    $"{labels.GetValueOrDefault(HolderLabel, "unknown holder")}, pid {labels.GetValueOrDefault(PidLabel, "?")}, since {labels.GetValueOrDefault(SinceLabel, "?")}); " +
-                    $"wait for it to finish, or if that run is gone remove the lock with 'docker rm {ContainerName}' on {node.Host}",
+                    $"the cluster is locked by {DescribeHolder(holderLabels)} on {node.Host}; wait for it to finish, " +
+                    $"or if that run is gone (it cannot be proven from here), run again with {ForceUnlockFlag}",
                     ExitCodes.Failed);
             }
-        }
-    }
-
-    private static bool IsAbandonedHere(IReadOnlyDictionary<string, string> labels)
-    {
-        if (labels.GetValueOrDefault(MachineLabel) != Environment.MachineName
-            || !int.TryParse(labels.GetValueOrDefault(PidLabel), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
+using ClusterCtl.Etcd;
 using Serilog;
 
 namespace ClusterCtl.Hosts;
@@ -18,9 +19,10 @@ internal sealed class ClusterSession : IAsyncDisposable
     private readonly EndpointBuilder _endpoints;
     private readonly List<NodeSession> _nodes;
 
-    private ClusterSession(string runId, HostConnector connector, EndpointBuilder endpoints, List<NodeSession> nodes, Dictionary<ClusterNode, ClusterCtlException> unreachable)
+    private ClusterSession(string runId, SessionOptions options, HostConnector connector, EndpointBuilder endpoints, List<NodeSession> nodes, Dictionary<ClusterNode, ClusterCtlException> unreachable)
     {
         RunId = runId;
+        Options = options;
         _connector = connector;
         _endpoints = endpoints;
         _nodes = nodes;
@@ -28,6 +30,8 @@ internal sealed class ClusterSession : IAsyncDisposable
     }
 
     public string RunId { get; }
+
+    public SessionOptions Options { get; }
 
     /// <summary>The nodes we reached, in cluster.yml order.</summary>
     public IReadOnlyList<NodeSession> Nodes => _nodes;
@@ -49,7 +53,7 @@ internal sealed class ClusterSession : IAsyncDisposable
         var endpoints = new EndpointBuilder(config, options, connector.RuntimeDirectory);
         var unreachable = new Dictionary<ClusterNode, ClusterCtlException>();
         var sessions = new List<NodeSession>();
-        var session = new ClusterSession(runId, connector, endpoints, sessions, unreachable);
+        var session = new ClusterSession(runId, options, connector, endpoints, sessions, unreachable);
         try
         {
             logger.Information("[dialer] Connecting to {Count} hosts over SSH (run {RunId})", nodes.Count, runId);
@@ -94,16 +98,38 @@ internal sealed class ClusterSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Takes the per-cluster lock on the reachable etcd nodes, then removes helpers left by crashed runs: only
-    /// once we hold the lock can no other live run own them. Dispose the result to release the lock.
+    /// Takes the per-cluster lock on every etcd node of <paramref name="config"/>, then removes helpers left by crashed
+    /// runs: only once we hold the lock can no other run that changes things own them. An etcd node that was not
+    /// reached refuses the run: two runs that each miss another node would otherwise both hold the lock.
+    /// Dispose the result to release the lock.
     /// </summary>
     public async Task<ClusterLock> LockAsync(ClusterConfig config, string command, ILogger logger, CancellationToken cancellationToken)
     {
-        var clusterLock = await ClusterLock.AcquireAsync(
-            _nodes.Where(n => n.Node.IsEtcd).ToList(), config.Images.Alpine, RunId, command, logger, cancellationToken);
+        ArgumentNullException.ThrowIfNull(config);
+        var missing = config.EtcdNodes.Where(n => !_nodes.Any(s => s.Node.Address == n.Address)).ToList();
+        if (missing.Count > 0)
+        {
+            var reason = Unreachable.TryGetValue(missing[0], out var failure) ? failure.Message : "not connected";
+            throw new ClusterCtlException(
+                $"{command} refused, nothing was changed: the cluster lock must be held on every etcd node, and etcd node " +
+                $"{string.Join(", ", missing.Select(n => n.Address))} cannot be reached ({reason}); bring it back, or remove it from cluster.yml",
+                ExitCodes.Failed, failure);
+        }
+
+        var request = new LockRequest(RunId, command, config.Images.Alpine, EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine))
+        {
+            ForceUnlock = Options.ForceUnlock,
+        };
+        var clusterLock = await ClusterLock.AcquireAsync(_nodes.Where(n => n.Node.IsEtcd).ToList(), request, logger, cancellationToken);
         try
         {
-            var removed = await Task.WhenAll(_nodes.Select(async n => (n.Host, Names: await n.Helpers.RemoveLeftoversAsync(cancellationToken))));
+            foreach (var node in _nodes)
+            {
+                node.Helpers.RunHoldsLock = true;
+            }
+
+            // --force-unlock says no other run is alive: read-only runs' helpers go too.
+            var removed = await Task.WhenAll(_nodes.Select(async n => (n.Host, Names: await n.Helpers.RemoveLeftoversAsync(Options.ForceUnlock, cancellationToken))));
             RemovedLeftoverHelpers = removed.ToDictionary(r => r.Host, r => r.Names, StringComparer.Ordinal);
             return clusterLock;
         }
@@ -138,8 +164,9 @@ internal sealed class ClusterSession : IAsyncDisposable
             node.Docker.Dispose();
         }
 
-        await _connector.DisposeAsync();
+        // The key copies go first: the connector removes the runtime directory they are in.
         _endpoints.Dispose();
+        await _connector.DisposeAsync();
     }
 
     private static async Task<NodeSession> AttachDockerAsync(ClusterNode node, SshTunnel tunnel, string runId, SessionOptions options, ILogger logger, CancellationToken cancellationToken)

@@ -29,6 +29,14 @@ internal sealed class HostConnector : IAsyncDisposable
         _options = options;
         _logger = logger;
         _ownsRuntimeDirectory = runtimeDirectory is null;
+        if (runtimeDirectory is null)
+        {
+            foreach (var stale in SshRuntimeDirectory.RemoveStale())
+            {
+                _logger.Information("Removed {Directory}, left by a clusterctl process that is gone", stale);
+            }
+        }
+
         RuntimeDirectory = runtimeDirectory ?? SshRuntimeDirectory.Create();
         if (options.HostKeyPolicy == HostKeyPolicy.Off)
         {

@@ -27,7 +27,14 @@ internal sealed class InlineCredentialFile : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            File.Delete(Path);
+            try
+            {
+                File.Delete(Path);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // The runtime directory, and the file with it, is gone already.
+            }
         }
     }
 

@@ -11,4 +11,7 @@ internal sealed record SessionOptions
     public bool SshAgentAuth { get; init; }
 
     public bool IgnoreDockerVersion { get; init; }
+
+    /// <summary>--force-unlock: a run that takes the cluster lock first removes any lock, and other runs' helpers.</summary>
+    public bool ForceUnlock { get; init; }
 }

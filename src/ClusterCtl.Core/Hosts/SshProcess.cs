@@ -25,12 +25,15 @@ internal static class SshProcess
     /// <summary>
     /// Starts a long-lived ssh (the master). It runs in a session of its own (setsid) so that
     /// Ctrl+C in the terminal reaches only clusterctl: on Ctrl+C we still need the tunnels to
-    /// remove our helper containers, and we close them ourselves afterwards.
+    /// remove our helper containers, and we close them ourselves afterwards. It is tied to
+    /// clusterctl (<see cref="TiedProcessStarter"/>), so a kill -9 of clusterctl ends it too.
+    /// setpriv goes first: were setsid to fork, its child would merely lose the death signal.
     /// </summary>
-    public static Process StartDetached(string sshPath, IReadOnlyList<string> arguments)
+    public static Task<Process> StartDetachedAsync(string sshPath, IReadOnlyList<string> arguments)
     {
         var setsid = Locate("setsid");
-        return setsid is null ? Start(sshPath, arguments) : Start(setsid, [sshPath, .. arguments]);
+        var command = TiedProcessStarter.TiedCommand(setsid ?? sshPath, setsid is null ? arguments : [sshPath, .. arguments]);
+        return TiedProcessStarter.StartAsync(() => Start(command[0], command.Skip(1).ToList()));
     }
 
     /// <summary>Runs a short ssh command (a control request, ssh -G) to completion and returns its exit code and output.</summary>

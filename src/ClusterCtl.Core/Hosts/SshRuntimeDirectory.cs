@@ -7,12 +7,18 @@ namespace ClusterCtl.Hosts;
 /// A private (0700) directory for one run's ssh control sockets, forwarded Docker sockets and
 /// inline key files; removed with everything in it on dispose. Lives under $XDG_RUNTIME_DIR
 /// (a per-user tmpfs) when there is one, else /tmp, because unix socket paths are limited to
-/// 107 bytes and $TMPDIR can be long.
+/// 107 bytes and $TMPDIR can be long. Its <see cref="OwnerFileName"/> file names the process that
+/// made it, so that a run after a kill -9 can remove it (<see cref="RemoveStale"/>).
 /// </summary>
 internal sealed class SshRuntimeDirectory : IDisposable, IAsyncDisposable
 {
     /// <summary>sun_path is 108 bytes including the terminating NUL.</summary>
     public const int MaxSocketPathBytes = 107;
+
+    /// <summary>The <see cref="RunOwner"/> of the directory, one "label=value" a line.</summary>
+    public const string OwnerFileName = "owner";
+
+    private const string NamePrefix = "clusterctl-";
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private int _nextSlot = -1;
@@ -35,7 +41,7 @@ internal sealed class SshRuntimeDirectory : IDisposable, IAsyncDisposable
         for (var attempt = 0; ; attempt++)
         {
             // The name is unguessable, so nobody can plant a directory or symlink there in advance.
-            var path = System.IO.Path.Combine(parent, "clusterctl-" + RandomSuffix());
+            var path = System.IO.Path.Combine(parent, NamePrefix + RandomSuffix());
             if (Directory.Exists(path) || File.Exists(path))
             {
                 if (attempt < 5)
@@ -51,6 +57,7 @@ internal sealed class SshRuntimeDirectory : IDisposable, IAsyncDisposable
                 Directory.CreateDirectory(path, OwnerOnly);
                 // The umask cannot widen the mode, but make sure nothing else did either.
                 File.SetUnixFileMode(path, OwnerOnly);
+                File.WriteAllLines(System.IO.Path.Combine(path, OwnerFileName), RunOwner.Current.ToLabels().Select(l => $"{l.Key}={l.Value}"));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -59,6 +66,47 @@ internal sealed class SshRuntimeDirectory : IDisposable, IAsyncDisposable
 
             return new SshRuntimeDirectory(path);
         }
+    }
+
+    /// <summary>
+    /// Removes the runtime directories under <paramref name="parent"/> (default location when null) whose owner is
+    /// provably gone (<see cref="RunOwner.IsProvablyGone()"/>): what a killed clusterctl left, inline key copies included.
+    /// A directory without an owner file, or one we cannot read, is left alone. Returns the paths removed.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveStale(string? parent = null)
+    {
+        parent ??= DefaultParent();
+        var removed = new List<string>();
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateDirectories(parent, NamePrefix + "*").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return removed;
+        }
+
+        foreach (var path in candidates)
+        {
+            try
+            {
+                // A symlink could point anywhere: only real directories are ours.
+                if (new DirectoryInfo(path).LinkTarget is not null || OwnerOf(path) is not { } owner || !owner.IsProvablyGone())
+                {
+                    continue;
+                }
+
+                Directory.Delete(path, recursive: true);
+                removed.Add(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or another run removed it first.
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>A new number for one host's files (c0, d0.sock, ...): short names keep socket paths under the limit.</summary>
@@ -105,6 +153,22 @@ internal sealed class SshRuntimeDirectory : IDisposable, IAsyncDisposable
     {
         Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private static RunOwner? OwnerOf(string directory)
+    {
+        var file = System.IO.Path.Combine(directory, OwnerFileName);
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        var labels = File.ReadLines(file)
+            .Select(line => line.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+        return RunOwner.FromLabels(labels);
     }
 
     private static string DefaultParent()

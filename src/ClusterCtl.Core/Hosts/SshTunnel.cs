@@ -78,7 +78,7 @@ internal sealed class SshTunnel : IAsyncDisposable
         Process process;
         try
         {
-            process = SshProcess.StartDetached(sshPath, arguments);
+            process = await SshProcess.StartDetachedAsync(sshPath, arguments);
         }
         catch (FileNotFoundException e)
         {

@@ -86,7 +86,7 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
             {
                 if (dryRun)
                 {
-                    found.AddRange(await LeftoverHelpersAsync(node, session.RunId, cancellationToken));
+                    found.AddRange(await LeftoverHelpersAsync(node, session.Options.ForceUnlock, cancellationToken));
                 }
 
                 if (node.Node.IsEtcd)
@@ -186,12 +186,13 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
         return old.Select(c => new CleanupItem(node.Host, "replaced etcd container", c.Name, null));
     }
 
-    private static async Task<IEnumerable<CleanupItem>> LeftoverHelpersAsync(NodeSession node, string runId, CancellationToken cancellationToken)
+    /// <summary>What a cleanup that takes the lock would remove: the same rule as its sweep.</summary>
+    private static async Task<IEnumerable<CleanupItem>> LeftoverHelpersAsync(NodeSession node, bool includeLiveReadOnlyRuns, CancellationToken cancellationToken)
     {
         var filters = new Dictionary<string, IReadOnlyList<string>> { ["label"] = [HelperLabels.Helper] };
         var helpers = await node.Docker.ListContainersAsync(all: true, filters, cancellationToken);
         return helpers
-            .Where(h => h.Labels?.GetValueOrDefault(HelperLabels.RunId) != runId)
+            .Where(h => node.Helpers.IsLeftover(h, includeLiveReadOnlyRuns))
             .Select(h => new CleanupItem(node.Host, "helper container", h.Name, null));
     }
 }

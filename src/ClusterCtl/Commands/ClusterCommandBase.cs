@@ -16,6 +16,7 @@ internal abstract class ClusterCommandBase : CommandBase
         KnownHostsFile = Globals.KnownHostsFile,
         SshAgentAuth = Globals.SshAgentAuth,
         IgnoreDockerVersion = Globals.IgnoreDockerVersion,
+        ForceUnlock = Globals.ForceUnlock,
     };
 
     protected ClusterConfig LoadConfig()

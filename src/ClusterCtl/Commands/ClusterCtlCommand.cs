@@ -25,6 +25,9 @@ internal sealed class ClusterCtlCommand
     [Option("--ignore-docker-version", "Accept Docker Engine API versions older than supported.", CommandOptionType.NoValue, Inherited = true)]
     public bool IgnoreDockerVersion { get; set; }
 
+    [Option("--force-unlock", "Remove the cluster lock (and other runs' helpers) before taking it, when its holder is known to be gone.", CommandOptionType.NoValue, Inherited = true)]
+    public bool ForceUnlock { get; set; }
+
     [Option("--strict-host-key-checking <MODE>", "Host key policy: accept-new (default, trust on first use), yes, or no.", CommandOptionType.SingleValue, Inherited = true)]
     [AllowedValues("accept-new", "yes", "no", IgnoreCase = true)]
     public string StrictHostKeyChecking { get; set; } = "accept-new";
@@ -47,7 +50,8 @@ internal sealed class ClusterCtlCommand
             "NO" => HostKeyPolicy.Off,
             _ => HostKeyPolicy.AcceptNew,
         },
-        KnownHosts);
+        KnownHosts,
+        ForceUnlock);
 
     private static int OnExecute(CommandLineApplication app)
     {

@@ -11,4 +11,5 @@ internal sealed record GlobalOptions(
     bool SshAgentAuth,
     bool IgnoreDockerVersion,
     HostKeyPolicy HostKeyPolicy,
-    string? KnownHostsFile);
+    string? KnownHostsFile,
+    bool ForceUnlock);

@@ -111,7 +111,7 @@ public class HelperContainerRunnerTests
         using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
         var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
 
-        var removed = await runner.RemoveLeftoversAsync(CancellationToken.None);
+        var removed = await runner.RemoveLeftoversAsync(includeLiveReadOnlyRuns: false, CancellationToken.None);
 
         Assert.That(removed, Is.EqualTo(ExpectedLeftoverNames));
         var list = daemon.Requests.Single(r => r.Method == "GET" && r.Path.EndsWith("/containers/json", StringComparison.Ordinal));
@@ -120,6 +120,54 @@ public class HelperContainerRunnerTests
         var deleted = daemon.Requests.Where(r => r.Method == "DELETE").Select(r => r.Path.Split('/').Last());
         Assert.That(deleted, Is.EquivalentTo(ExpectedLeftoverIds));
         Assert.That(daemon.Requests.Where(r => r.Method == "DELETE").Select(r => r.QueryValue("force")), Is.All.EqualTo("true"));
+    }
+
+    [Test]
+    public async Task Helpers_are_labelled_read_only_until_the_run_holds_the_lock_and_carry_their_owner()
+    {
+        await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 0));
+        using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+
+        await runner.RunAsync(Echo, CancellationToken.None);
+        runner.RunHoldsLock = true;
+        await runner.RunAsync(Echo, CancellationToken.None);
+
+        var labels = daemon.Requests.Where(r => r.Path.EndsWith("/containers/create", StringComparison.Ordinal))
+            .Select(r => JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.Body)!["Labels"].Deserialize<Dictionary<string, string>>()!)
+            .ToList();
+        Assert.That(labels[0][HelperLabels.ReadOnlyRun], Is.EqualTo("true"));
+        Assert.That(labels[1], Does.Not.ContainKey(HelperLabels.ReadOnlyRun));
+        Assert.That(RunOwner.FromLabels(labels[1]), Is.EqualTo(RunOwner.Current));
+    }
+
+    [Test]
+    public void A_read_only_runs_helper_is_a_leftover_only_when_its_owner_is_provably_gone_or_everything_is_swept()
+    {
+        using var docker = new DockerClient("/nonexistent.sock", "h");
+        var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
+        using var exited = System.Diagnostics.Process.Start("true");
+        exited.WaitForExit();
+        ContainerSummary Helper(string runId, RunOwner owner, bool readOnly) => new()
+        {
+            Id = runId,
+            Labels = new Dictionary<string, string>(owner.ToLabels())
+            {
+                [HelperLabels.Helper] = "true",
+                [HelperLabels.RunId] = runId,
+            }.Concat(readOnly ? [new KeyValuePair<string, string>(HelperLabels.ReadOnlyRun, "true")] : []).ToDictionary(),
+        };
+        var liveReader = Helper("reader", RunOwner.Current, readOnly: true);
+        var remoteReader = Helper("remote", RunOwner.Current with { Machine = "laptop", Pid = exited.Id }, readOnly: true);
+        var goneReader = Helper("gone", RunOwner.Current with { Pid = exited.Id, StartTicks = null }, readOnly: true);
+        var formerLockHolder = Helper("locked", RunOwner.Current with { Machine = "laptop" }, readOnly: false);
+
+        Assert.That(runner.IsLeftover(liveReader, includeLiveReadOnlyRuns: false), Is.False, "a read-only run that is running now");
+        Assert.That(runner.IsLeftover(remoteReader, includeLiveReadOnlyRuns: false), Is.False, "another machine's cannot be proven gone");
+        Assert.That(runner.IsLeftover(goneReader, includeLiveReadOnlyRuns: false), Is.True);
+        Assert.That(runner.IsLeftover(formerLockHolder, includeLiveReadOnlyRuns: false), Is.True, "holding the lock now means that run no longer does");
+        Assert.That(runner.IsLeftover(liveReader, includeLiveReadOnlyRuns: true), Is.True, "--force-unlock");
+        Assert.That(runner.IsLeftover(Helper(RunId, RunOwner.Current, readOnly: false), includeLiveReadOnlyRuns: true), Is.False, "never this run's own");
     }
 
     [Test]
@@ -137,7 +185,7 @@ public class HelperContainerRunnerTests
         using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
         var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
 
-        var removed = await runner.RemoveLeftoversAsync(CancellationToken.None);
+        var removed = await runner.RemoveLeftoversAsync(includeLiveReadOnlyRuns: false, CancellationToken.None);
 
         Assert.That(removed, Is.EqualTo(new List<string> { "b" }));
     }

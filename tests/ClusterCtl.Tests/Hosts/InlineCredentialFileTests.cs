@@ -44,6 +44,16 @@ public class InlineCredentialFileTests
     }
 
     [Test]
+    public void Disposing_after_the_runtime_directory_went_is_quiet()
+    {
+        var runtime = SshRuntimeDirectory.Create(Path.GetTempPath());
+        var file = InlineCredentialFile.WritePrivateKey(runtime, Key);
+        runtime.Dispose();
+
+        Assert.That(file.Dispose, Throws.Nothing);
+    }
+
+    [Test]
     public void Key_and_certificate_files_get_distinct_names()
     {
         using var key = InlineCredentialFile.WritePrivateKey(_runtime, Key);

