@@ -71,10 +71,7 @@ internal sealed class ClusterConfigResolver(string displayPath, string configDir
             throw Error(path, "the node has no address; set address: to its IP or DNS name");
         }
 
-        if (address.Any(char.IsWhiteSpace))
-        {
-            throw Error(path + ".address", $"\"{address}\" is not a valid address");
-        }
+        RequireHostAddress(address, path + ".address", "address");
 
         if (string.IsNullOrWhiteSpace(raw.User))
         {
@@ -88,16 +85,38 @@ internal sealed class ClusterConfigResolver(string displayPath, string configDir
         }
 
         var internalAddress = string.IsNullOrWhiteSpace(raw.InternalAddress) ? address : raw.InternalAddress.Trim();
+        RequireHostAddress(internalAddress, path + ".internal_address", "internal_address");
+        var hostnameOverride = string.IsNullOrWhiteSpace(raw.HostnameOverride) ? address : raw.HostnameOverride.Trim();
+        RequireHostAddress(hostnameOverride, path + ".hostname_override", "hostname_override");
         return new ClusterNode(
             Address: address,
             Port: ParsePort(raw.Port, path + ".port"),
             InternalAddress: internalAddress,
-            HostnameOverride: string.IsNullOrWhiteSpace(raw.HostnameOverride) ? address : raw.HostnameOverride.Trim(),
+            HostnameOverride: hostnameOverride,
             User: raw.User.Trim(),
             DockerSocket: dockerSocket,
             Roles: ParseRoles(raw.Role, path + ".role", address),
             Credentials: ResolveCredentials(raw.SshKey, raw.SshKeyPath, raw.SshCert, raw.SshCertPath, path + ".", clusterKey));
     }
+
+    // These values reach etcd's flags, file names on the nodes and certificates signed by the cluster CA.
+    private void RequireHostAddress(string value, string path, string key)
+    {
+        if (!HostAddress.IsValid(value))
+        {
+            throw Error(path, $"{key} \"{Printable(value)}\" is not an IP address or a DNS name; use an address like 10.0.0.1 or a name of letters, digits, '-' and '.'");
+        }
+    }
+
+    /// <summary>The value with control characters written as escapes, so that the error stays one line.</summary>
+    private static string Printable(string value) => string.Concat(value.Select(c => c switch
+    {
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+        _ => c.ToString(),
+    }));
 
     private NodeRoles ParseRoles(List<string?>? roles, string path, string address)
     {

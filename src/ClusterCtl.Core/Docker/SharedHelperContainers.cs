@@ -60,7 +60,8 @@ internal sealed class SharedHelperContainers : IAsyncDisposable
 
         try
         {
-            var result = await _docker.ExecAsync(helper.Id, [.. spec.Entrypoint ?? [], .. spec.Cmd], null, cancellationToken);
+            // The environment belongs to the command, not the container: it carries the values a script works on.
+            var result = await _docker.ExecAsync(helper.Id, [.. spec.Entrypoint ?? [], .. spec.Cmd], spec.Env, cancellationToken);
             _logger.Debug("Helper {Purpose} ran in {Container} on {Host} and exited with {ExitCode}", spec.Purpose, helper.Name, _docker.Host, result.ExitCode);
             return result with { ContainerName = helper.Name };
         }
@@ -112,6 +113,7 @@ internal sealed class SharedHelperContainers : IAsyncDisposable
             Name = null,
             Entrypoint = ["sh", "-c"],
             Cmd = [IdleScript],
+            Env = null,
         }, _lifetime.Token);
     }
 
@@ -121,8 +123,8 @@ internal sealed class SharedHelperContainers : IAsyncDisposable
         await helper.DisposeAsync();
     }
 
-    /// <summary>Everything of a spec that shapes its container; the command is not part of it.</summary>
+    /// <summary>Everything of a spec that shapes its container; the command and its environment (given to each exec) are not part of it.</summary>
     private static string KeyOf(HelperSpec spec) => string.Join('\n',
         spec.Image, spec.User ?? "", spec.NetworkMode ?? "", spec.Privileged ? "privileged" : "",
-        string.Join('\t', spec.Binds ?? []), string.Join('\t', spec.Env ?? []));
+        string.Join('\t', spec.Binds ?? []));
 }

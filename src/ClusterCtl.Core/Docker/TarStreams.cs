@@ -38,9 +38,10 @@ internal static class TarStreams
     /// <summary>
     /// Copies the single regular file of a tar stream to <paramref name="destination"/> and describes it.
     /// Directory entries are skipped (docker adds none for a file path, but a tar of a directory may);
-    /// anything else, a second file, or no file at all is an error, because the caller asked for one file.
+    /// anything else, a second file, or no file at all is an error, because the caller asked for one file. A file longer
+    /// than <paramref name="maxLength"/>, when given, is an error before any of it is copied.
     /// </summary>
-    public static async Task<TarFileInfo> ReadSingleFileAsync(Stream tar, Stream destination, CancellationToken cancellationToken)
+    public static async Task<TarFileInfo> ReadSingleFileAsync(Stream tar, Stream destination, CancellationToken cancellationToken, long? maxLength = null)
     {
         ArgumentNullException.ThrowIfNull(tar);
         ArgumentNullException.ThrowIfNull(destination);
@@ -59,6 +60,11 @@ internal static class TarStreams
                         if (found is not null)
                         {
                             throw new InvalidDataException($"the archive holds more than one file ('{found.Name}', '{entry.Name}')");
+                        }
+
+                        if (entry.Length > maxLength)
+                        {
+                            throw new InvalidDataException($"'{entry.Name}' has {entry.Length} bytes, more than the {maxLength} expected");
                         }
 
                         if (entry.DataStream is not null)

@@ -81,6 +81,13 @@ internal static class EtcdHelperSpecs
         Binds = binds,
     };
 
+    /// <summary>As <see cref="AlpineShell(ClusterConfig, string, string, IReadOnlyList{string})"/>, with the script's values in the environment.</summary>
+    public static HelperSpec AlpineShell(ClusterConfig config, string purpose, HelperScript script, IReadOnlyList<string> binds)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return AlpineShell(config, purpose, script.Text, binds) with { Env = script.Environment.Count > 0 ? script.Environment : null };
+    }
+
     public static RegistryAuth? RegistryAuthFor(ClusterConfig config, string image) =>
         RegistryAuthSelector.Select(
             image,

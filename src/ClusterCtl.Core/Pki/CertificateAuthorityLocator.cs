@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
@@ -14,7 +16,11 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
 {
     public const string CaKeyFile = "/etc/kubernetes/ssl/kube-ca-key.pem";
 
-    private const string Separator = "--clusterctl-kube-ca-key--";
+    // A PEM certificate or key is a few KiB; anything much larger is not one.
+    private const int MaxPemBytes = 1024 * 1024;
+
+    // Keeps the helper running while its files are read; removal is forced anyway.
+    private const string IdleScript = "trap 'exit 0' TERM; sleep 3600 & wait";
 
     /// <summary>The three ways to supply the CA, for the message that refuses a restore without one.</summary>
     public static string WaysToSupply(ClusterConfig config) =>
@@ -22,15 +28,23 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
         "(2) pass --ca-cert <kube-ca.pem> --ca-key <kube-ca-key.pem>; " +
         $"(3) keep a control-plane node with {EtcdHelperSpecs.CaCertificate} and {CaKeyFile} reachable in cluster.yml";
 
-    public async Task<CertificateAuthorityPem?> FindAsync(ClusterSession session, string? caCertificateFile, string? caKeyFile, CancellationToken cancellationToken)
+    /// <summary>
+    /// The CA's source for a restore: the local ones are read now, so that a bad --ca-cert is refused before anything
+    /// else; the control-plane nodes only when a node turns out to need certificates.
+    /// </summary>
+    public CertificateAuthoritySource Source(IReadOnlyList<NodeSession> nodes, string? caCertificateFile, string? caKeyFile)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        if (FindLocal(caCertificateFile, caKeyFile) is { } local)
-        {
-            return local;
-        }
+        ArgumentNullException.ThrowIfNull(nodes);
+        return FindLocal(caCertificateFile, caKeyFile) is { } local
+            ? CertificateAuthoritySource.Known(local)
+            : new CertificateAuthoritySource(cancellationToken => FindOnNodesAsync(nodes, cancellationToken));
+    }
 
-        foreach (var node in session.Nodes.Where(n => n.Node.IsControlPlane))
+    /// <summary>The kube-ca files of the first reachable control-plane node that has both.</summary>
+    public async Task<CertificateAuthorityPem?> FindOnNodesAsync(IReadOnlyList<NodeSession> nodes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        foreach (var node in nodes.Where(n => n.Node.IsControlPlane))
         {
             if (await TryReadFromNodeAsync(node, cancellationToken) is { } fromNode)
             {
@@ -71,31 +85,54 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
 
     private async Task<CertificateAuthorityPem?> TryReadFromNodeAsync(NodeSession node, CancellationToken cancellationToken)
     {
-        // The key comes back on the helper's stdout only: never in an argument, the environment or the log.
-        var script = $"cat {EtcdHelperSpecs.CaCertificate} && echo {Separator} && cat {CaKeyFile}";
-        var spec = EtcdHelperSpecs.AlpineShell(config, "read-kube-ca", script, [$"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}:ro"]);
+        // The files come out through the archive endpoint, straight to us. Never through a helper's stdout: docker
+        // keeps that in the container's log, and a log driver such as journald, syslog or fluentd keeps it on the node
+        // or sends it elsewhere, long after the helper is gone.
+        var spec = EtcdHelperSpecs.AlpineShell(config, "read-kube-ca", IdleScript, [$"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}:ro"]);
         try
         {
-            // Looking for the CA must never pull an image: this runs before the preflight, and in dry runs.
+            // Looking for the CA must never pull an image: this runs before the point of no return, and in dry runs.
             if (await node.Docker.InspectImageAsync(config.Images.Alpine, cancellationToken) is null)
             {
                 logger.Information("[restore] {Host}: {Image} is not there; not looking for the kube-ca files on it", node.Host, config.Images.Alpine);
                 return null;
             }
 
-            var result = await node.Helpers.RunAsync(spec, cancellationToken);
-            var parts = result.Stdout.Split(Separator);
-            if (!result.Succeeded || parts.Length != 2 || !parts[1].Contains("PRIVATE KEY", StringComparison.Ordinal))
+            await using var helper = await node.Helpers.StartAsync(spec, cancellationToken);
+            var certificate = await ReadPemAsync(helper, EtcdHelperSpecs.CaCertificate, cancellationToken);
+            var key = certificate is null ? null : await ReadPemAsync(helper, CaKeyFile, cancellationToken);
+            if (certificate is null || key is null || !key.Contains("PRIVATE KEY", StringComparison.Ordinal))
             {
                 logger.Information("[restore] {Host}: no kube-ca certificate and key to sign new certificates with", node.Host);
                 return null;
             }
 
-            return new CertificateAuthorityPem(parts[0].Trim() + "\n", parts[1].Trim() + "\n", $"{node.Host}:{EtcdHelperSpecs.CaCertificate}");
+            return new CertificateAuthorityPem(certificate.Trim() + "\n", key.Trim() + "\n", $"{node.Host}:{EtcdHelperSpecs.CaCertificate}");
         }
         catch (DockerException e)
         {
             logger.Warning("[restore] {Host}: cannot read the kube-ca files: {Error}", node.Host, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>A PEM file of the helper's, or null when it is not there or not a small regular file.</summary>
+    private async Task<string?> ReadPemAsync(RunningHelper helper, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var tar = await helper.Docker.GetArchiveAsync(helper.Id, path, cancellationToken);
+            using var content = new MemoryStream();
+            await TarStreams.ReadSingleFileAsync(tar, content, cancellationToken, MaxPemBytes);
+            return Encoding.UTF8.GetString(content.GetBuffer(), 0, (int)content.Length);
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (InvalidDataException e)
+        {
+            logger.Information("[restore] {Host}: {Path} is not a PEM file to use: {Error}", helper.Docker.Host, path, e.Message);
             return null;
         }
     }

@@ -22,7 +22,7 @@ internal static class EtcdCertificateBuilder
         using var caCertificate = LoadCa(ca);
         using var rsaCaKey = caCertificate.GetRSAPrivateKey();
         using var ecdsaCaKey = rsaCaKey is null ? caCertificate.GetECDsaPrivateKey() : null;
-        var subject = new X500DistinguishedName("CN=" + node.EtcdCertificateBaseName);
+        var subject = Subject(node);
 
         if (rsaCaKey is not null)
         {
@@ -39,6 +39,18 @@ internal static class EtcdCertificateBuilder
         }
 
         throw new ClusterCtlException($"the cluster CA from {ca.Source} has neither an RSA nor an ECDSA key; clusterctl cannot sign with it", ExitCodes.InvalidInput);
+    }
+
+    /// <summary>
+    /// CN=kube-etcd-&lt;internal address dashed&gt;, and nothing else: built attribute by attribute, so that no character
+    /// of the address (a comma, '=', '+') can add an attribute of its own, as parsing "CN=" + address would let it.
+    /// </summary>
+    public static X500DistinguishedName Subject(ClusterNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var builder = new X500DistinguishedNameBuilder();
+        builder.AddCommonName(node.EtcdCertificateBaseName);
+        return builder.Build();
     }
 
     /// <summary>The CA certificate with its private key, checked to belong together.</summary>

@@ -39,7 +39,7 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
             return;
         }
 
-        var ca = options.CertificateAuthority
+        var ca = (options.CertificateAuthority is { } source ? await source.GetAsync(cancellationToken) : null)
             ?? throw new ClusterCtlException($"restore refused, nothing was changed: a new node needs certificates; {CertificateAuthorityLocator.WaysToSupply(config)}");
         foreach (var node in targets)
         {
@@ -52,11 +52,11 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
     {
         foreach (var group in _created.GroupBy(c => c.Node))
         {
-            var files = string.Join(' ', group.Select(c => Q($"{SslDirectory}/{c.File}")));
+            var files = string.Join(' ', group.Select(c => c.File));
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-                await group.Key.Helpers.RunAsync(Shell("remove-new-certs", $"rm -f -- {files}"), timeout.Token);
+                await group.Key.Helpers.RunAsync(Shell("remove-new-certs", RemoveScript(group.Select(c => c.File))), timeout.Token);
                 logger.Information("[restore] {Host}: removed the certificates this run made, because the restore did not go ahead", group.Key.Host);
             }
             catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
@@ -80,27 +80,7 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
         };
         var tar = BuildTar(files);
 
-        var staging = $"{SslDirectory}/.clusterctl-{runId}";
-        var moves = string.Join('\n', files.Select(f => $$"""
-            if [ -e {{Q(f.Name)}} ] && [ {{(regenerate ? "yes" : "no")}} = no ]; then echo kept={{f.Name}}; rm -f {{Q(staging + "/" + f.Name)}}
-            else
-              if [ -e {{Q(f.Name)}} ]; then existed=yes; else existed=no; fi
-              chmod {{(f.Secret ? "0600" : "0644")}} {{Q(staging + "/" + f.Name)}}
-              mv -f {{Q(staging + "/" + f.Name)}} {{Q(f.Name)}}
-              if [ $existed = yes ]; then echo replaced={{f.Name}}; else echo created={{f.Name}}; fi
-            fi
-            """));
-        var script = $$"""
-            set -eu
-            mkdir -p {{SslDirectory}}
-            umask 077
-            cd {{SslDirectory}}
-            rm -rf {{Q(staging)}}
-            mkdir {{Q(staging)}}
-            tar -x -f - -C {{Q(staging)}}
-            {{moves}}
-            rmdir {{Q(staging)}}
-            """;
+        var script = WriteScript(StagingName(runId), files.Select(f => (f.Name, f.Secret)), regenerate);
         var result = await node.Helpers.RunWithStdinAsync(Shell("write-new-certs", script),
             async (stdin, ct) => await stdin.WriteAsync(tar, ct), cancellationToken);
         foreach (var line in result.Stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -119,6 +99,54 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
         logger.Information("[restore] {Host}: new node: {Written}", node.Host, string.Join(", ",
             result.Stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(l => l.Replace('=', ' '))));
     }
+
+    /// <summary>The directory under /etc/kubernetes/ssl where this run's files are unpacked before they are moved into place.</summary>
+    public static string StagingName(string runId) => ".clusterctl-" + runId;
+
+    /// <summary>
+    /// Unpacks the tar on stdin into <paramref name="stagingName"/> and moves each file into place, keeping an existing
+    /// one unless <paramref name="regenerate"/>; prints created=, replaced= or kept= per file. The file names carry the
+    /// node's internal address, so they reach the script as variables (CLUSTERCTL_FILE_1, ...), never as its text.
+    /// </summary>
+    public static HelperScript WriteScript(string stagingName, IEnumerable<(string Name, bool Secret)> files, bool regenerate)
+    {
+        var list = files.ToList();
+        var variables = HelperScript.Numbered(FileVariable, list.Select(f => f.Name));
+        var moves = string.Join('\n', list.Zip(variables, (f, v) => $$"""
+            f="${{v.Name}}"
+            if [ -e "$f" ] && [ "$regenerate" = no ]; then printf 'kept=%s\n' "$f"; rm -f "$staging/$f"
+            else
+              if [ -e "$f" ]; then existed=yes; else existed=no; fi
+              chmod {{(f.Secret ? "0600" : "0644")}} "$staging/$f"
+              mv -f "$staging/$f" "$f"
+              if [ $existed = yes ]; then printf 'replaced=%s\n' "$f"; else printf 'created=%s\n' "$f"; fi
+            fi
+            """));
+        var text = $$"""
+            set -eu
+            regenerate={{(regenerate ? "yes" : "no")}}
+            staging="$CLUSTERCTL_STAGING"
+            mkdir -p {{SslDirectory}}
+            umask 077
+            cd {{SslDirectory}}
+            rm -rf "$staging"
+            mkdir "$staging"
+            tar -x -f - -C "$staging"
+            {{moves}}
+            rmdir "$staging"
+            """;
+        return new HelperScript(text, HelperScript.Entries([("CLUSTERCTL_STAGING", stagingName), .. variables]));
+    }
+
+    /// <summary>Removes the named files of /etc/kubernetes/ssl; the names reach the script as variables.</summary>
+    public static HelperScript RemoveScript(IEnumerable<string> files)
+    {
+        var variables = HelperScript.Numbered(FileVariable, files);
+        var text = $"cd {SslDirectory} && rm -f -- {string.Join(' ', variables.Select(v => $"\"${v.Name}\""))}";
+        return new HelperScript(text, HelperScript.Entries(variables));
+    }
+
+    private const string FileVariable = "CLUSTERCTL_FILE";
 
     private static byte[] BuildTar(IEnumerable<(string Name, string Text, bool Secret)> files)
     {
@@ -139,8 +167,6 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
         return buffer.ToArray();
     }
 
-    private HelperSpec Shell(string purpose, string script) =>
+    private HelperSpec Shell(string purpose, HelperScript script) =>
         EtcdHelperSpecs.AlpineShell(config, purpose, script, [$"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}"]);
-
-    private static string Q(string value) => SshQuoting.ShellQuote(value);
 }

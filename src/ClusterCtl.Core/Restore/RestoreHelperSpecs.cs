@@ -47,7 +47,10 @@ internal static class RestoreHelperSpecs
     /// the snapshot directory (read-only). Every restore shell step binds the same, so that within a restore they all
     /// share one container per node (<see cref="HelperSpec.Shareable"/>); the scripts that only read say so themselves.
     /// </summary>
-    public static HelperSpec DataShell(ClusterConfig config, string purpose, string script) =>
+    public static HelperSpec DataShell(ClusterConfig config, string purpose, string script) => DataShell(config, purpose, new HelperScript(script));
+
+    /// <summary>As <see cref="DataShell(ClusterConfig, string, string)"/>, with the script's values in the environment (of the exec, when shared).</summary>
+    public static HelperSpec DataShell(ClusterConfig config, string purpose, HelperScript script) =>
         EtcdHelperSpecs.AlpineShell(config, purpose, script,
             [RestoreLayout.DataDirectoryBind(config), RestoreLayout.KubernetesDirectoryBind(config), $"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}:ro"]) with
         {

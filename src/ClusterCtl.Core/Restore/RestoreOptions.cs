@@ -15,8 +15,8 @@ internal sealed record RestoreOptions
     /// <summary>How long the restarted kube components, flannel and calico may take to be running again.</summary>
     public TimeSpan ComponentTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>The cluster CA that signs the certificates of new nodes; null when no source had it.</summary>
-    public Pki.CertificateAuthorityPem? CertificateAuthority { get; init; }
+    /// <summary>Where the cluster CA that signs the certificates of new nodes comes from, asked only when a node needs them; null: nowhere.</summary>
+    public Pki.CertificateAuthoritySource? CertificateAuthority { get; init; }
 
     /// <summary>Replace a new node's existing etcd certificate and key too (<c>--regenerate-certs</c>); otherwise they are never overwritten.</summary>
     public bool RegenerateCertificates { get; init; }

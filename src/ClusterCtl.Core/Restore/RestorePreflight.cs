@@ -240,7 +240,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
     }
 
     private async Task<(IReadOnlyList<PreflightCheck> Checks, PreflightFacts? Facts)> CheckDataDirectoryAsync(
-        NodeSession node, RestoreSource source, string runId, Pki.CertificateAuthorityPem? ca, CancellationToken cancellationToken)
+        NodeSession node, RestoreSource source, string runId, Pki.CertificateAuthoritySource? ca, CancellationToken cancellationToken)
     {
         var certificates = new[] { EtcdHelperSpecs.CaCertificate, EtcdHelperSpecs.Certificate(node.Node), EtcdHelperSpecs.Key(node.Node) };
         var spec = RestoreHelperSpecs.DataShell(config, "restore-preflight", RestoreScripts.Facts(runId, certificates));
@@ -254,7 +254,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         var facts = PreflightFacts.Parse(run.Stdout);
         var checks = new List<PreflightCheck>();
         var hostCertificates = certificates.Select(c => config.HostPath(c)).ToList();
-        checks.Add(CheckCertificates(node, facts, hostCertificates, ca));
+        checks.Add(await CheckCertificatesAsync(node, facts, hostCertificates, ca, cancellationToken));
         if (!facts.HasMember || facts.MissingCertificates.Count > 0)
         {
             checks.Add(PreflightCheck.Pass("new node", $"{(facts.HasMember ? "no etcd certificate" : "no etcd data")}: joins the restored cluster as a new member"));
@@ -282,14 +282,17 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         return (checks, facts);
     }
 
-    private PreflightCheck CheckCertificates(NodeSession node, PreflightFacts facts, IReadOnlyList<string> hostCertificates, Pki.CertificateAuthorityPem? ca)
+    private async Task<PreflightCheck> CheckCertificatesAsync(
+        NodeSession node, PreflightFacts facts, IReadOnlyList<string> hostCertificates, Pki.CertificateAuthoritySource? source, CancellationToken cancellationToken)
     {
         if (facts.MissingCertificates.Count == 0)
         {
             return PreflightCheck.Pass("certificates", string.Join(", ", hostCertificates.Select(Path.GetFileName)));
         }
 
+        // Only now, with a node that needs certificates, is the CA (and so its key) looked for.
         var missing = "missing " + string.Join(", ", facts.MissingCertificates.Select(c => config.HostPath(c)));
+        var ca = source is null ? null : await source.GetAsync(cancellationToken);
         if (ca is null)
         {
             return PreflightCheck.Fail("certificates", $"{missing}: a new node needs certificates signed by the cluster CA, and no CA was found",

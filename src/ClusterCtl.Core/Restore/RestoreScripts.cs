@@ -1,3 +1,4 @@
+using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
 
 namespace ClusterCtl.Restore;
@@ -18,15 +19,20 @@ internal static class RestoreScripts
 
     private const string Data = RestoreLayout.DataDirectoryInContainer;
 
+    /// <summary>The environment variables that carry the certificate paths into <see cref="Facts"/>: CLUSTERCTL_CERT_1, ...</summary>
+    public const string CertificateVariable = "CLUSTERCTL_CERT";
+
     /// <summary>
     /// Phase 3 facts, printed as key=value lines (read by <see cref="PreflightFacts"/>); reads only (test, stat, df).
+    /// The certificate paths are named after the node's internal address, so they reach the script as variables.
     /// </summary>
-    public static string Facts(string runId, IEnumerable<string> certificates)
+    public static HelperScript Facts(string runId, IEnumerable<string> certificates)
     {
         var scratch = Q(RestoreLayout.ScratchDirectoryName(runId));
-        var certificateChecks = string.Join('\n', certificates.Select(c =>
-            $"if [ -f {Q(c)} ]; then echo cert_present={c}; else echo cert_missing={c}; fi"));
-        return $$"""
+        var variables = HelperScript.Numbered(CertificateVariable, certificates);
+        var certificateChecks = string.Join('\n', variables.Select(v =>
+            $$"""if [ -f "${{v.Name}}" ]; then printf 'cert_present=%s\n' "${{v.Name}}"; else printf 'cert_missing=%s\n' "${{v.Name}}"; fi"""));
+        return new HelperScript($$"""
             cd {{Data}} || { echo "cannot enter the etcd data directory" >&2; exit 1; }
             if [ -d member ]; then echo member=yes; else echo member=no; fi
             if [ -e {{scratch}}/data ]; then echo scratch_data=yes; else echo scratch_data=no; fi
@@ -35,7 +41,7 @@ internal static class RestoreScripts
             echo df_begin
             df -P -k {{Data}}
             echo df_end
-            """;
+            """, HelperScript.Entries(variables));
     }
 
     /// <summary>The free space of the data dir's filesystem, as <c>df -P -k</c> prints it; reads only.</summary>

@@ -26,6 +26,20 @@ public class EtcdCertificateBuilderTests
     }
 
     [Test]
+    public void The_subject_is_one_common_name_whatever_characters_the_address_holds()
+    {
+        // The config check refuses such an address; the subject must not depend on that.
+        var node = Node with { InternalAddress = "x,O=system:masters+OU=grp" };
+
+        var subject = EtcdCertificateBuilder.Subject(node);
+
+        var attributes = subject.EnumerateRelativeDistinguishedNames().ToList();
+        Assert.That(attributes, Has.Count.EqualTo(1));
+        Assert.That(attributes[0].GetSingleElementType().Value, Is.EqualTo("2.5.4.3"), "a common name");
+        Assert.That(attributes[0].GetSingleElementValue(), Is.EqualTo("kube-etcd-x,O=system-masters+OU=grp"));
+    }
+
+    [Test]
     public void The_certificate_chains_to_the_cluster_ca()
     {
         using var certificate = Build();

@@ -63,10 +63,10 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
             node.Helpers.PrepareShared(RestoreHelperSpecs.DataShell(config, "restore", ""));
         }
 
-        // The CA is looked for up front, so that preflight can tell whether new nodes can get certificates.
+        // The CA's local sources are read now; a control-plane node's kube-ca files only if preflight finds a node without certificates.
         options = options with
         {
-            CertificateAuthority = await new Pki.CertificateAuthorityLocator(config, Log).FindAsync(session, CaCertificateFile, CaKeyFile, cancellationToken),
+            CertificateAuthority = new Pki.CertificateAuthorityLocator(config, Log).Source(session.Nodes, CaCertificateFile, CaKeyFile),
             RegenerateCertificates = RegenerateCertificates,
         };
 
