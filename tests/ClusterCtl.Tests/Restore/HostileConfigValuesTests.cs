@@ -95,7 +95,7 @@ public class HostileConfigValuesTests
             RestoreScripts.Swap(Run, "pre-restore-2026-12-05T12-00-00Z"),
             RestoreScripts.RollBack(Run, "pre-restore-2026-12-05T12-00-00Z", hadOriginal: true, originalMustBeBacked: true),
             RestoreScripts.RemoveScratch(Run),
-            EtcdCleaner.Script(3, dryRun: false),
+            EtcdCleaner.Script(3, dryRun: false, etcdRunning: true),
         })
         {
             AssertNotInText(text, node);
