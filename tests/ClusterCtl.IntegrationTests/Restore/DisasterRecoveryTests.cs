@@ -65,6 +65,7 @@ public class DisasterRecoveryTests
         await ReplaceNode2ByNode4Async();
         // No cluster.rkestate and no --ca-cert: the CA comes from the kube-ca files on node 1 or 3.
         var config = WriteConfig([1, 4, 3], withState: false);
+        var started = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         var result = await RestoreAsync(config, "local-only");
 
@@ -73,6 +74,10 @@ public class DisasterRecoveryTests
         Assert.That(result.Stderr, Does.Contain("--etcd-servers still names https://" + Address(2)).And.Contain("reconfigure the control plane"));
         await AssertRestoredAsync([1, 3, 4]);
         AssertNode4CertificateChainsToTheCa();
+        // The key came out through the archive endpoint of an idle helper, not through a helper's output (its log).
+        var caReads = (await RestoreTestbed.HelperEventsAsync(1, "read-kube-ca", started)).Concat(await RestoreTestbed.HelperEventsAsync(3, "read-kube-ca", started)).ToList();
+        Assert.That(caReads, Does.Contain("archive-path"));
+        Assert.That(caReads.Count(a => a == "create"), Is.EqualTo(1), "one node is asked, once");
     }
 
     [Test]

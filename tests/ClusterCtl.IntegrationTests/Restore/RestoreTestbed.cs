@@ -45,6 +45,17 @@ internal static class RestoreTestbed
         return left;
     }
 
+    /// <summary>
+    /// What the node's Docker daemon did since <paramref name="since"/> to helpers made for <paramref name="purpose"/>,
+    /// as "action" lines (create, start, archive-path, destroy, ...): helpers are gone when a run ends, their events stay.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> HelperEventsAsync(int node, string purpose, DateTimeOffset since) =>
+        (await Testbed.RunAsync("docker", node.ToString(CultureInfo.InvariantCulture), "events",
+            "--since", since.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            "--until", DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            "--filter", "type=container", "--filter", $"label={HelperLabels.Purpose}={purpose}", "--format", "{{.Action}}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The node's /var/lib/etcd as the host sees it (the testbed binds this directory there).</summary>
     public static string DataDirectory(int node) => Path.Combine(Testbed.Directory, "nodes", NodeName(node), "etcd");
 

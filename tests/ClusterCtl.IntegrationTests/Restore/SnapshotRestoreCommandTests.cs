@@ -34,6 +34,7 @@ public class SnapshotRestoreCommandTests
     {
         await SaveAsync("golden");
         await RestoreTestbed.PutAsync("/registry/b", _b);
+        var started = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         var result = await RestoreAsync("golden", "--output", "json");
 
@@ -45,6 +46,10 @@ public class SnapshotRestoreCommandTests
         Assert.That(report.RootElement.GetProperty("restarted").GetArrayLength(), Is.GreaterThan(0));
         Assert.That(result.Stderr, Does.Contain("extracting it on each node, nothing is copied"), "every node holds the zip, so none is sent one");
         await AssertRestoredAsync();
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            Assert.That(await RestoreTestbed.HelperEventsAsync(node, "read-kube-ca", started), Is.Empty, "no node needs certificates, so none is asked for the CA key");
+        }
     }
 
     [Test]
