@@ -30,9 +30,10 @@ internal sealed record RestorePlan
 
     /// <summary>
     /// The revision the restored cluster starts at, or above: the snapshot's, plus the bump when there is one. A
-    /// member still on its old data is below it.
+    /// member still on its old data is below it. etcdutl bumps the revision of the newest key, so a db without keys
+    /// (revision 0) comes back at exactly the bump, while an unbumped empty store reports revision 1.
     /// </summary>
-    public long RevisionAtLeast => Math.Max(1, Source.Revision) + (BumpRevision ? RestoreHelperSpecs.RevisionBump : 0);
+    public long RevisionAtLeast => BumpRevision ? Math.Max(0, Source.Revision) + RestoreHelperSpecs.RevisionBump : Math.Max(1, Source.Revision);
 
     [JsonIgnore]
     public TimeSpan HealthTimeout { get; init; }
