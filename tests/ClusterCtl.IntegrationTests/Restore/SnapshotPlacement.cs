@@ -36,6 +36,16 @@ internal static class SnapshotPlacement
             },
             cancellationToken);
 
+        // The revision inside the file, read as a save reads it: etcd's current revision can be above its newest key's
+        // (an empty store reports 1), and the revision a bumped restore starts at counts from the newest key.
+        var fileStatus = await source.Helpers.RunAndRequireSuccessAsync(
+            EtcdHelperSpecs.OfflineEtcdctl(config, "test-snapshot-status", "snapshot", "status", snapshot, "-w", "json") with
+            {
+                Binds = [RestoreLayout.DataDirectoryBind(config, readOnly: true)],
+            },
+            cancellationToken);
+        var revision = EtcdctlJson.ParseSnapshotStatus(source.Host, fileStatus.Stdout).Revision;
+
         await using var reader = await DataHelperAsync(config, source, "test-snapshot-read", cancellationToken);
         string sha256;
         long size;
@@ -57,7 +67,7 @@ internal static class SnapshotPlacement
         return new RestoreSource(
             Name: "test-" + session.RunId,
             Sha256: sha256,
-            Revision: endpoint.Revision,
+            Revision: revision,
             EtcdVersion: endpoint.Version,
             DbSizeBytes: size);
     }
