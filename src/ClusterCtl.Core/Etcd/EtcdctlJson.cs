@@ -46,6 +46,14 @@ internal static class EtcdctlJson
     public static (long Revision, long TotalKeys, long TotalSize) ParseSnapshotStatus(string node, string json) =>
         Guarded(node, "snapshot status", json, root => (Int(root, "revision"), Int(root, "totalKey"), Int(root, "totalSize")));
 
+    /// <summary><c>etcdctl endpoint hashkv -w json</c> against one endpoint: the hash and the compaction it was taken under (-1: none yet).</summary>
+    public static (uint Hash, long CompactRevision) ParseHashKv(string node, string json) =>
+        Guarded(node, "endpoint hashkv", json, root =>
+        {
+            var hashKv = root.EnumerateArray().First().GetProperty("HashKV");
+            return (hashKv.GetProperty("hash").GetUInt32(), hashKv.TryGetProperty("compact_revision", out var c) ? c.GetInt64() : -1);
+        });
+
     private static T Guarded<T>(string node, string what, string json, Func<JsonElement, T> read)
     {
         // Only stdout is parsed: etcdctl's own log lines (also JSON) go to stderr.

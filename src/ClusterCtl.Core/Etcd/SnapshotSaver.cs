@@ -4,6 +4,7 @@ using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
 using ClusterCtl.Pki;
 using ClusterCtl.Storage;
+using ClusterCtl.Verify;
 using Serilog;
 
 namespace ClusterCtl.Etcd;
@@ -216,6 +217,33 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         return status.Succeeded ? EtcdctlJson.ParseSnapshotStatus(source.Host, status.Stdout).Revision : 0;
     }
 
+    /// <summary>
+    /// The origin completed with the snapshot's revision and, once that is known, the proof a drill compares against,
+    /// asked of the source member while the db still streams. A member that cannot answer (say, it compacted past the
+    /// revision meanwhile) costs the proof, never the save.
+    /// </summary>
+    private async Task<SnapshotOrigin> CompleteOriginAsync(NodeSession source, TakenSnapshot taken, SnapshotOrigin origin, CancellationToken cancellationToken)
+    {
+        var revision = await ReadRevisionAsync(source, taken, cancellationToken);
+        if (revision <= 0)
+        {
+            return origin with { Revision = revision };
+        }
+
+        var etcdctl = new EtcdctlRunner(config, logger);
+        var reader = new SnapshotProofReader(source.Host, (args, ct) =>
+            etcdctl.RunAsync(source, "etcd-snapshot-proof", [source.Node.EtcdClientUrl], config.Etcd.Backup.Timeout, args, ct));
+        try
+        {
+            return origin with { Revision = revision, Proof = await reader.ReadAsync(revision, cancellationToken) };
+        }
+        catch (ClusterCtlException e)
+        {
+            logger.Warning("[snapshot] {Host}: no hash and key counts recorded for {Name}, so a drill can only show that it restores: {Error}", source.Host, taken.Name, e.Message);
+            return origin with { Revision = revision };
+        }
+    }
+
     private async Task<SnapshotSaveReport> DistributeAsync(
         ClusterSession session, NodeSession source, TakenSnapshot taken, SnapshotDelivery delivery, S3SnapshotStore? s3,
         IProgress<TransferProgress>? progress, PhaseClock phases, CancellationToken cancellationToken)
@@ -227,17 +255,17 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         IReadOnlyList<FanOutResult> results;
         long revision;
         using var statusCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var revisionRead = ReadRevisionAsync(source, taken, statusCancellation.Token);
+        var origin = new SnapshotOrigin(config.ClusterName, DateTimeOffset.UtcNow, taken.EtcdVersion, 0, $"{taken.Member} ({source.Host})",
+            SnapshotOwnership.MemberNames(config));
+        var completedOrigin = CompleteOriginAsync(source, taken, origin, statusCancellation.Token);
         try
         {
             await using var raw = await NodeFileReader.OpenAsync(source, config, taken.TempFile, cancellationToken);
             // Reading ahead lets the network and the deflate work at the same time instead of taking turns.
             await using var ahead = new ReadAheadStream(raw);
             await using var db = new ProgressReadStream(ahead, "snapshot " + taken.Name, raw.Length, progress);
-            var origin = new SnapshotOrigin(config.ClusterName, DateTimeOffset.UtcNow, taken.EtcdVersion, 0, $"{taken.Member} ({source.Host})",
-                SnapshotOwnership.MemberNames(config));
             zip = await new SnapshotZipWriter().WriteAsync(
-                taken.Name, db, fanOut, origin, RkeStateReader.TryReadRaw(config.StateFilePath), source.Host, cancellationToken, revisionRead);
+                taken.Name, db, fanOut, origin, RkeStateReader.TryReadRaw(config.StateFilePath), source.Host, cancellationToken, completedOrigin);
             revision = zip.Manifest.Revision ?? 0;
             delivery.ManifestWhenDone.SetResult(zip.Manifest);
             delivery.DigestsWhenDone.SetResult(new NodeSnapshotDirectory.Digests(zip.ZipSha256, zip.ZipMd5));
@@ -247,7 +275,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         {
             // The raw file goes once this returns: the status helper reading it stops first.
             await statusCancellation.CancelAsync();
-            await revisionRead.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await completedOrigin.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             await delivery.AbortAsync(e);
             throw;
         }

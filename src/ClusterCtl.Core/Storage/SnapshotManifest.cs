@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using ClusterCtl.Verify;
 
 namespace ClusterCtl.Storage;
 
@@ -18,6 +19,11 @@ namespace ClusterCtl.Storage;
 /// name it tells this cluster's snapshots from another's in a shared folder, even when both are called <c>rke</c>.
 /// Optional: manifests written before it existed still load, and count as another cluster's for a prune.
 /// </param>
+/// <param name="Proof">
+/// etcd's hash of the key space and the keys per resource at <see cref="Revision"/>, read from the source member right
+/// after the snapshot, for a drill to compare against. Optional: RKE's zips, older ones, and saves where the member
+/// could not answer have none.
+/// </param>
 internal sealed record SnapshotManifest(
     int FormatVersion,
     string Name,
@@ -29,7 +35,8 @@ internal sealed record SnapshotManifest(
     string DbSha256,
     string? SourceMember,
     string? ToolVersion,
-    IReadOnlyList<string>? EtcdMembers = null)
+    IReadOnlyList<string>? EtcdMembers = null,
+    SnapshotProof? Proof = null)
 {
     public const int CurrentFormatVersion = 1;
 
@@ -40,6 +47,13 @@ internal sealed record SnapshotManifest(
 
     // Member names are etcd-<hostname or address>, which never hold a comma.
     private const string EtcdMembersMetadataKey = "etcd-members";
+
+    private const string HashKvMetadataKey = "hashkv";
+    private const string CompactRevisionMetadataKey = "hashkv-compact-revision";
+    private const string KeyCountsMetadataKey = "key-counts";
+
+    // S3 allows 2 KB of user metadata in all; key counts beyond this stay in the zip's manifest only.
+    private const int MaxKeyCountsMetadataLength = 1024;
 
     public static string CurrentToolVersion { get; } =
         typeof(SnapshotManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -56,7 +70,7 @@ internal sealed record SnapshotManifest(
         return new SnapshotManifest(
             CurrentFormatVersion, SnapshotName.Validate(name), origin.ClusterName, createdAt.AddTicks(-(createdAt.Ticks % TimeSpan.TicksPerSecond)),
             origin.EtcdVersion, origin.Revision, check.Length, check.DbSha256, origin.SourceMember, CurrentToolVersion,
-            origin.EtcdMembers is null ? null : [.. origin.EtcdMembers.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+            origin.EtcdMembers is null ? null : [.. origin.EtcdMembers.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], origin.Proof);
     }
 
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, SnapshotJsonContext.Default.SnapshotManifest);
@@ -106,6 +120,15 @@ internal sealed record SnapshotManifest(
         AddIfSet(metadata, "tool-version", ToolVersion);
         AddIfSet(metadata, EtcdMembersMetadataKey, EtcdMembers is null ? null : string.Join(',', EtcdMembers));
         AddIfSet(metadata, ZipSha256MetadataKey, zipSha256);
+        if (Proof is { } proof)
+        {
+            metadata[HashKvMetadataKey] = proof.HashKv.ToString(CultureInfo.InvariantCulture);
+            metadata[CompactRevisionMetadataKey] = proof.CompactRevision.ToString(CultureInfo.InvariantCulture);
+            // Resource names are DNS labels and API groups: never a ',' or '='.
+            var counts = string.Join(',', proof.KeyCounts.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key}={c.Value}")));
+            AddIfSet(metadata, KeyCountsMetadataKey, counts.Length <= MaxKeyCountsMetadataLength ? counts : null);
+        }
+
         return metadata;
     }
 
@@ -129,7 +152,32 @@ internal sealed record SnapshotManifest(
             (int)formatVersion, name, values.GetValueOrDefault("cluster-name"), createdAt.ToUniversalTime(),
             values.GetValueOrDefault("etcd-version"), TryLong(values, "revision", out var revision) ? revision : null,
             dbSize, dbSha256, values.GetValueOrDefault("source-member"), values.GetValueOrDefault("tool-version"),
-            values.TryGetValue(EtcdMembersMetadataKey, out var members) ? members.Split(',', StringSplitOptions.RemoveEmptyEntries) : null);
+            values.TryGetValue(EtcdMembersMetadataKey, out var members) ? members.Split(',', StringSplitOptions.RemoveEmptyEntries) : null,
+            ProofFrom(values));
+    }
+
+    // Only a hash with its key counts is a proof; counts too long for S3 metadata leave the object without one.
+    private static SnapshotProof? ProofFrom(Dictionary<string, string> values)
+    {
+        if (!values.TryGetValue(HashKvMetadataKey, out var hashText) || !uint.TryParse(hashText, NumberStyles.None, CultureInfo.InvariantCulture, out var hash)
+            || !values.TryGetValue(CompactRevisionMetadataKey, out var compactText) || !long.TryParse(compactText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var compact)
+            || !values.TryGetValue(KeyCountsMetadataKey, out var countsText))
+        {
+            return null;
+        }
+
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var pair in countsText.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (pair.Split('=') is not [var resource, var countText] || !long.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            {
+                return null;
+            }
+
+            counts[resource] = count;
+        }
+
+        return new SnapshotProof(hash, compact, counts);
     }
 
     /// <summary>The zip's SHA-256 recorded in S3 metadata, if any.</summary>

@@ -1,3 +1,5 @@
+using ClusterCtl.Verify;
+
 namespace ClusterCtl.Storage;
 
 /// <summary>
@@ -10,4 +12,5 @@ internal sealed record SnapshotOrigin(
     string? EtcdVersion,
     long? Revision,
     string? SourceMember,
-    IReadOnlyList<string>? EtcdMembers = null);
+    IReadOnlyList<string>? EtcdMembers = null,
+    SnapshotProof? Proof = null);

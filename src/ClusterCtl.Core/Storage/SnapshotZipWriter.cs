@@ -41,9 +41,9 @@ internal sealed class SnapshotZipWriter
     /// central directory are written, so the output is never a valid-looking zip of a corrupt snapshot.
     /// </summary>
     /// <param name="source">Names the snapshot and where it comes from, for error messages.</param>
-    /// <param name="revision">
-    /// The snapshot's revision when it is still being read off the node while the db streams; awaited only for the
-    /// manifest, which goes last. Null: <paramref name="origin"/> has it.
+    /// <param name="completedOrigin">
+    /// <paramref name="origin"/> completed with what is still being read off the node while the db streams (the
+    /// revision, the proof); awaited only for the manifest, which goes last. Null: <paramref name="origin"/> is complete.
     /// </param>
     public async Task<SnapshotZipResult> WriteAsync(
         string name,
@@ -53,7 +53,7 @@ internal sealed class SnapshotZipWriter
         ReadOnlyMemory<byte>? rkeState,
         string source,
         CancellationToken cancellationToken,
-        Task<long>? revision = null)
+        Task<SnapshotOrigin>? completedOrigin = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(output);
@@ -73,7 +73,7 @@ internal sealed class SnapshotZipWriter
             await WriteSmallEntryAsync(archive, SnapshotZipLayout.RkeStateEntryName(name), state, origin.CreatedAt, cancellationToken);
         }
 
-        var manifest = SnapshotManifest.Create(name, revision is null ? origin : origin with { Revision = await revision }, check);
+        var manifest = SnapshotManifest.Create(name, completedOrigin is null ? origin : await completedOrigin, check);
         await WriteSmallEntryAsync(archive, SnapshotZipLayout.ManifestEntryName, manifest.ToJsonBytes(), origin.CreatedAt, cancellationToken);
         await archive.DisposeAsync();
         await hashingOutput.FlushAsync(cancellationToken);
