@@ -295,7 +295,7 @@ internal sealed class ClusterConfigResolver(string displayPath, string configDir
             backup = backup with { Timeout = TimeSpan.FromSeconds(RequirePositive(timeout, "services.etcd.backup_config.timeout")) };
         }
 
-        return backup with { S3 = ResolveS3(bc.S3BackupConfig) };
+        return backup with { S3 = ResolveS3(bc.S3BackupConfig), Verify = bc.Verify ?? false };
     }
 
     private S3Settings? ResolveS3(RkeS3BackupConfig? raw)

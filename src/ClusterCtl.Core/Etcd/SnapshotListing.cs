@@ -22,6 +22,9 @@ internal sealed record SnapshotListing
     /// <summary>Our manifest from any copy (a node's zip, or S3 metadata); null for RKE's zips and raw dbs.</summary>
     public Storage.SnapshotManifest? Manifest { get; init; }
 
+    /// <summary>When a restore drill last verified a copy of it (every copy agreeing, it holds for all); null: never.</summary>
+    public DateTimeOffset? VerifiedAt { get; init; }
+
     /// <summary>Every copy we know the hash of (nodes, and S3 when it carries our metadata) has the same SHA-256.</summary>
     public bool CopiesAgree =>
         NodeCopies.Values.Concat(S3Sha256 is null ? [] : [S3Sha256]).Distinct(StringComparer.Ordinal).Count() <= 1;

@@ -5,8 +5,8 @@ internal sealed record SnapshotPrunePlan(IReadOnlyList<SnapshotListing> Keep, IR
 {
     /// <summary>
     /// Among the snapshots <paramref name="inScope"/> accepts, keeps the newest <paramref name="retention"/>, and in any
-    /// case the newest one that verifies: if every recent snapshot is damaged, the last good one must survive. The
-    /// others are never candidates, whatever their age.
+    /// case the newest one that verifies and the newest one a restore drill proved: if every recent snapshot is damaged,
+    /// the last good one must survive. The others are never candidates, whatever their age.
     /// </summary>
     public static SnapshotPrunePlan For(IReadOnlyList<SnapshotListing> newestFirst, int retention, Func<SnapshotListing, bool> inScope)
     {
@@ -14,9 +14,12 @@ internal sealed record SnapshotPrunePlan(IReadOnlyList<SnapshotListing> Keep, IR
         ArgumentNullException.ThrowIfNull(inScope);
         var candidates = newestFirst.Where(inScope).ToList();
         var keep = candidates.Take(retention).ToList();
-        if (candidates.FirstOrDefault(s => s.Verified) is { } lastGood && !keep.Contains(lastGood))
+        foreach (var lastGood in new[] { candidates.FirstOrDefault(s => s.Verified), candidates.FirstOrDefault(s => s.Verified && s.VerifiedAt is not null) })
         {
-            keep.Add(lastGood);
+            if (lastGood is not null && !keep.Contains(lastGood))
+            {
+                keep.Add(lastGood);
+            }
         }
 
         return new SnapshotPrunePlan(keep, candidates.Where(s => !keep.Contains(s)).ToList(), newestFirst.Where(s => !candidates.Contains(s)).ToList());

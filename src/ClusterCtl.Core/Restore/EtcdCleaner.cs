@@ -10,7 +10,7 @@ namespace ClusterCtl.Restore;
 /// <summary>
 /// <c>clusterctl etcd cleanup</c>: removes what restores and snapshots leave behind, through a cleaner helper per
 /// etcd node: pre-restore-* directories beyond the newest N, failed-restore-* and restore-* scratch directories,
-/// temporary snapshot files (dot files, *.partial, *.tmp), replaced etcd containers (etcd-old-*) once an etcd runs,
+/// temporary snapshot files (dot files, *.partial, *.tmp), restore drills' scratch directories (.verify-*), replaced etcd containers (etcd-old-*) once an etcd runs,
 /// and the helper containers of earlier runs (removed as the session attaches, listed here).
 /// </summary>
 internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
@@ -61,7 +61,13 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
             for d in {{RestoreLayout.FailedRestorePrefix}}*; do [ -e "$d" ] && act failed-restore data "$d"; done
             for d in {{RestoreLayout.ScratchPrefix}}*; do [ -e "$d" ] && act "restore scratch" data "$d"; done
             if cd {{SnapshotMount}} 2>/dev/null; then
-              for f in .[!.]* ..?* *.partial *.tmp; do [ -f "$f" ] && act "temporary snapshot file" snapshots "$f"; done
+              for f in .[!.]* ..?* *.partial *.tmp; do
+                [ -f "$f" ] || continue
+                # A drill's mark stays while its snapshot does.
+                case "$f" in *.verified) t=${f#.}; [ -e "${t%.verified}" ] && continue;; esac
+                act "temporary snapshot file" snapshots "$f"
+              done
+              for d in {{Verify.DrillHelperSpecs.ScratchPrefix}}*; do [ -d "$d" ] && act "verify scratch" snapshots "$d"; done
             fi
             exit $failed
             """;

@@ -19,7 +19,7 @@ internal sealed class SnapshotLocator(ClusterConfig config, ILogger logger)
             var files = await new NodeSnapshotDirectory(node, config).ListAsync(name, cancellationToken);
             // A zip is preferred to a raw file of the same name on the same node.
             return files.Where(f => f.Name == name).OrderByDescending(f => f.IsZip)
-                .Select(f => new SnapshotCopy(name, node.Host, node, f.FileName, f.Size, f.Sha256, f.Manifest, f.DbSize))
+                .Select(f => new SnapshotCopy(name, node.Host, node, f.FileName, f.Size, f.Sha256, f.Manifest, f.DbSize, f.VerifiedAt))
                 .FirstOrDefault();
         }))).OfType<SnapshotCopy>().ToList();
 

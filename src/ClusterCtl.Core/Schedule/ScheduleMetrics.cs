@@ -14,11 +14,15 @@ internal sealed class ScheduleMetrics(TimeSpan interval, DateTimeOffset startedA
     private long _failed;
     private long _skipped;
     private int _retained;
+    private DateTimeOffset? _lastVerified;
+    private long _verifyFailures;
 
     public void Record(TickResult tick)
     {
         lock (_lock)
         {
+            _lastVerified = tick.VerifiedAt ?? _lastVerified;
+            _verifyFailures += tick.VerifyFailed ? 1 : 0;
             switch (tick.Outcome)
             {
                 case TickOutcome.Succeeded:
@@ -68,6 +72,9 @@ internal sealed class ScheduleMetrics(TimeSpan interval, DateTimeOffset startedA
             Counter(text, "clusterctl_snapshot_schedule_ticks_failed_total", "Ticks that failed; the log says why.", _failed);
             Counter(text, "clusterctl_snapshot_schedule_ticks_skipped_total", "Ticks skipped because another run held the cluster lock.", _skipped);
             Gauge(text, "clusterctl_snapshot_schedule_snapshots_retained", "Scheduled snapshots kept after the last prune.", _retained);
+            Gauge(text, "clusterctl_snapshot_schedule_last_verified_timestamp_seconds", "Unix time of the last scheduled snapshot a restore drill verified (0: none yet).",
+                _lastVerified?.ToUnixTimeMilliseconds() / 1000.0 ?? 0);
+            Counter(text, "clusterctl_snapshot_schedule_verify_failures_total", "Scheduled snapshots whose restore drill failed; each is also a failed tick.", _verifyFailures);
             Gauge(text, "clusterctl_snapshot_schedule_interval_seconds", "The configured interval.", interval.TotalSeconds);
             Gauge(text, "clusterctl_snapshot_schedule_healthy", "1 while the last success is within twice the interval.",
                 ScheduleHealth.IsHealthy(now, startedAt, _lastSuccess, interval) ? 1 : 0);

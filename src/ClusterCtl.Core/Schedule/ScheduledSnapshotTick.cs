@@ -3,16 +3,18 @@ using ClusterCtl.Config;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
 using ClusterCtl.Storage;
+using ClusterCtl.Verify;
 using Serilog;
 
 namespace ClusterCtl.Schedule;
 
 /// <summary>
-/// One tick: open a session, take the cluster lock, run the normal snapshot-save flow under a scheduled name,
-/// then prune scheduled snapshots to the retention on the nodes and in S3. Never throws for a failed tick:
+/// One tick: open a session, take the cluster lock, run the normal snapshot-save flow under a scheduled name, with
+/// <paramref name="verify"/> a restore drill of the new snapshot, then prune scheduled snapshots to the retention on
+/// the nodes and in S3. Never throws for a failed tick:
 /// the outcome carries the cause, so the schedule goes on. Only cancellation escapes.
 /// </summary>
-internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions sessionOptions, int retention, ILogger logger)
+internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions sessionOptions, int retention, bool verify, ILogger logger)
 {
     public const string LockCommand = "etcd snapshot-schedule";
 
@@ -52,8 +54,22 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
                         $"snapshot {name} is incomplete ({failed}); nothing was pruned");
                 }
 
+                DateTimeOffset? verifiedAt = null;
+                if (verify)
+                {
+                    // A snapshot that does not restore is no backup: the tick fails, and nothing older is pruned for it.
+                    var drill = await new SnapshotDrill(config, logger).RunAsync(session, s3, name, null, cancellationToken);
+                    if (!drill.Verified)
+                    {
+                        return new TickResult(TickOutcome.Failed, name, startedAt, clock.Elapsed, report.ZipSize, copies, 0, 0,
+                            $"snapshot {name} was saved but its restore drill failed ({drill.Failure ?? string.Join("; ", drill.Mismatches)}); nothing was pruned") { VerifyFailed = true };
+                    }
+
+                    verifiedAt = DateTimeOffset.UtcNow;
+                }
+
                 var (retained, pruned) = await PruneAsync(session, s3, cancellationToken);
-                return new TickResult(TickOutcome.Succeeded, name, startedAt, clock.Elapsed, report.ZipSize, copies, retained, pruned, null);
+                return new TickResult(TickOutcome.Succeeded, name, startedAt, clock.Elapsed, report.ZipSize, copies, retained, pruned, null) { VerifiedAt = verifiedAt };
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -111,8 +111,9 @@ internal sealed class SnapshotScheduler(
         {
             case TickOutcome.Succeeded:
                 logger.Information(
-                    "[schedule] Tick {Outcome}: {Name} in {DurationSeconds:0.0}s, {SizeBytes} bytes, {Copies} copies; {Retained} scheduled kept, {Pruned} pruned",
-                    result.Outcome, result.Name, result.Duration.TotalSeconds, result.SizeBytes, result.Copies, result.Retained, result.Pruned);
+                    "[schedule] Tick {Outcome}: {Name} in {DurationSeconds:0.0}s, {SizeBytes} bytes, {Copies} copies{Verified:l}; {Retained} scheduled kept, {Pruned} pruned",
+                    result.Outcome, result.Name, result.Duration.TotalSeconds, result.SizeBytes, result.Copies,
+                    result.VerifiedAt is null ? "" : ", verified by a restore drill", result.Retained, result.Pruned);
                 break;
             case TickOutcome.Skipped:
                 logger.Warning("[schedule] Tick {Outcome}: {Name} not taken after {DurationSeconds:0.0}s: {Error}",

@@ -10,4 +10,11 @@ internal sealed record TickResult(
     int Copies,
     int Retained,
     int Pruned,
-    string? Error);
+    string? Error)
+{
+    /// <summary>When the tick's restore drill verified its snapshot; null when there was none.</summary>
+    public DateTimeOffset? VerifiedAt { get; init; }
+
+    /// <summary>The snapshot was saved but its restore drill failed (the tick then counts as failed).</summary>
+    public bool VerifyFailed { get; init; }
+}

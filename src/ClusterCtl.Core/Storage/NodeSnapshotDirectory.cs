@@ -86,13 +86,25 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         }
     }
 
-    /// <summary>Removes a snapshot in both its forms (<c>name.zip</c> and a raw <c>name</c>) with their checksum caches.</summary>
+    /// <summary>Removes a snapshot in both its forms (<c>name.zip</c> and a raw <c>name</c>) with their checksum caches and drill marks.</summary>
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
         var zip = SnapshotName.FileName(name);
+        var files = new[] { zip, CacheName(zip), VerifiedMarkName(zip), name, CacheName(name), VerifiedMarkName(name) };
         await node.Helpers.RunAndRequireSuccessAsync(
-            Shell("snapshot-delete", $"cd /backup && rm -f {Quote(zip)} {Quote(CacheName(zip))} {Quote(name)} {Quote(CacheName(name))}"),
+            Shell("snapshot-delete", $"cd /backup && rm -f {string.Join(' ', files.Select(Quote))}"),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Records that a restore drill verified the file with this SHA-256 at <paramref name="at"/>. The listing trusts the
+    /// mark only while the file still has that hash, so a snapshot replaced under the same name is not verified.
+    /// </summary>
+    public async Task MarkVerifiedAsync(string fileName, string sha256, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var script = new HelperScript("cd /backup && umask 077 && printf '%s %s\\n' \"$AT\" \"$SHA\" > \"$MARK\"",
+            HelperScript.Entries([("AT", at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)), ("SHA", sha256), ("MARK", VerifiedMarkName(fileName))]));
+        await node.Helpers.RunAndRequireSuccessAsync(EtcdHelperSpecs.AlpineShell(config, "verify-mark", script, [$"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}"]), cancellationToken);
     }
 
     /// <summary>Every snapshot-like file (zips and raw dbs), with hashes; dot files and partials are not snapshots.</summary>
@@ -137,7 +149,9 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
             "[ -n \"$sum\" ] || sum=$(sha256sum \"./$f\" | cut -d' ' -f1); " +
             $"m=$(unzip -p \"$f\" {SnapshotZipLayout.ManifestEntryName} 2>/dev/null | head -c {SnapshotManifest.MaxJsonBytes + 1} | base64 | tr -d '\\n'); t=''; " +
             tail +
-            "echo \"$meta ${sum:--} $f ${m:--} ${t:--}\"; done";
+            // The drill's mark counts only while it names the file's current hash.
+            "v=-; if [ -f \".$f.verified\" ]; then read vt vs < \".$f.verified\"; case \"$vt\" in ''|*[!0-9]*) ;; *) [ \"$vs\" = \"$sum\" ] && v=$vt;; esac; fi; " +
+            "echo \"$meta ${sum:--} $f ${m:--} ${t:--} $v\"; done";
         var result = await node.Helpers.RunAndRequireSuccessAsync(Shell("snapshot-list", script, readOnly: true), cancellationToken);
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(ParseListingLine)
@@ -145,11 +159,11 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
             .ToList();
     }
 
-    /// <summary>One line of the listing script: <c>size mtime sha256 file manifest-base64 tail-base64</c>; null when it is not exactly that.</summary>
+    /// <summary>One line of the listing script: <c>size mtime sha256 file manifest-base64 tail-base64 verified-at</c>; null when it is not exactly that.</summary>
     internal static NodeSnapshotFile? ParseListingLine(string line)
     {
         var fields = line.Split(' ');
-        if (fields.Length != 6
+        if (fields.Length != 7
             || !long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
             || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var modified)
             || fields[2].Length != 64 || !fields[2].All(char.IsAsciiHexDigit)
@@ -164,7 +178,10 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         var dbSize = isZip
             ? ZipCentralDirectory.DbSize(ZipCentralDirectory.TryRead(Base64OrEmpty(fields[5]), size)) ?? manifest?.DbSize
             : size;
-        return new NodeSnapshotFile(fileName, size, DateTimeOffset.FromUnixTimeSeconds(Math.Min(modified, 253402300799)), fields[2], manifest, dbSize);
+        var verifiedAt = long.TryParse(fields[6], NumberStyles.None, CultureInfo.InvariantCulture, out var verified) && verified <= 253402300799
+            ? DateTimeOffset.FromUnixTimeSeconds(verified)
+            : (DateTimeOffset?)null;
+        return new NodeSnapshotFile(fileName, size, DateTimeOffset.FromUnixTimeSeconds(Math.Min(modified, 253402300799)), fields[2], manifest, dbSize, verifiedAt);
     }
 
     private static byte[] Base64OrEmpty(string field)
@@ -192,6 +209,9 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     }
 
     public static string CacheName(string fileName) => "." + fileName + ".sha256";
+
+    /// <summary>The drill's mark beside a snapshot file: "&lt;unix time&gt; &lt;sha256&gt;".</summary>
+    public static string VerifiedMarkName(string fileName) => "." + fileName + ".verified";
 
     private HelperSpec Shell(string purpose, string script, bool readOnly = false) =>
         EtcdHelperSpecs.SnapshotShell(config, purpose, script, readOnly);

@@ -32,6 +32,10 @@ public class CleanupCommandTests
             {
                 await File.WriteAllTextAsync(Path.Combine(snapshots, file), "zip");
             }
+
+            // What a restore drill killed mid-way leaves: its scratch directory with a restored member.
+            Directory.CreateDirectory(Path.Combine(snapshots, ".verify-run3", "data", "member"));
+            await File.WriteAllTextAsync(Path.Combine(snapshots, ".verify-run3", "snapshot.db"), "db");
         }
 
         await Testbed.RunAsync("docker", "1", "run", "-d", "--name", "etcd-snapshot-once-crashed",
@@ -52,12 +56,13 @@ public class CleanupCommandTests
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Success), result.ToString());
         Assert.That(result.Stdout, Does.Contain("WOULD REMOVE").And.Contain("pre-restore-2026-01-01T00-00-00Z").And.Contain("failed-restore-run1")
-            .And.Contain("restore-run2").And.Contain("snap.zip.partial").And.Contain("etcd-snapshot-once-crashed").And.Contain("etcd-old-20200101T000000-dead"));
+            .And.Contain("restore-run2").And.Contain("snap.zip.partial").And.Contain(".verify-run3").And.Contain("etcd-snapshot-once-crashed").And.Contain("etcd-old-20200101T000000-dead"));
         Assert.That(result.Stdout, Does.Not.Contain("pre-restore-2026-03-01T00-00-00Z"), "the newest is kept");
         foreach (var node in RestoreTestbed.Nodes)
         {
             Assert.That(RestoreTestbed.TopLevelEntries(node), Is.SupersetOf(PreRestore.Append("failed-restore-run1").Append("restore-run2")));
             Assert.That(Directory.GetFiles(RestoreTestbed.SnapshotDirectory(node)), Has.Length.EqualTo(4));
+            Assert.That(Directory.Exists(Path.Combine(RestoreTestbed.SnapshotDirectory(node), ".verify-run3")), Is.True);
         }
 
         Assert.That(await RestoreTestbed.ContainerNamesAsync(1), Does.Contain("etcd-snapshot-once-crashed"));
@@ -75,6 +80,7 @@ public class CleanupCommandTests
         Assert.That(json.RootElement.GetProperty("dryRun").GetBoolean(), Is.False);
         Assert.That(items.Count(i => i.GetProperty("kind").GetString() == "pre-restore"), Is.EqualTo(Testbed.NodeCount), "one of three per node, the oldest");
         Assert.That(items.Count(i => i.GetProperty("kind").GetString() == "temporary snapshot file"), Is.EqualTo(3 * Testbed.NodeCount));
+        Assert.That(items.Count(i => i.GetProperty("kind").GetString() == "verify scratch"), Is.EqualTo(Testbed.NodeCount));
         Assert.That(items.Where(i => i.GetProperty("kind").GetString() == "pre-restore").Select(i => i.GetProperty("path").GetString()),
             Is.All.EqualTo("/var/lib/etcd/pre-restore-2026-01-01T00-00-00Z"));
         Assert.That(items.First(i => i.GetProperty("kind").GetString() == "pre-restore").GetProperty("sizeBytes").GetInt64(), Is.GreaterThanOrEqualTo(8192));
@@ -83,6 +89,7 @@ public class CleanupCommandTests
             var entries = RestoreTestbed.TopLevelEntries(node);
             Assert.That(entries, Is.EqualTo(new[] { "member", "pre-restore-2026-02-01T00-00-00Z", "pre-restore-2026-03-01T00-00-00Z" }), $"node{node}");
             Assert.That(Directory.GetFiles(RestoreTestbed.SnapshotDirectory(node)).Select(Path.GetFileName), Is.EqualTo(new[] { "good.zip" }));
+            Assert.That(Directory.GetDirectories(RestoreTestbed.SnapshotDirectory(node)), Is.Empty, $"node{node}: the drill's scratch dir is gone");
         }
 
         Assert.That(await RestoreTestbed.ContainerNamesAsync(1), Does.Not.Contain("etcd-snapshot-once-crashed"));

@@ -181,6 +181,24 @@ public class SnapshotScheduleTests
     }
 
     [Test]
+    public async Task With_verify_every_tick_drills_its_snapshot_and_the_metrics_say_when_one_last_verified()
+    {
+        await using var run = ScheduleRun.Start("--interval", "1h", "--verify");
+
+        await run.WaitForTicksAsync(ScheduleRun.Succeeded, 1, TickBudget);
+        var metrics = await run.MetricsAsync();
+        var stopped = await run.StopAsync(StopBudget);
+
+        Assert.That(stopped.ExitCode, Is.Zero, stopped.ToString());
+        Assert.That(run.Process.Lines, Has.Some.Contains("verified by a restore drill"));
+        Assert.That(metrics["clusterctl_snapshot_schedule_last_verified_timestamp_seconds"], Is.GreaterThan(0));
+        Assert.That(metrics["clusterctl_snapshot_schedule_verify_failures_total"], Is.Zero);
+        var listing = await ListAsync();
+        var taken = listing.Single(s => s.GetProperty("name").GetString() == run.SucceededTicks()[0].Name);
+        Assert.That(taken.GetProperty("verifiedAt").ValueKind, Is.EqualTo(JsonValueKind.String), "the drill's mark is listed");
+    }
+
+    [Test]
     public async Task Healthz_turns_503_when_no_tick_has_succeeded_for_twice_the_interval()
     {
         // Every tick times out, so nothing ever succeeds; with a 1 s interval health may last 2 s from the start.
@@ -227,10 +245,10 @@ public class SnapshotScheduleTests
         return TestbedCli.Json(result).EnumerateArray().ToList();
     }
 
-    // Each zip has a hidden .<name>.zip.sha256 beside it; anything else hidden, .partial or .tmp is a leftover.
+    // Each zip has a hidden .<name>.zip.sha256 beside it, and a drill's .<name>.zip.verified; anything else hidden, .partial or .tmp is a leftover.
     private static IEnumerable<string> PartialFiles(int node) =>
         TestbedCli.SnapshotFiles(node).Select(f => Path.GetFileName(f)!)
-            .Where(f => (f.StartsWith('.') && !f.EndsWith(".zip.sha256", StringComparison.Ordinal))
+            .Where(f => (f.StartsWith('.') && !f.EndsWith(".zip.sha256", StringComparison.Ordinal) && !f.EndsWith(".zip.verified", StringComparison.Ordinal))
                 || f.EndsWith(".partial", StringComparison.Ordinal) || f.EndsWith(".tmp", StringComparison.Ordinal))
             .Select(f => $"node{node}: {f}");
 

@@ -65,6 +65,16 @@ public class ClusterConfigLoaderTests
     }
 
     [Test]
+    public void Backup_config_verify_asks_for_a_drill_after_every_scheduled_snapshot_and_is_off_by_default()
+    {
+        var on = ClusterConfigLoader.Parse("nodes:\n- {address: a, user: u, role: [etcd]}\nservices:\n  etcd:\n    backup_config:\n      verify: true\n", "cluster.yml");
+        var off = ClusterConfigLoader.Parse("nodes:\n- {address: a, user: u, role: [etcd]}\nservices:\n  etcd:\n    backup_config:\n      retention: 3\n", "cluster.yml");
+
+        Assert.That(on.Etcd.Backup.Verify, Is.True);
+        Assert.That(off.Etcd.Backup.Verify, Is.False);
+    }
+
+    [Test]
     public void Legacy_creation_and_retention_durations_become_an_interval_and_a_count()
     {
         var config = ClusterConfigLoader.Parse(

@@ -56,6 +56,18 @@ public class SnapshotPrunePlanTests
         Assert.That(plan.Remove.Select(s => s.Name), Is.EqualTo(new[] { "older-good" }));
     }
 
+    [Test]
+    public void The_newest_snapshot_a_restore_drill_proved_is_kept_beyond_the_retention()
+    {
+        var drilled = Ours("drilled", 1) with { VerifiedAt = Noon.AddHours(1.5) };
+        var listings = NewestFirst(Ours("new2", 3), Ours("new1", 2), drilled, Ours("old", 0.5));
+
+        var plan = SnapshotPrunePlan.For(listings, 1, Prod.IsOurs);
+
+        Assert.That(plan.Keep.Select(s => s.Name), Is.EquivalentTo(new[] { "new2", "drilled" }));
+        Assert.That(plan.Remove.Select(s => s.Name), Is.EquivalentTo(new[] { "new1", "old" }));
+    }
+
     private static SnapshotListing Ours(string name, double hour, bool verified = true) =>
         Listing(name, hour, verified, Manifest(name, "prod", "etcd-a", "etcd-b"));
 

@@ -26,6 +26,20 @@ public class ScheduleMetricsTests
     }
 
     [Test]
+    public void A_failed_drill_counts_as_a_verify_failure_and_the_last_verified_time_stays()
+    {
+        var metrics = new ScheduleMetrics(TimeSpan.FromMinutes(1), Start);
+        metrics.Record(Tick(TickOutcome.Succeeded, Start, seconds: 1, size: 1, retained: 1) with { VerifiedAt = Start.AddSeconds(5) });
+        metrics.Record(Tick(TickOutcome.Failed, Start.AddSeconds(60), seconds: 1, size: 1, retained: 0) with { VerifyFailed = true });
+
+        var text = metrics.Render(Start.AddSeconds(70));
+
+        Assert.That(text, Does.Contain($"clusterctl_snapshot_schedule_last_verified_timestamp_seconds {Start.AddSeconds(5).ToUnixTimeSeconds()}\n"));
+        Assert.That(text, Does.Contain("clusterctl_snapshot_schedule_verify_failures_total 1\n"));
+        Assert.That(text, Does.Contain("clusterctl_snapshot_schedule_ticks_failed_total 1\n"));
+    }
+
+    [Test]
     public void Every_metric_has_help_and_type_lines()
     {
         var lines = new ScheduleMetrics(TimeSpan.FromMinutes(1), Start).Render(Start).Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -80,6 +80,9 @@ internal sealed class RkeBackupConfig
     public int? Timeout { get; set; }
     public bool? SafeTimestamp { get; set; }
 
+    /// <summary>clusterctl's own key (RKE ignores it): a restore drill after every scheduled snapshot.</summary>
+    public bool? Verify { get; set; }
+
     [YamlMember(Alias = "s3backupconfig")]
     public RkeS3BackupConfig? S3BackupConfig { get; set; }
 }

@@ -32,12 +32,13 @@ internal sealed class SnapshotListCommand : SnapshotCommandBase
                 s.InS3,
                 s.S3Sha256,
                 s.CopiesAgree,
+                s.VerifiedAt,
             }));
         }
         else
         {
             var nodes = config.EtcdNodes.Select(n => n.Address).ToList();
-            var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "CREATED (UTC)", "SIZE", "REVISION", "NODES", "S3", "COPIES");
+            var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "CREATED (UTC)", "SIZE", "REVISION", "NODES", "S3", "COPIES", "VERIFIED (UTC)");
             foreach (var s in snapshots)
             {
                 table.AddRow(
@@ -47,7 +48,8 @@ internal sealed class SnapshotListCommand : SnapshotCommandBase
                     s.Revision?.ToString(CultureInfo.InvariantCulture) ?? "-",
                     $"{s.NodeCopies.Count}/{nodes.Count}" + (s.NodeCopies.Count < nodes.Count ? $" (missing: {string.Join(", ", nodes.Except(s.NodeCopies.Keys))})" : ""),
                     s.InS3 ? "yes" : "no",
-                    s.CopiesAgree ? "[green]agree[/]" : "[red]DIFFER[/]");
+                    s.CopiesAgree ? "[green]agree[/]" : "[red]DIFFER[/]",
+                    s.VerifiedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-");
             }
 
             Terminal.Stdout.Write(table);

@@ -32,6 +32,9 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
     [Option("--ca-key <FILE>", "The cluster CA's private key (kube-ca-key.pem), with --ca-cert.", CommandOptionType.SingleValue)]
     public string? CaKeyFile { get; set; }
 
+    [Option("--verify-first", "Run a restore drill of the snapshot (as snapshot-verify does) before the point of no return, and restore only if it verifies.", CommandOptionType.NoValue)]
+    public bool VerifyFirst { get; set; }
+
     [Option("--regenerate-certs", "Replace new nodes' existing etcd certificates and keys instead of keeping them.", CommandOptionType.NoValue)]
     public bool RegenerateCertificates { get; set; }
 
@@ -75,6 +78,7 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
         // Phase 2, locate.
         var copies = await new SnapshotLocator(config, Log).FindAsync(session, s3, name, cancellationToken);
         CommandPhase(RestorePhase.Locate, clock, $"{copies.Count} copies; using {copies[0]}");
+        await DrillFirstAsync(config, session, s3, name, copies, cancellationToken);
         var distributor = new SnapshotDistributor(config, Log);
         using var progress = new TransferProgressReporter(Log, Globals.Quiet);
         var restorer = new EtcdRestorer(config, Log);
@@ -122,6 +126,30 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
             await Task.WhenAll(staging.Select(s => s.RemoveAsync()));
             await certificates.RemoveCreatedAsync();
             throw;
+        }
+    }
+
+    /// <summary>Says whether a drill ever proved this snapshot, and with --verify-first proves it now, still before anything is written.</summary>
+    private async Task DrillFirstAsync(ClusterConfig config, ClusterSession session, S3SnapshotStore? s3, string name, IReadOnlyList<SnapshotCopy> copies, CancellationToken cancellationToken)
+    {
+        if (copies.Max(c => c.VerifiedAt) is { } verifiedAt)
+        {
+            Log.Information("[restore] {Name} was last verified by a restore drill at {VerifiedAt:u}", name, verifiedAt.UtcDateTime);
+        }
+        else if (!VerifyFirst)
+        {
+            Log.Warning("[restore] {Name} was never verified by a restore drill; 'clusterctl etcd snapshot-verify' or --verify-first proves that it restores", name);
+        }
+
+        if (!VerifyFirst || DryRun)
+        {
+            return;
+        }
+
+        var drill = await new Verify.SnapshotDrill(config, Log).RunAsync(session, s3, name, null, cancellationToken);
+        if (!drill.Verified)
+        {
+            throw new ClusterCtlException($"restore refused, nothing was changed: the restore drill of {name} failed: {drill.Failure ?? string.Join("; ", drill.Mismatches)}");
         }
     }
 

@@ -25,6 +25,9 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
     [Option("--tick-timeout <DURATION>", "Cancel a tick (and clean it up) that runs longer than this, count it as failed, and go on (default 30m).", CommandOptionType.SingleValue)]
     public string TickTimeout { get; set; } = "30m";
 
+    [Option("--verify", "Run a restore drill (as snapshot-verify does) of every new snapshot; a failed drill fails the tick (default: backup_config.verify).", CommandOptionType.NoValue)]
+    public bool Verify { get; set; }
+
     [Option("--metrics-listen <ADDRESS>", "Serve Prometheus /metrics and /healthz here, e.g. 127.0.0.1:9464.", CommandOptionType.SingleValue)]
     public string? MetricsListen { get; set; }
 
@@ -53,10 +56,10 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
         using var endpoint = listen is null ? null : new MetricsEndpoint(listen, metrics, Log);
         endpoint?.Start();
 
-        Log.Information("[schedule] Scheduled snapshots of {Cluster} every {Interval}, keeping {Retention}{S3:l}",
+        Log.Information("[schedule] Scheduled snapshots of {Cluster} every {Interval}, keeping {Retention}{S3:l}{Verify:l}",
             string.IsNullOrWhiteSpace(config.ClusterName) ? "rke" : config.ClusterName, GoDuration.Format(interval), retention,
-            s3 is null ? "" : " (and in " + s3.Location + ")");
-        var tick = new ScheduledSnapshotTick(config, SessionOptions, retention, Log);
+            s3 is null ? "" : " (and in " + s3.Location + ")", Verify || config.Etcd.Backup.Verify ? ", each verified by a restore drill" : "");
+        var tick = new ScheduledSnapshotTick(config, SessionOptions, retention, Verify || config.Etcd.Backup.Verify, Log);
         var cancelledInFlight = await new SnapshotScheduler(new SnapshotSchedule(interval), tick, s3, metrics, grace, tickTimeout, Log).RunAsync(cancellationToken);
         Log.Information("[schedule] Stopped{Detail:l}", cancelledInFlight ? " (the snapshot in progress was cancelled and cleaned up)" : "");
         return ExitCodes.Success;

@@ -1,0 +1,77 @@
+using System.Globalization;
+using ClusterCtl.Config;
+using ClusterCtl.Docker;
+using ClusterCtl.Etcd;
+
+namespace ClusterCtl.Verify;
+
+/// <summary>
+/// The containers of a restore drill. All of them see only the drill's scratch directory, <c>.verify-&lt;run&gt;</c> in
+/// the snapshot directory, at <see cref="ScratchInContainer"/>: never the data dir, never the certificates. The etcd
+/// ones run with no network, so the restored copy, Secrets and all, is reachable from nowhere but an exec.
+/// </summary>
+internal static class DrillHelperSpecs
+{
+    public const string ScratchPrefix = ".verify-";
+    public const string ScratchInContainer = "/verify";
+    public const string DbInContainer = ScratchInContainer + "/snapshot.db";
+    public const string DataInContainer = ScratchInContainer + "/data";
+
+    // The throwaway member's name and peer URL: the restore writes them into the data, and the server must match.
+    private const string MemberName = "clusterctl-drill";
+    private const string PeerUrl = "http://127.0.0.1:2380";
+    public const string ClientUrl = "http://127.0.0.1:2379";
+
+    public static string ScratchDirectoryName(string runId) => ScratchPrefix + runId;
+
+    public static string ScratchOnHost(ClusterConfig config, string runId) => $"{config.SnapshotDirectory.TrimEnd('/')}/{ScratchDirectoryName(runId)}";
+
+    /// <summary>Receives the db on stdin into the scratch directory, cutting it off one byte past <paramref name="maxBytes"/>.</summary>
+    public static HelperSpec Receive(ClusterConfig config, string runId, long maxBytes) =>
+        EtcdHelperSpecs.AlpineShell(config, "verify-receive", new HelperScript(
+            $"umask 077; head -c \"$LIMIT\" > {DbInContainer} || exit 1; " +
+            $"[ \"$(stat -c %s {DbInContainer})\" -lt \"$LIMIT\" ] || {{ rm -f {DbInContainer}; echo \"the db is longer than the $MAX bytes checked\" >&2; exit 3; }}",
+            [$"LIMIT={(maxBytes + 1).ToString(CultureInfo.InvariantCulture)}", $"MAX={maxBytes.ToString(CultureInfo.InvariantCulture)}"]),
+            [ScratchBind(config, runId)]);
+
+    /// <summary>Creates the scratch directory (the snapshot directory itself is bound, so its parent is there).</summary>
+    public static HelperSpec CreateScratch(ClusterConfig config, string runId) =>
+        EtcdHelperSpecs.SnapshotShell(config, "verify-scratch", $"umask 077; mkdir {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{ScratchDirectoryName(runId)}");
+
+    public static HelperSpec RemoveScratch(ClusterConfig config, string runId) =>
+        EtcdHelperSpecs.SnapshotShell(config, "verify-tidy", $"rm -rf {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{ScratchDirectoryName(runId)}");
+
+    /// <summary>etcdutl (or, in images without it, etcdctl) restores the db without a revision bump: the drill compares revisions.</summary>
+    public static HelperSpec Restore(ClusterConfig config, string runId, bool useEtcdutl) =>
+        EtcdImage(config, runId, "verify-restore", useEtcdutl ? "etcdutl" : "etcdctl",
+        [
+            "snapshot", "restore", DbInContainer, "--data-dir", DataInContainer,
+            "--name", MemberName, "--initial-cluster", $"{MemberName}={PeerUrl}", "--initial-advertise-peer-urls", PeerUrl,
+        ]);
+
+    /// <summary>A single-member etcd on the restored data, listening on the container's own loopback only.</summary>
+    public static HelperSpec Server(ClusterConfig config, string runId) =>
+        EtcdImage(config, runId, "verify-etcd", "etcd",
+        [
+            "--name", MemberName, "--data-dir", DataInContainer,
+            "--listen-client-urls", ClientUrl, "--advertise-client-urls", ClientUrl,
+            "--listen-peer-urls", PeerUrl, "--initial-advertise-peer-urls", PeerUrl, "--initial-cluster", $"{MemberName}={PeerUrl}",
+        ]);
+
+    /// <summary>The environment of an etcdctl exec in the server container: its own loopback endpoint, API v3.</summary>
+    public static IReadOnlyList<string> EtcdctlEnvironment { get; } = ["ETCDCTL_API=3", "ETCDCTL_ENDPOINTS=" + ClientUrl, "ETCDCTL_COMMAND_TIMEOUT=60s"];
+
+    private static HelperSpec EtcdImage(ClusterConfig config, string runId, string purpose, string executable, IReadOnlyList<string> args) => new()
+    {
+        Purpose = purpose,
+        Image = config.Etcd.Image,
+        RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Etcd.Image),
+        Entrypoint = [executable],
+        Cmd = args,
+        Env = ["ETCDCTL_API=3"],
+        NetworkMode = "none",
+        Binds = [ScratchBind(config, runId)],
+    };
+
+    private static string ScratchBind(ClusterConfig config, string runId) => $"{ScratchOnHost(config, runId)}:{ScratchInContainer}";
+}
