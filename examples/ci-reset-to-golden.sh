@@ -8,13 +8,22 @@
 #   S3_BUCKET, S3_FOLDER, S3_ENDPOINT (optional, for MinIO and other stores)
 #
 # clusterctl never prompts; its exit codes drive the pipeline:
-#   0 restored   1 failed, cluster unchanged or rolled back   2 bad input (e.g. unknown snapshot)
+#   0 restored   1 failed, cluster unchanged or rolled back (or the golden snapshot failed its drill)
+#   2 bad input (e.g. unknown snapshot)
 #   3 needs manual attention (the JSON report lists the steps)   130 interrupted
 set -euo pipefail
 
 config=${CLUSTER_CONFIG:-cluster.yml}
 s3=(--s3 --bucket-name "$S3_BUCKET" --folder "${S3_FOLDER:-golden}")
 [[ -n "${S3_ENDPOINT:-}" ]] && s3+=(--s3-endpoint "$S3_ENDPOINT")
+
+# Once per golden snapshot, a restore drill proves that it restores and holds the state recorded when it was saved
+# (a throwaway etcd on one node, no network; the cluster is not touched). The runner remembers that it passed.
+marker="${XDG_CACHE_HOME:-$HOME/.cache}/clusterctl/verified-$GOLDEN_SNAPSHOT"
+if [[ ! -e "$marker" ]]; then
+  clusterctl etcd snapshot-verify --config "$config" --name "$GOLDEN_SNAPSHOT" "${s3[@]}" --output json > verify-report.json
+  mkdir -p "$(dirname "$marker")" && jq -r .revision verify-report.json > "$marker"
+fi
 
 # Check first: the plan, preflight on every etcd node, and the snapshot verified; nothing is written.
 clusterctl etcd snapshot-restore --config "$config" --name "$GOLDEN_SNAPSHOT" "${s3[@]}" --dry-run --output json > restore-plan.json
