@@ -54,6 +54,17 @@ internal static class EtcdctlJson
             return (hashKv.GetProperty("hash").GetUInt32(), hashKv.TryGetProperty("compact_revision", out var c) ? c.GetInt64() : -1);
         });
 
+    /// <summary>
+    /// <c>etcdctl get FROM END --keys-only --limit N -w json</c>: the keys returned, and how many keys the whole range holds
+    /// (etcd counts the range whatever the limit).
+    /// </summary>
+    public static (IReadOnlyList<string> Keys, long Count) ParseRangeKeys(string node, string json) =>
+        Guarded(node, "get", json, root => (
+            (IReadOnlyList<string>)(root.TryGetProperty("kvs", out var kvs)
+                ? kvs.EnumerateArray().Select(kv => System.Text.Encoding.UTF8.GetString(kv.GetProperty("key").GetBytesFromBase64())).ToList()
+                : []),
+            Int(root, "count")));
+
     private static T Guarded<T>(string node, string what, string json, Func<JsonElement, T> read)
     {
         // Only stdout is parsed: etcdctl's own log lines (also JSON) go to stderr.

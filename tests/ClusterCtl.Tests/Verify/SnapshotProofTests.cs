@@ -92,28 +92,47 @@ public class SnapshotProofTests
     }
 
     [Test]
-    public async Task Keys_are_read_page_by_page_from_the_last_key_and_counted_once()
+    public async Task Keys_that_fit_in_a_page_are_counted_from_one_answer()
     {
-        var keys = Enumerable.Range(0, 7).Select(i => $"/registry/{(i < 5 ? "pods" : "secrets")}/ns/k{i}").ToList();
+        var keys = Keys(("pods", 3), ("secrets", 2));
         var asked = new List<string>();
-        var reader = new SnapshotProofReader("node1", (args, _) => Task.FromResult(Answer(args, keys, asked))) { PageSize = 3 };
+        var reader = new SnapshotProofReader("node1", (args, _) => Task.FromResult(Answer(args, keys, asked))) { PageSize = 10 };
 
         var proof = await reader.ReadAsync(120, CancellationToken.None);
 
-        Assert.That(proof.KeyCounts, Is.EqualTo(new Dictionary<string, long> { ["pods"] = 5, ["secrets"] = 2 }));
-        Assert.That(asked, Is.EqualTo(new[] { "/registry/", "/registry/pods/ns/k2", "/registry/pods/ns/k4", "/registry/secrets/ns/k6" }));
+        Assert.That(proof.KeyCounts, Is.EqualTo(new Dictionary<string, long> { ["pods"] = 3, ["secrets"] = 2 }));
+        Assert.That(asked, Has.Count.EqualTo(1));
     }
 
     [Test]
-    public async Task A_page_that_overflows_the_kept_output_is_asked_again_smaller()
+    public async Task Many_keys_are_counted_with_one_question_per_resource_whatever_their_number()
     {
-        var keys = Enumerable.Range(0, 10).Select(i => $"/registry/pods/ns/k{i}").ToList();
+        // "/registry/pods-x" and "/registry/pods.y" sort between "/registry/pods" and "/registry/pods/": each is its own resource.
+        var keys = Keys(("configmaps", 40), ("pods", 500), ("pods-x", 2), ("pods.y", 3), ("secrets", 70));
+        keys.Add("/registry/health");
+        keys.Add("/registry/pods");
+        keys.Sort(StringComparer.Ordinal);
         var asked = new List<string>();
-        var reader = new SnapshotProofReader("node1", (args, _) => Task.FromResult(Answer(args, keys, asked, truncateAbove: 4))) { PageSize = 8 };
+        var reader = new SnapshotProofReader("node1", (args, _) => Task.FromResult(Answer(args, keys, asked))) { PageSize = 10 };
 
         var proof = await reader.ReadAsync(120, CancellationToken.None);
 
-        Assert.That(proof.KeyCounts["pods"], Is.EqualTo(10));
+        Assert.That(proof.KeyCounts, Is.EqualTo(new Dictionary<string, long>
+        {
+            ["configmaps"] = 40, ["health"] = 1, ["pods"] = 501, ["pods-x"] = 2, ["pods.y"] = 3, ["secrets"] = 70,
+        }));
+        Assert.That(asked, Has.Count.LessThan(15), "a question per resource and per key without a subtree, not per page of keys");
+    }
+
+    [Test]
+    public async Task A_page_that_overflows_the_kept_output_is_counted_by_resource_instead()
+    {
+        var keys = Keys(("pods", 8));
+        var reader = new SnapshotProofReader("node1", (args, _) => Task.FromResult(Answer(args, keys, [], truncateAbove: 4))) { PageSize = 8 };
+
+        var proof = await reader.ReadAsync(120, CancellationToken.None);
+
+        Assert.That(proof.KeyCounts["pods"], Is.EqualTo(8));
     }
 
     [Test]
@@ -126,7 +145,10 @@ public class SnapshotProofTests
         Assert.That(error!.Message, Does.StartWith("node1: etcdctl").And.Contain("required revision has been compacted"));
     }
 
-    // etcdctl as the reader drives it: hashkv, and get <from> <end> --keys-only --limit=N printing key and empty value lines.
+    private static List<string> Keys(params (string Resource, int Count)[] resources) =>
+        resources.SelectMany(r => Enumerable.Range(0, r.Count).Select(i => $"/registry/{r.Resource}/ns/k{i:0000}")).Order(StringComparer.Ordinal).ToList();
+
+    // etcdctl as the reader drives it: hashkv, and get FROM END --keys-only --limit=N -w json, which counts the whole range.
     private static HelperResult Answer(IReadOnlyList<string> args, List<string> keys, List<string> asked, int truncateAbove = int.MaxValue)
     {
         if (args[0] == "endpoint")
@@ -137,7 +159,11 @@ public class SnapshotProofTests
         Assert.That(args, Does.Contain("--rev=120").And.Contain("--keys-only").And.Contain(SnapshotProof.RegistryRangeEnd));
         var limit = int.Parse(args.Single(a => a.StartsWith("--limit=", StringComparison.Ordinal))["--limit=".Length..], System.Globalization.CultureInfo.InvariantCulture);
         asked.Add(args[1]);
-        var page = keys.Where(k => string.CompareOrdinal(k, args[1]) >= 0).Take(limit).ToList();
-        return new HelperResult(0, string.Concat(page.Select(k => k + "\n\n")), "") { OutputTruncated = page.Count > truncateAbove };
+        var range = keys.Where(k => string.CompareOrdinal(k, args[1]) >= 0 && string.CompareOrdinal(k, SnapshotProof.RegistryRangeEnd) < 0).ToList();
+        var kvs = string.Join(',', range.Take(limit).Select(k => $$"""{"key":"{{Convert.ToBase64String(Encoding.UTF8.GetBytes(k))}}","version":1}"""));
+        return new HelperResult(0, $$"""{"header":{"revision":120},"kvs":[{{kvs}}],"more":{{(range.Count > limit ? "true" : "false")}},"count":{{range.Count}}}""", "")
+        {
+            OutputTruncated = Math.Min(limit, range.Count) > truncateAbove,
+        };
     }
 }
