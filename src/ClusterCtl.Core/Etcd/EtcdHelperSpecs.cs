@@ -55,15 +55,19 @@ internal static class EtcdHelperSpecs
     }
 
     /// <summary>etcdctl on files only (snapshot status), with the snapshot directory at /backup; no network, no certificates.</summary>
-    public static HelperSpec OfflineEtcdctl(ClusterConfig config, string purpose, params string[] args) => new()
+    public static HelperSpec OfflineEtcdctl(ClusterConfig config, string purpose, params string[] args) =>
+        EtcdImage(config, purpose, "etcdctl", args) with { Binds = [$"{config.SnapshotDirectory}:{SnapshotDirectoryInContainer}:ro"] };
+
+    /// <summary>One of the etcd image's own executables (etcd, etcdctl, etcdutl), with no network, binds or certificates of its own.</summary>
+    public static HelperSpec EtcdImage(ClusterConfig config, string purpose, string executable, IReadOnlyList<string> args) => new()
     {
         Purpose = purpose,
         Image = config.Etcd.Image,
         RegistryAuth = RegistryAuthFor(config, config.Etcd.Image),
-        Entrypoint = ["etcdctl"],
+        Entrypoint = [executable],
         Cmd = args,
+        // etcdctl 3.4 speaks the v2 API unless told otherwise.
         Env = ["ETCDCTL_API=3"],
-        Binds = [$"{config.SnapshotDirectory}:{SnapshotDirectoryInContainer}:ro"],
     };
 
     /// <summary>A shell in the alpine (rke-tools) image with the snapshot directory mounted at /backup.</summary>

@@ -10,10 +10,10 @@ internal static class RestoreHelperSpecs
     /// <summary>etcdutl's revision bump: far above anything a cluster reaches, so every watcher sees its revision as old and relists.</summary>
     public const long RevisionBump = 1_000_000_000;
 
-    public static HelperSpec EtcdVersion(ClusterConfig config) => EtcdImage(config, "restore-etcd-version", "etcd", ["--version"]);
+    public static HelperSpec EtcdVersion(ClusterConfig config) => EtcdHelperSpecs.EtcdImage(config, "restore-etcd-version", "etcd", ["--version"]);
 
     /// <summary>Exits with "executable file not found" at start when the image has no etcdutl (etcd 3.4 and older).</summary>
-    public static HelperSpec EtcdutlHelp(ClusterConfig config) => EtcdImage(config, "restore-etcdutl-check", "etcdutl", ["snapshot", "restore", "--help"]);
+    public static HelperSpec EtcdutlHelp(ClusterConfig config) => EtcdHelperSpecs.EtcdImage(config, "restore-etcdutl-check", "etcdutl", ["snapshot", "restore", "--help"]);
 
     /// <summary>
     /// The one-shot <c>etcd-restore</c> of phase 6: restores this run's snapshot into restore-&lt;run&gt;/data with the
@@ -36,7 +36,7 @@ internal static class RestoreHelperSpecs
             args.AddRange(["--bump-revision", RevisionBump.ToString(System.Globalization.CultureInfo.InvariantCulture), "--mark-compacted"]);
         }
 
-        return EtcdImage(config, "etcd-restore", tool == RestoreTool.Etcdutl ? "etcdutl" : "etcdctl", args) with
+        return EtcdHelperSpecs.EtcdImage(config, "etcd-restore", tool == RestoreTool.Etcdutl ? "etcdutl" : "etcdctl", args) with
         {
             Binds = [RestoreLayout.DataDirectoryBind(config)],
         };
@@ -56,15 +56,4 @@ internal static class RestoreHelperSpecs
         {
             Shareable = true,
         };
-
-    private static HelperSpec EtcdImage(ClusterConfig config, string purpose, string executable, IReadOnlyList<string> args) => new()
-    {
-        Purpose = purpose,
-        Image = config.Etcd.Image,
-        RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Etcd.Image),
-        Entrypoint = [executable],
-        Cmd = args,
-        // etcdctl 3.4 speaks the v2 API unless told otherwise.
-        Env = ["ETCDCTL_API=3"],
-    };
 }

@@ -61,17 +61,8 @@ internal static class DrillHelperSpecs
     /// <summary>The environment of an etcdctl exec in the server container: its own loopback endpoint, API v3.</summary>
     public static IReadOnlyList<string> EtcdctlEnvironment { get; } = ["ETCDCTL_API=3", "ETCDCTL_ENDPOINTS=" + ClientUrl, "ETCDCTL_COMMAND_TIMEOUT=60s"];
 
-    private static HelperSpec EtcdImage(ClusterConfig config, string runId, string purpose, string executable, IReadOnlyList<string> args) => new()
-    {
-        Purpose = purpose,
-        Image = config.Etcd.Image,
-        RegistryAuth = EtcdHelperSpecs.RegistryAuthFor(config, config.Etcd.Image),
-        Entrypoint = [executable],
-        Cmd = args,
-        Env = ["ETCDCTL_API=3"],
-        NetworkMode = "none",
-        Binds = [ScratchBind(config, runId)],
-    };
+    private static HelperSpec EtcdImage(ClusterConfig config, string runId, string purpose, string executable, IReadOnlyList<string> args) =>
+        EtcdHelperSpecs.EtcdImage(config, purpose, executable, args) with { NetworkMode = "none", Binds = [ScratchBind(config, runId)] };
 
     private static string ScratchBind(ClusterConfig config, string runId) => $"{ScratchOnHost(config, runId)}:{ScratchInContainer}";
 }

@@ -37,7 +37,7 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
         var limit = await EnsureRoomAsync(node, copy, cancellationToken);
 
         var report = new SnapshotDrillReport { Name = name, Node = node.Host, Copy = copy.ToString() };
-        logger.Information("[verify] Restoring {Copy} on {Host} into {Scratch}, served by an etcd without network", copy, node.Host,
+        logger.Information("[verify] Drill on {Host}: restoring {Copy} into {Scratch}, served by an etcd without network", node.Host, copy,
             DrillHelperSpecs.ScratchOnHost(config, session.RunId));
         await node.Helpers.RunAndRequireSuccessAsync(DrillHelperSpecs.CreateScratch(config, session.RunId), cancellationToken);
         try

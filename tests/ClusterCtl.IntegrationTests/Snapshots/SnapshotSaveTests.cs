@@ -10,27 +10,9 @@ namespace ClusterCtl.IntegrationTests.Snapshots;
 [TestFixture("3.5")]
 [TestFixture("3.4")]
 [NonParallelizable]
-public class SnapshotSaveTests(string etcdVersion)
+public class SnapshotSaveTests(string etcdVersion) : EtcdVersionFixture(etcdVersion)
 {
     private string _folder = null!;
-
-    [OneTimeSetUp]
-    public async Task UseTheEtcdVersion()
-    {
-        if (Testbed.Env["TB_ETCD"] != etcdVersion)
-        {
-            await Testbed.RunAsync("reset", "--etcd", etcdVersion);
-        }
-    }
-
-    [OneTimeTearDown]
-    public async Task BackToTheDefault()
-    {
-        if (etcdVersion != "3.5")
-        {
-            await Testbed.RunAsync("reset", "--etcd", "3.5");
-        }
-    }
 
     [SetUp]
     public void NewS3Folder() => _folder = "save-" + Guid.NewGuid().ToString("N")[..8];
@@ -77,7 +59,7 @@ public class SnapshotSaveTests(string etcdVersion)
         zip.GetEntry("/backup/" + name)!.ExtractToFile(TestbedCli.SnapshotPath(2, "extracted.db"), overwrite: true);
         try
         {
-            var tool = etcdVersion == "3.4" ? "etcdctl" : "etcdutl";
+            var tool = EtcdVersion == "3.4" ? "etcdctl" : "etcdutl";
             var status = await Testbed.RunAsync("docker", "2", "run", "--rm", "-v", "/opt/rke/etcd-snapshots:/backup", "-e", "ETCDCTL_API=3",
                 "--entrypoint", tool, Testbed.Env["TB_ETCD_IMAGE"], "snapshot", "status", "/backup/extracted.db", "-w", "json");
             using var json = JsonDocument.Parse(status);
@@ -273,7 +255,7 @@ public class SnapshotSaveTests(string etcdVersion)
         return string.Join(' ', hashes);
     }
 
-    private string Name(string what) => $"t{etcdVersion.Replace(".", "", StringComparison.Ordinal)}-{what}-{Guid.NewGuid().ToString("N")[..6]}";
+    private string Name(string what) => $"t{EtcdVersion.Replace(".", "", StringComparison.Ordinal)}-{what}-{Guid.NewGuid().ToString("N")[..6]}";
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -14,28 +14,10 @@ namespace ClusterCtl.IntegrationTests.Snapshots;
 [TestFixture("3.5")]
 [TestFixture("3.4")]
 [NonParallelizable]
-public class SnapshotVerifyTests(string etcdVersion)
+public class SnapshotVerifyTests(string etcdVersion) : EtcdVersionFixture(etcdVersion)
 {
     private string _resource = null!;
     private ClusterState _before = null!;
-
-    [OneTimeSetUp]
-    public async Task UseTheEtcdVersion()
-    {
-        if (Testbed.Env["TB_ETCD"] != etcdVersion)
-        {
-            await Testbed.RunAsync("reset", "--etcd", etcdVersion);
-        }
-    }
-
-    [OneTimeTearDown]
-    public async Task BackToTheDefault()
-    {
-        if (etcdVersion != "3.5")
-        {
-            await Testbed.RunAsync("reset", "--etcd", "3.5");
-        }
-    }
 
     [SetUp]
     public void NewResource() => _resource = "drill" + Guid.NewGuid().ToString("N")[..6];
@@ -93,21 +75,7 @@ public class SnapshotVerifyTests(string etcdVersion)
     [Test]
     public async Task A_db_of_another_moment_under_the_original_manifest_fails_naming_each_mismatch()
     {
-        await PutKeysAsync(3);
-        var original = Name("orig");
-        Assert.That((await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", original)).ExitCode, Is.Zero);
-        await PutKeysAsync(2, from: 3);
-        var later = Name("later");
-        Assert.That((await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", later)).ExitCode, Is.Zero);
-
-        // The later db, under a manifest whose size and hash fit it but whose revision, hash and counts are the original's.
-        var forged = Name("forged");
-        var manifest = ManifestOf(1, original);
-        var laterManifest = ManifestOf(1, later);
-        manifest["name"] = forged;
-        manifest["dbSize"] = laterManifest["dbSize"]!.GetValue<long>();
-        manifest["dbSha256"] = laterManifest["dbSha256"]!.GetValue<string>();
-        WriteZip(1, forged, DbOf(1, later), manifest);
+        var forged = await ForgeOnNode1Async(keysBefore: 3, keysAfter: 2);
         _before = await ClusterState.ReadAsync();
 
         var result = await VerifyAsync(forged, "--node", Testbed.NodeAddress(1), "--output", "json");
@@ -175,7 +143,7 @@ public class SnapshotVerifyTests(string etcdVersion)
 
         var (result, interrupted) = await ClusterCtlRunner.RunAndInterruptAsync(
             ["etcd", "snapshot-verify", "--name", name, "--config", Testbed.ClusterYml, "--known-hosts", Testbed.NewKnownHostsFile()],
-            interruptWhen: "[verify] Restoring");
+            interruptWhen: "[verify] Drill on");
 
         Assert.That(interrupted, Is.True, result.ToString());
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Interrupted), result.ToString());
@@ -206,18 +174,7 @@ public class SnapshotVerifyTests(string etcdVersion)
     [Test]
     public async Task A_restore_with_verify_first_of_a_snapshot_that_fails_its_drill_is_refused_and_changes_nothing()
     {
-        await PutKeysAsync(2);
-        var original = Name("vf-orig");
-        Assert.That((await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", original)).ExitCode, Is.Zero);
-        await PutKeysAsync(1, from: 2);
-        var later = Name("vf-later");
-        Assert.That((await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", later)).ExitCode, Is.Zero);
-        var forged = Name("vf-forged");
-        var manifest = ManifestOf(1, original);
-        manifest["name"] = forged;
-        manifest["dbSize"] = ManifestOf(1, later)["dbSize"]!.GetValue<long>();
-        manifest["dbSha256"] = ManifestOf(1, later)["dbSha256"]!.GetValue<string>();
-        WriteZip(1, forged, DbOf(1, later), manifest);
+        var forged = await ForgeOnNode1Async(keysBefore: 2, keysAfter: 1);
         _before = await ClusterState.ReadAsync();
 
         var result = await TestbedCli.RunAsync("etcd", "snapshot-restore", "--name", forged, "--verify-first");
@@ -241,6 +198,29 @@ public class SnapshotVerifyTests(string etcdVersion)
         Assert.That(unknownNode.Stderr, Does.Contain("--node 10.99.99.99 is not an etcd node"));
     }
 
+    /// <summary>
+    /// A snapshot whose db is intact but of another moment: the db of a save taken after <paramref name="keysAfter"/> more
+    /// keys, under a manifest whose size and hash fit that db but whose revision, hash and counts are the earlier save's.
+    /// </summary>
+    private async Task<string> ForgeOnNode1Async(int keysBefore, int keysAfter)
+    {
+        await PutKeysAsync(keysBefore);
+        var original = Name("orig");
+        Assert.That((await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", original)).ExitCode, Is.Zero);
+        await PutKeysAsync(keysAfter, from: keysBefore);
+        var later = Name("later");
+        Assert.That((await TestbedCli.RunAsync("etcd", "snapshot-save", "--name", later)).ExitCode, Is.Zero);
+
+        var forged = Name("forged");
+        var manifest = ManifestOf(1, original);
+        var laterManifest = ManifestOf(1, later);
+        manifest["name"] = forged;
+        manifest["dbSize"] = laterManifest["dbSize"]!.GetValue<long>();
+        manifest["dbSha256"] = laterManifest["dbSha256"]!.GetValue<string>();
+        WriteZip(1, forged, DbOf(1, later), manifest);
+        return forged;
+    }
+
     private static async Task<List<JsonElement>> ListAsync()
     {
         var result = await TestbedCli.RunAsync("etcd", "snapshot-list", "--output", "json");
@@ -262,7 +242,7 @@ public class SnapshotVerifyTests(string etcdVersion)
         }
     }
 
-    private string Name(string what) => $"v{etcdVersion.Replace(".", "", StringComparison.Ordinal)}-{what}-{Guid.NewGuid().ToString("N")[..6]}";
+    private string Name(string what) => $"v{EtcdVersion.Replace(".", "", StringComparison.Ordinal)}-{what}-{Guid.NewGuid().ToString("N")[..6]}";
 
     private static JsonObject ManifestOf(int node, string name)
     {
