@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using ClusterCtl.IntegrationTests.Restore;
 using ClusterCtl.Testing;
 
@@ -111,6 +112,21 @@ public class SnapshotVerifyTests(string etcdVersion) : EtcdVersionFixture(etcdVe
         Assert.That(TestbedCli.Json(bad).GetProperty("restorable").GetBoolean(), Is.False);
         Assert.That(bad.StderrLines[^1], Does.Contain(cut));
         await _before.AssertUnchangedAsync();
+    }
+
+    [Test]
+    public async Task A_node_with_less_free_space_than_twice_the_db_runs_no_drill()
+    {
+        // rke-tools' layout whose central directory declares a 1 PiB db: more than twice of it is free nowhere.
+        var name = Name("huge");
+        Directory.CreateDirectory(RestoreTestbed.SnapshotDirectory(2));
+        await File.WriteAllBytesAsync(TestbedCli.SnapshotPath(2, name + ".zip"), HandMadeZip.Create("/backup/" + name, new byte[4096], declaredSize: 1L << 50));
+
+        var result = await VerifyAsync(name, "--node", Testbed.NodeAddress(2));
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+        Assert.That(result.StderrLines[^1], Does.Match($@"{Regex.Escape(Testbed.NodeAddress(2))} has \d+ MiB free in /opt/rke/etcd-snapshots, a drill of {name} needs twice its db \(2147483648 MiB\)"));
+        Assert.That(result.Stderr, Does.Not.Contain("[verify] Drill on"), "nothing was copied or started");
     }
 
     [Test]
