@@ -1,3 +1,4 @@
+using ClusterCtl.Config;
 using ClusterCtl.Hosts;
 using ClusterCtl.Storage;
 
@@ -10,6 +11,12 @@ internal sealed record SnapshotCopy(
     string SnapshotName, string Location, NodeSession? Node, string? FileName, long Size, string? Sha256, SnapshotManifest? Manifest, long? DbSize, DateTimeOffset? VerifiedAt = null)
 {
     public bool IsS3 => Node is null;
+
+    /// <summary>Its bytes, read from the node's file or downloaded from S3.</summary>
+    public async Task<Stream> OpenAsync(ClusterConfig config, S3SnapshotStore? s3, CancellationToken cancellationToken) =>
+        Node is { } node
+            ? await NodeFileReader.OpenAsync(node, config, FileName!, cancellationToken)
+            : await (s3 ?? throw new InvalidOperationException($"{this} is in S3, and no S3 store was given")).OpenReadAsync(SnapshotName, cancellationToken);
 
     public override string ToString() => IsS3 ? Location : $"{FileName} on {Location}";
 }

@@ -35,7 +35,7 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
             try
             {
                 logger.Information("[restore] Reading {Copy}{Purpose}", copy, targets.Count > 0 ? $" and copying it to {targets.Count} etcd nodes" : " to verify it");
-                await using var source = await OpenAsync(copy, s3, cancellationToken);
+                await using var source = await copy.OpenAsync(config, s3, cancellationToken);
                 await using var counted = new ProgressReadStream(source, "restore " + name, copy.Size, progress);
                 await using var bounded = new BoundedWriteStream(fanOut, maxDbBytes);
                 var read = await SnapshotZipReader.ReadAsync(counted, bounded, copy.ToString(), cancellationToken);
@@ -112,8 +112,4 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
         }
     }
 
-    private async Task<Stream> OpenAsync(SnapshotCopy copy, S3SnapshotStore? s3, CancellationToken cancellationToken) =>
-        copy.Node is { } node
-            ? await NodeFileReader.OpenAsync(node, config, copy.FileName!, cancellationToken)
-            : await s3!.OpenReadAsync(copy.SnapshotName, cancellationToken);
 }

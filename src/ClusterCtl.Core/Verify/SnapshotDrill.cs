@@ -25,9 +25,21 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(session);
         SnapshotName.Validate(name);
-        var clock = Stopwatch.StartNew();
         var requested = nodeAddress is null ? null : RequireNode(session, nodeAddress);
+        var locating = Stopwatch.StartNew();
         var copies = await new SnapshotLocator(config, logger).FindAsync(session, s3, name, cancellationToken);
+        var located = locating.Elapsed;
+        var report = await RunAsync(session, s3, name, copies, requested, cancellationToken);
+        return report with { Duration = located + report.Duration };
+    }
+
+    /// <summary>The drill of a snapshot whose copies the caller has already located (a restore with --verify-first).</summary>
+    public async Task<SnapshotDrillReport> RunAsync(
+        ClusterSession session, S3SnapshotStore? s3, string name, IReadOnlyList<SnapshotCopy> copies, NodeSession? requested, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(copies);
+        var clock = Stopwatch.StartNew();
         var node = requested
             ?? copies.FirstOrDefault(c => c.Node is not null)?.Node
             ?? session.Nodes.FirstOrDefault(n => n.Node.IsEtcd)
@@ -146,9 +158,7 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
         SnapshotReadResult? read = null;
         var received = await node.Helpers.RunWithStdinAsync(DrillHelperSpecs.Receive(config, runId, limit), async (stdin, ct) =>
         {
-            await using var source = copy.Node is { } holder
-                ? await NodeFileReader.OpenAsync(holder, config, copy.FileName!, ct)
-                : await s3!.OpenReadAsync(copy.SnapshotName, ct);
+            await using var source = await copy.OpenAsync(config, s3, ct);
             await using var bounded = new BoundedWriteStream(stdin, limit);
             read = await SnapshotZipReader.ReadAsync(source, bounded, copy.ToString(), ct);
             read.Check.EnsureIntact(copy.ToString());

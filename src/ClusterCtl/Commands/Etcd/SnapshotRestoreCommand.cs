@@ -146,7 +146,7 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
             return;
         }
 
-        var drill = await new Verify.SnapshotDrill(config, Log).RunAsync(session, s3, name, null, cancellationToken);
+        var drill = await new Verify.SnapshotDrill(config, Log).RunAsync(session, s3, name, copies, null, cancellationToken);
         if (!drill.Verified)
         {
             throw new ClusterCtlException($"restore refused, nothing was changed: the restore drill of {name} failed: {drill.Failure ?? string.Join("; ", drill.Mismatches)}");
