@@ -50,7 +50,7 @@ internal sealed class SnapshotCatalog(ClusterConfig config)
                 InS3 = s3Entry is not null,
                 S3Sha256 = s3Entry?.ZipSha256,
                 Manifest = manifest,
-                VerifiedAt = copies.Values.Max(f => f.VerifiedAt),
+                VerifiedAt = copies.Values.Select(f => f.VerifiedAt).Append(s3Entry?.VerifiedAt).Max(),
             };
         })
         .OrderByDescending(l => l.CreatedAt)

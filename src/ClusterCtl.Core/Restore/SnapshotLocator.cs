@@ -24,7 +24,7 @@ internal sealed class SnapshotLocator(ClusterConfig config, ILogger logger)
         }))).OfType<SnapshotCopy>().ToList();
 
         var s3Copy = s3 is null ? null : (await s3.ListAsync(cancellationToken)).FirstOrDefault(e => e.Name == name) is { } e
-            ? new SnapshotCopy(name, s3.Location, null, null, e.Size, e.ZipSha256, e.Manifest, await s3.ReadDbSizeAsync(e, cancellationToken))
+            ? new SnapshotCopy(name, s3.Location, null, null, e.Size, e.ZipSha256, e.Manifest, await s3.ReadDbSizeAsync(e, cancellationToken), e.VerifiedAt)
             : null;
 
         var all = nodeCopies.Concat(s3Copy is null ? [] : [s3Copy]).ToList();

@@ -157,7 +157,7 @@ internal sealed partial class S3SnapshotStore
             var metadataComplete = metadataAtStartIsComplete;
             if (!metadataComplete && length <= MaxSingleCopyBytes)
             {
-                await ReplaceMetadataAsync(key, manifest.ToS3Metadata(zipSha256), cancellationToken);
+                await ReplaceMetadataAsync(key, manifest.ToS3Metadata(zipSha256), $"record the manifest of {key}", cancellationToken);
                 metadataComplete = true;
             }
 
@@ -277,7 +277,9 @@ internal sealed partial class S3SnapshotStore
         return new PartETag(partNumber, response.ETag);
     }
 
-    private async Task ReplaceMetadataAsync(string key, Dictionary<string, string> metadata, CancellationToken cancellationToken)
+    /// <summary>S3 changes an object's metadata only by copying the object onto itself; <paramref name="ifETag"/> makes sure it is still the one read.</summary>
+    private async Task ReplaceMetadataAsync(
+        string key, Dictionary<string, string> metadata, string operation, CancellationToken cancellationToken, string contentType = ZipContentType, string? ifETag = null)
     {
         var copy = new CopyObjectRequest
         {
@@ -286,10 +288,11 @@ internal sealed partial class S3SnapshotStore
             DestinationBucket = _options.Bucket,
             DestinationKey = key,
             MetadataDirective = S3MetadataDirective.REPLACE,
-            ContentType = ZipContentType,
+            ContentType = contentType,
+            ETagToMatch = ifETag,
         };
         AddMetadata(copy.Metadata, metadata);
-        await CallAsync(() => _client.CopyObjectAsync(copy, cancellationToken), $"record the manifest of {key}", null, cancellationToken);
+        await CallAsync(() => _client.CopyObjectAsync(copy, cancellationToken), operation, null, cancellationToken);
     }
 
     private string CheckedSha256(IncrementalHash sha256, string? expected, string key)

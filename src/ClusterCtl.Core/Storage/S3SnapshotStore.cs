@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -15,6 +16,7 @@ internal sealed partial class S3SnapshotStore : IDisposable
 {
     private const string ZipContentType = "application/zip";
     private const int ConcurrentHeads = 8;
+    private const string MetadataPrefix = "x-amz-meta-";
 
     private readonly S3Options _options;
     private readonly AmazonS3Client _client;
@@ -205,6 +207,33 @@ internal sealed partial class S3SnapshotStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Records in the object's metadata that a restore drill verified it at <paramref name="at"/>, keeping the rest of
+    /// its metadata. False when the object is over the 5 GiB one copy can take, and so stays unmarked.
+    /// </summary>
+    public async Task<bool> MarkVerifiedAsync(string name, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        foreach (var key in CandidateKeys(name))
+        {
+            if (await HeadAsync(key, cancellationToken) is not { } head)
+            {
+                continue;
+            }
+
+            if (head.ContentLength > MaxSingleCopyBytes)
+            {
+                return false;
+            }
+
+            var metadata = head.Metadata.Keys.ToDictionary(k => k.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase) ? k[MetadataPrefix.Length..] : k, k => head.Metadata[k], StringComparer.OrdinalIgnoreCase);
+            metadata[SnapshotManifest.VerifiedAtMetadataKey] = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            await ReplaceMetadataAsync(key, metadata, $"record the drill of {key}", cancellationToken, head.Headers.ContentType ?? ZipContentType, head.ETag);
+            return true;
+        }
+
+        throw NotFound(name);
+    }
+
     public void Dispose()
     {
         _client.Dispose();
@@ -277,7 +306,7 @@ internal sealed partial class S3SnapshotStore : IDisposable
         return new S3SnapshotEntry(
             name, item.Key, item.Size ?? head?.ContentLength ?? 0, item.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : null,
             SnapshotManifest.FromS3Metadata(metadata), SnapshotManifest.ZipSha256FromS3Metadata(metadata),
-            item.Key.EndsWith(SnapshotName.ZipExtension, StringComparison.OrdinalIgnoreCase));
+            item.Key.EndsWith(SnapshotName.ZipExtension, StringComparison.OrdinalIgnoreCase), SnapshotManifest.VerifiedAtFromS3Metadata(metadata));
     }
 
     /// <summary>Runs one S3 call and turns its failure into an <see cref="S3Exception"/>; our own cancellation passes as is.</summary>

@@ -43,6 +43,12 @@ internal sealed record SnapshotManifest(
     /// <summary>The S3 user-metadata key of the zip's own SHA-256, which the manifest inside the zip cannot hold.</summary>
     public const string ZipSha256MetadataKey = "zip-sha256";
 
+    /// <summary>
+    /// The S3 user-metadata key of when a restore drill last verified the object (unix seconds). It is not part of the
+    /// manifest: a drill adds it to an object already stored, and a new upload under the same name drops it.
+    /// </summary>
+    public const string VerifiedAtMetadataKey = "verified-at";
+
     private const string MetadataPrefix = "x-amz-meta-";
 
     // Member names are etcd-<hostname or address>, which never hold a comma.
@@ -183,6 +189,12 @@ internal sealed record SnapshotManifest(
     /// <summary>The zip's SHA-256 recorded in S3 metadata, if any.</summary>
     public static string? ZipSha256FromS3Metadata(IEnumerable<KeyValuePair<string, string>> metadata) =>
         Normalize(metadata ?? throw new ArgumentNullException(nameof(metadata))).GetValueOrDefault(ZipSha256MetadataKey);
+
+    /// <summary>When a restore drill last verified the object, as recorded in its S3 metadata; null: never.</summary>
+    public static DateTimeOffset? VerifiedAtFromS3Metadata(IEnumerable<KeyValuePair<string, string>> metadata) =>
+        TryLong(Normalize(metadata ?? throw new ArgumentNullException(nameof(metadata))), VerifiedAtMetadataKey, out var seconds) && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 
     private static void AddIfSet(Dictionary<string, string> metadata, string key, string? value)
     {

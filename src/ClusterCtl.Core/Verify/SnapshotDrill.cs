@@ -64,7 +64,7 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
         report = report with { Duration = clock.Elapsed };
         if (report.Verified)
         {
-            await MarkVerifiedAsync(copies, copy, cancellationToken);
+            await MarkVerifiedAsync(copies, copy, s3, cancellationToken);
             logger.Information("[verify] {Name} restores and serves at revision {Revision}, {Keys} keys{Proof}", name, report.Revision, report.TotalKeys,
                 report.RecordedKeyCounts is null ? "; no recorded hash to compare" : ", as recorded at save");
         }
@@ -107,19 +107,27 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
         return DrillComparison.Compare(report, read.Manifest ?? copy.Manifest, status.Revision, proof);
     }
 
-    // Every node copy with the drilled copy's bytes is as verified as it; the mark lets snapshot-list, prune and restore know.
-    private async Task MarkVerifiedAsync(IReadOnlyList<SnapshotCopy> copies, SnapshotCopy drilled, CancellationToken cancellationToken)
+    // Every copy with the drilled copy's bytes (S3's by its recorded hash) is as verified as it; the mark lets
+    // snapshot-list, prune and restore know. A mark that cannot be written costs the record, not the drill's verdict.
+    private async Task MarkVerifiedAsync(IReadOnlyList<SnapshotCopy> copies, SnapshotCopy drilled, S3SnapshotStore? s3, CancellationToken cancellationToken)
     {
         var at = DateTimeOffset.UtcNow;
-        await Task.WhenAll(copies.Where(c => c.Node is not null && c.Sha256 is not null && c.Sha256 == drilled.Sha256).Select(async c =>
+        await Task.WhenAll(copies.Where(c => c == drilled || (c.Sha256 is not null && c.Sha256 == drilled.Sha256)).Select(async c =>
         {
             try
             {
-                await new NodeSnapshotDirectory(c.Node!, config).MarkVerifiedAsync(c.FileName!, c.Sha256!, at, cancellationToken);
+                if (c.Node is { } node)
+                {
+                    await new NodeSnapshotDirectory(node, config).MarkVerifiedAsync(c.FileName!, c.Sha256!, at, cancellationToken);
+                }
+                else if (s3 is not null && !await s3.MarkVerifiedAsync(c.SnapshotName, at, cancellationToken))
+                {
+                    logger.Warning("[verify] {Location}: the object is over 5 GiB, which S3 cannot copy onto itself to record the drill; the nodes' copies record it", c.Location);
+                }
             }
             catch (ClusterCtlException e)
             {
-                logger.Warning("[verify] {Host}: could not record the drill beside {File}: {Error}", c.Location, c.FileName, e.Message);
+                logger.Warning("[verify] could not record the drill beside {Copy}: {Error}", c, e.Message);
             }
         }));
     }

@@ -130,7 +130,7 @@ public class SnapshotVerifyTests(string etcdVersion) : EtcdVersionFixture(etcdVe
     }
 
     [Test]
-    public async Task A_copy_only_in_S3_is_fetched_to_a_node_and_verified()
+    public async Task A_copy_only_in_S3_is_fetched_to_a_node_verified_and_listed_as_verified_from_its_metadata()
     {
         await PutKeysAsync(2);
         var name = Name("s3");
@@ -141,6 +141,8 @@ public class SnapshotVerifyTests(string etcdVersion) : EtcdVersionFixture(etcdVe
             File.Delete(TestbedCli.SnapshotPath(node, name + ".zip"));
         }
 
+        var before = VerifiedAt(await ListAsync(TestbedCli.S3Flags(folder)), name);
+
         var result = await TestbedCli.RunAsync(["etcd", "snapshot-verify", "--name", name, "--output", "json", .. TestbedCli.S3Flags(folder)]);
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Success), result.ToString());
@@ -148,6 +150,10 @@ public class SnapshotVerifyTests(string etcdVersion) : EtcdVersionFixture(etcdVe
         Assert.That(report.GetProperty("copy").GetString(), Does.StartWith("s3://"));
         Assert.That(report.GetProperty("hashMatches").GetBoolean(), Is.True);
         Assert.That(report.GetProperty("keyCounts").GetProperty(_resource).GetInt64(), Is.EqualTo(2));
+        Assert.That(before, Is.Null, "not verified before a drill");
+        var after = VerifiedAt(await ListAsync(TestbedCli.S3Flags(folder)), name);
+        Assert.That(after, Is.Not.Null, "the drill is recorded in the object's metadata, the only copy left");
+        Assert.That(DateTimeOffset.Parse(after!, CultureInfo.InvariantCulture), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(5)));
     }
 
     [Test]
@@ -237,9 +243,9 @@ public class SnapshotVerifyTests(string etcdVersion) : EtcdVersionFixture(etcdVe
         return forged;
     }
 
-    private static async Task<List<JsonElement>> ListAsync()
+    private static async Task<List<JsonElement>> ListAsync(params string[] extra)
     {
-        var result = await TestbedCli.RunAsync("etcd", "snapshot-list", "--output", "json");
+        var result = await TestbedCli.RunAsync(["etcd", "snapshot-list", "--output", "json", .. extra]);
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         return TestbedCli.Json(result).EnumerateArray().ToList();
     }

@@ -150,6 +150,30 @@ public class S3SnapshotStoreTests
     }
 
     [Test]
+    public async Task A_drills_mark_joins_the_objects_metadata_without_losing_the_manifest_and_an_upload_under_the_name_drops_it()
+    {
+        var options = S3rver.Options();
+        using var store = new S3SnapshotStore(options);
+        // Whole seconds: S3 metadata holds the creation time to the second.
+        var manifest = SomeManifest("drilled") with { CreatedAt = new DateTimeOffset(2026, 11, 21, 10, 27, 42, TimeSpan.Zero) };
+        await store.UploadAsync("drilled", new MemoryStream([1, 2, 3]), manifest, null, null, CancellationToken.None);
+        var drilledAt = DateTimeOffset.FromUnixTimeSeconds(1765000000);
+
+        var marked = await store.MarkVerifiedAsync("drilled", drilledAt, CancellationToken.None);
+        var afterMark = (await store.ListAsync(CancellationToken.None)).Single();
+        await store.UploadAsync("drilled", new MemoryStream([4, 5, 6]), manifest, null, null, CancellationToken.None);
+        var afterUpload = (await store.ListAsync(CancellationToken.None)).Single();
+
+        Assert.That(marked, Is.True);
+        Assert.That(afterMark.VerifiedAt, Is.EqualTo(drilledAt));
+        Assert.That(afterMark.Manifest, Is.EqualTo(manifest));
+        Assert.That(afterMark.Size, Is.EqualTo(3));
+        Assert.That(afterUpload.VerifiedAt, Is.Null, "other bytes under the same name are not what the drill proved");
+        var missing = Assert.ThrowsAsync<S3Exception>(() => store.MarkVerifiedAsync("never-saved", drilledAt, CancellationToken.None));
+        Assert.That(missing!.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
+    }
+
+    [Test]
     public async Task A_raw_db_in_the_folder_is_read_by_its_name()
     {
         var options = S3rver.Options();

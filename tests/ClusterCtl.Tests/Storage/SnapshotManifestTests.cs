@@ -99,6 +99,18 @@ public class SnapshotManifestTests
     }
 
     [Test]
+    public void A_drills_mark_in_S3_metadata_reads_back_with_or_without_the_prefix_and_anything_else_is_no_mark()
+    {
+        Assert.That(SnapshotManifest.VerifiedAtFromS3Metadata(new Dictionary<string, string> { ["x-amz-meta-verified-at"] = "1765000000" }),
+            Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(1765000000)));
+        Assert.That(SnapshotManifest.VerifiedAtFromS3Metadata(new Dictionary<string, string> { ["Verified-At"] = "1765000000" }),
+            Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(1765000000)));
+        Assert.That(SnapshotManifest.VerifiedAtFromS3Metadata(new Dictionary<string, string> { ["x-amz-meta-verified-at"] = "yesterday" }), Is.Null);
+        Assert.That(SnapshotManifest.VerifiedAtFromS3Metadata(new Dictionary<string, string> { ["x-amz-meta-verified-at"] = "99999999999999" }), Is.Null);
+        Assert.That(SnapshotManifest.VerifiedAtFromS3Metadata(new Dictionary<string, string>()), Is.Null);
+    }
+
+    [Test]
     public void Create_takes_size_and_hash_from_the_check_and_the_rest_from_the_origin()
     {
         var origin = new SnapshotOrigin("prod", new DateTimeOffset(2026, 1, 2, 4, 4, 5, 678, TimeSpan.FromHours(1)), "3.4.23", 7, "etcd-a");

@@ -1,0 +1,35 @@
+using ClusterCtl.Etcd;
+using ClusterCtl.Storage;
+
+namespace ClusterCtl.Tests.Etcd;
+
+public class SnapshotCatalogTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    private const string Sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    [Test]
+    public void A_snapshot_drilled_only_in_S3_is_listed_as_verified()
+    {
+        var s3 = new S3SnapshotEntry("snap", "f/snap.zip", 10, Noon, null, Sha, IsZip: true, VerifiedAt: Noon.AddHours(1));
+
+        var listing = SnapshotCatalog.Merge([("node1", [])], [s3]).Single();
+
+        Assert.That(listing.VerifiedAt, Is.EqualTo(Noon.AddHours(1)));
+        Assert.That(listing.InS3, Is.True);
+    }
+
+    [Test]
+    public void The_newest_drill_of_any_copy_is_the_snapshots()
+    {
+        var node1 = new NodeSnapshotFile("snap.zip", 10, Noon, Sha, null, 20, VerifiedAt: Noon.AddHours(2));
+        var node2 = new NodeSnapshotFile("snap.zip", 10, Noon, Sha, null, 20);
+        var s3 = new S3SnapshotEntry("snap", "f/snap.zip", 10, Noon, null, Sha, IsZip: true, VerifiedAt: Noon.AddHours(1));
+
+        var listing = SnapshotCatalog.Merge([("node1", [node1]), ("node2", [node2])], [s3]).Single();
+        var never = SnapshotCatalog.Merge([("node2", [node2])], [s3 with { VerifiedAt = null }]).Single();
+
+        Assert.That(listing.VerifiedAt, Is.EqualTo(Noon.AddHours(2)));
+        Assert.That(never.VerifiedAt, Is.Null);
+    }
+}
