@@ -21,6 +21,10 @@ usage: testbed.sh COMMAND [ARGS]
   destroy-node N                  stop node N and delete its state and namespace
   cut N | heal N                  link of node N down / up
   stop-sshd N | start-sshd N      stop / start node N's sshd only
+  slow N RATE | slow N off        shape what the operator's side sends to node N (tc tbf, e.g. 8mbit)
+  small-disk N SIZE | small-disk N off
+                                  node N's snapshot directory on a tmpfs of SIZE (e.g. 64k), seen only
+                                  inside the node (its dockerd and helpers); off puts the real one back
   rekey N                         give node N a new sshd host key (until unrekey/reset/down)
   unrekey N                       give node N its original sshd host key back
   docker N ARGS...                docker CLI against node N's dockerd
@@ -314,6 +318,39 @@ cmd_start_sshd() {
     log "node$n: sshd started (pid $(read_pid "$(node_dir "$n")/run/sshd.pid"))"
 }
 
+cmd_slow() {
+    local n=${1:?slow needs a node number} rate=${2:?slow needs a rate (e.g. 8mbit) or off}
+    check_node_number "$n"
+    need_veth "$n"
+    tc qdisc del dev "$(node_veth "$n")" root 2>/dev/null || true
+    if [[ "$rate" == off ]]; then
+        log "node$n: link unshaped"
+        return 0
+    fi
+    tc qdisc add dev "$(node_veth "$n")" root tbf rate "$rate" burst 32kbit latency 400ms
+    log "node$n: what is sent to it limited to $rate"
+}
+
+# The node's own mount namespace gets the tmpfs, so its dockerd binds it into helpers; the host's view of the
+# directory (the real one underneath) stays as it was.
+cmd_small_disk() {
+    local n=${1:?small-disk needs a node number} size=${2:?small-disk needs a size (e.g. 64k) or off} anchor
+    check_node_number "$n"
+    anchor=$(read_pid "$(node_dir "$n")/run/inner.pid")
+    pid_alive "$anchor" || die "node$n is not up"
+    if [[ "$size" == off ]]; then
+        while nsenter --target "$anchor" --mount mountpoint -q /opt/rke/etcd-snapshots &&
+            nsenter --target "$anchor" --mount findmnt -n -o FSTYPE /opt/rke/etcd-snapshots | grep -qx tmpfs; do
+            nsenter --target "$anchor" --mount umount /opt/rke/etcd-snapshots
+        done
+        log "node$n: snapshot directory back on its disk"
+        return 0
+    fi
+    nsenter --target "$anchor" --mount mkdir -p /opt/rke/etcd-snapshots
+    nsenter --target "$anchor" --mount mount -t tmpfs -o "size=$size,mode=755" tmpfs /opt/rke/etcd-snapshots
+    log "node$n: snapshot directory on a $size tmpfs"
+}
+
 cmd_rekey() {
     local n=${1:?rekey needs a node number} nd
     check_node_number "$n"
@@ -420,6 +457,8 @@ main() {
         heal) need_root; cmd_heal "$@" ;;
         stop-sshd) need_root; cmd_stop_sshd "$@" ;;
         start-sshd) need_root; cmd_start_sshd "$@" ;;
+        slow) need_root; cmd_slow "$@" ;;
+        small-disk) need_root; cmd_small_disk "$@" ;;
         rekey) need_root; cmd_rekey "$@" ;;
         unrekey) need_root; cmd_unrekey "$@" ;;
         docker) cmd_docker "$@" ;;

@@ -52,8 +52,10 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
         if (!report.AllCopiesSucceeded)
         {
             var good = report.Copies.Where(c => c.Succeeded).Select(c => c.Target).ToList();
+            // The one line an operator may see alone (--quiet, a CI log) carries each cause: a full disk names its free space.
+            var failed = report.Copies.Where(c => !c.Succeeded).Select(c => c.Error is { } error ? $"{c.Target} ({WithoutTarget(error, c.Target)})" : c.Target);
             throw new ClusterCtlException(
-                $"snapshot {report.Name} is incomplete: no copy on {string.Join(", ", report.Copies.Where(c => !c.Succeeded).Select(c => c.Target))}; " +
+                $"snapshot {report.Name} is incomplete: no copy on {string.Join(", ", failed)}; " +
                 (good.Count > 0 ? $"the verified copies on {string.Join(", ", good)} are kept" : "no copy was kept"));
         }
 
@@ -61,6 +63,9 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
             report.Name, report.Revision, report.Copies.Count, report.Duration.TotalSeconds);
         return ExitCodes.Success;
     }
+
+    private static string WithoutTarget(string error, string target) =>
+        error.StartsWith(target + ": ", StringComparison.Ordinal) ? error[(target.Length + 2)..] : error;
 
     private static Table Table(SnapshotSaveReport report)
     {
