@@ -59,14 +59,7 @@ internal static class ClusterCtlRunner
     /// Runs clusterctl and sends it <paramref name="signal"/> (default SIGINT, as Ctrl+C does; 15 for SIGTERM, as systemd does)
     /// once a stderr line contains <paramref name="interruptWhen"/>.
     /// </summary>
-    public static Task<(CliResult Result, bool Interrupted)> RunAndInterruptAsync(IEnumerable<string> args, string interruptWhen, TimeSpan? timeout = null, int signal = 2) =>
-        RunAndActAsync(args, interruptWhen, pid => Task.FromResult(kill(pid, signal) == 0), timeout);
-
-    /// <summary>
-    /// Runs clusterctl and, once a stderr line contains <paramref name="when"/>, runs <paramref name="act"/> with its
-    /// process id (a fault injected at that moment) while clusterctl goes on. Acted: whether the action ran and said so.
-    /// </summary>
-    public static async Task<(CliResult Result, bool Acted)> RunAndActAsync(IEnumerable<string> args, string when, Func<int, Task<bool>> act, TimeSpan? timeout = null)
+    public static async Task<(CliResult Result, bool Interrupted)> RunAndInterruptAsync(IEnumerable<string> args, string interruptWhen, TimeSpan? timeout = null, int signal = 2)
     {
         var start = new ProcessStartInfo(ExecutablePath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
@@ -77,21 +70,19 @@ internal static class ClusterCtlRunner
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = new System.Text.StringBuilder();
-        var acted = false;
-        var matched = false;
+        var interrupted = false;
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
         while (await process.StandardError.ReadLineAsync(cts.Token) is { } line)
         {
             stderr.AppendLine(line);
-            if (!matched && line.Contains(when, StringComparison.Ordinal))
+            if (!interrupted && line.Contains(interruptWhen, StringComparison.Ordinal))
             {
-                matched = true;
-                acted = await act(process.Id);
+                interrupted = kill(process.Id, signal) == 0;
             }
         }
 
         await process.WaitForExitAsync(cts.Token);
-        return (new CliResult(process.ExitCode, await stdout, stderr.ToString()), acted);
+        return (new CliResult(process.ExitCode, await stdout, stderr.ToString()), interrupted);
     }
 
     /// <summary>Sends a POSIX signal; 0 on success.</summary>

@@ -57,7 +57,12 @@ internal sealed class SshRuntimeDirectory : IDisposable, IAsyncDisposable
                 Directory.CreateDirectory(path, OwnerOnly);
                 // The umask cannot widen the mode, but make sure nothing else did either.
                 File.SetUnixFileMode(path, OwnerOnly);
-                File.WriteAllLines(System.IO.Path.Combine(path, OwnerFileName), RunOwner.Current.ToLabels().Select(l => $"{l.Key}={l.Value}"));
+                // 0600 like every file in here: one rule for the directory, whatever a file holds.
+                using var owner = new FileStream(
+                    System.IO.Path.Combine(path, OwnerFileName),
+                    new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+                using var writer = new StreamWriter(owner);
+                writer.Write(string.Concat(RunOwner.Current.ToLabels().Select(l => $"{l.Key}={l.Value}\n")));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

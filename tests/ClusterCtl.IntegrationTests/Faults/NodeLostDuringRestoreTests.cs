@@ -37,12 +37,14 @@ public class NodeLostDuringRestoreTests
         var started = await PreflightTests.EtcdStartTimesAsync();
         await Testbed.RunAsync("slow", "2", "8mbit");
 
-        var (result, cut) = await ClusterCtlRunner.RunAndActAsync(
-            ["etcd", "snapshot-restore", "--name", name, "--config", Testbed.ClusterYml, "--known-hosts", Testbed.NewKnownHostsFile()],
-            when: "and copying it to 3 etcd nodes",
-            act: async _ => (await Testbed.TryRunAsync("cut", "2")).ExitCode == 0);
+        CliResult result;
+        await using (var restore = ClusterCtlProcess.Start(["etcd", "snapshot-restore", "--name", name, "--config", Testbed.ClusterYml, "--known-hosts", Testbed.NewKnownHostsFile()]))
+        {
+            await restore.WaitForLinesAsync("and copying it to 3 etcd nodes", 1, TimeSpan.FromMinutes(2));
+            await Testbed.RunAsync("cut", "2");
+            result = await restore.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        }
 
-        Assert.That(cut, Is.True, result.ToString());
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
         Assert.That(result.StderrLines[^1], Does.Contain(Testbed.NodeAddress(LostNode)), "the one-line error names the lost node");
         Assert.That(result.Stderr, Does.Not.Contain("POINT OF NO RETURN"));

@@ -90,7 +90,7 @@ public class KilledRunTests
         ClusterCtlRunner.RunAsync([.. command, "--config", _config, "--known-hosts", Testbed.NewKnownHostsFile()], timeout: Patience);
 
     /// <summary>The runtime directory whose owner file names <paramref name="pid"/>, where clusterctl makes them.</summary>
-    private static string RuntimeDirectoryOf(int pid)
+    internal static string RuntimeDirectoryOf(int pid)
     {
         var xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
         var parent = !string.IsNullOrEmpty(xdg) && Directory.Exists(xdg) ? xdg : "/tmp";
