@@ -86,6 +86,28 @@ public class SnapshotRestoreCommandTests
     }
 
     [Test]
+    public async Task A_copy_damaged_on_one_node_is_listed_as_differing_and_the_restore_names_it_and_uses_the_good_copies()
+    {
+        await SaveAsync("damaged-on-1");
+        var damaged = Path.Combine(RestoreTestbed.SnapshotDirectory(1), "damaged-on-1.zip");
+        var bytes = await File.ReadAllBytesAsync(damaged);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        await File.WriteAllBytesAsync(damaged, bytes);
+        await RestoreTestbed.PutAsync("/registry/b", _b);
+
+        var listed = await TestbedCli.RunAsync("etcd", "snapshot-list", "--output", "json");
+        var result = await RestoreAsync("damaged-on-1");
+
+        var entry = TestbedCli.Json(listed).EnumerateArray().Single(s => s.GetProperty("name").GetString() == "damaged-on-1");
+        Assert.That(entry.GetProperty("copiesAgree").GetBoolean(), Is.False, listed.ToString());
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stderr, Does.Contain("The copies of damaged-on-1 differ").And.Contain(Testbed.NodeAddress(1) + "="));
+        Assert.That(result.Stderr, Does.Not.Contain("Reading damaged-on-1.zip on " + Testbed.NodeAddress(1)), "the good copies, which agree, come first");
+        await AssertRestoredAsync();
+        Assert.That(await File.ReadAllBytesAsync(damaged), Is.EqualTo(bytes), "the damaged copy is left for the operator to look at");
+    }
+
+    [Test]
     public async Task A_zip_laid_out_as_RKE_lays_it_out_is_restored()
     {
         await SaveAsync("ours");
