@@ -25,6 +25,8 @@ usage: testbed.sh COMMAND [ARGS]
   small-disk N SIZE | small-disk N off
                                   node N's snapshot directory on a tmpfs of SIZE (e.g. 64k), seen only
                                   inside the node (its dockerd and helpers); off puts the real one back
+  slow-s3 RATE | slow-s3 off      shape what is sent to s3rver (its port only, on lo)
+  stop-s3 | start-s3              stop / start s3rver (its data stays)
   rekey N                         give node N a new sshd host key (until unrekey/reset/down)
   unrekey N                       give node N its original sshd host key back
   docker N ARGS...                docker CLI against node N's dockerd
@@ -351,6 +353,22 @@ cmd_small_disk() {
     log "node$n: snapshot directory on a $size tmpfs"
 }
 
+# An htb whose default class is unlimited and a slow class that a filter fills with s3rver's port alone: the test
+# host's other loopback traffic (the test runner's own sockets among it) keeps its speed.
+cmd_slow_s3() {
+    local rate=${1:?slow-s3 needs a rate (e.g. 100kbit) or off}
+    tc qdisc del dev lo root 2>/dev/null || true
+    if [[ "$rate" == off ]]; then
+        log "s3rver: unshaped"
+        return 0
+    fi
+    tc qdisc add dev lo root handle 1: htb default 10
+    tc class add dev lo parent 1: classid 1:10 htb rate 100gbit
+    tc class add dev lo parent 1: classid 1:20 htb rate "$rate" ceil "$rate"
+    tc filter add dev lo parent 1: protocol ip u32 match ip dport "$S3_PORT" 0xffff flowid 1:20
+    log "s3rver: what is sent to it limited to $rate"
+}
+
 cmd_rekey() {
     local n=${1:?rekey needs a node number} nd
     check_node_number "$n"
@@ -459,6 +477,9 @@ main() {
         start-sshd) need_root; cmd_start_sshd "$@" ;;
         slow) need_root; cmd_slow "$@" ;;
         small-disk) need_root; cmd_small_disk "$@" ;;
+        slow-s3) need_root; cmd_slow_s3 "$@" ;;
+        stop-s3) need_root; take_lock; stop_s3rver; log "s3rver stopped" ;;
+        start-s3) need_root; take_lock; start_s3rver ;;
         rekey) need_root; cmd_rekey "$@" ;;
         unrekey) need_root; cmd_unrekey "$@" ;;
         docker) cmd_docker "$@" ;;

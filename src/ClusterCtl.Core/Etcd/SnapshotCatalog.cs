@@ -49,6 +49,7 @@ internal sealed class SnapshotCatalog(ClusterConfig config)
                 NodeCopies = copies.ToDictionary(c => c.Key, c => c.Value.Sha256, StringComparer.Ordinal),
                 InS3 = s3Entry is not null,
                 S3Sha256 = s3Entry?.ZipSha256,
+                S3SizeDiffers = s3Entry is { ZipSha256: null, IsZip: true } && copies.Values.Any(f => f.IsZip && f.Size != s3Entry.Size),
                 Manifest = manifest,
                 VerifiedAt = copies.Values.Select(f => f.VerifiedAt).Append(s3Entry?.VerifiedAt).Max(),
             };

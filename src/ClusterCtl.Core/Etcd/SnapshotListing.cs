@@ -25,9 +25,15 @@ internal sealed record SnapshotListing
     /// <summary>When a restore drill last verified a copy of it (every copy agreeing, it holds for all); null: never.</summary>
     public DateTimeOffset? VerifiedAt { get; init; }
 
-    /// <summary>Every copy we know the hash of (nodes, and S3 when it carries our metadata) has the same SHA-256.</summary>
+    /// <summary>
+    /// S3's object carries no hash of ours and is not the size of the nodes' zips, so it cannot be their bytes: an upload
+    /// a store kept although it was cut off (s3rver does), or another tool's object under the same name.
+    /// </summary>
+    public bool S3SizeDiffers { get; init; }
+
+    /// <summary>Every copy we know the hash of (nodes, and S3 when it carries our metadata) has the same SHA-256, and S3's is not of another size.</summary>
     public bool CopiesAgree =>
-        NodeCopies.Values.Concat(S3Sha256 is null ? [] : [S3Sha256]).Distinct(StringComparer.Ordinal).Count() <= 1;
+        !S3SizeDiffers && NodeCopies.Values.Concat(S3Sha256 is null ? [] : [S3Sha256]).Distinct(StringComparer.Ordinal).Count() <= 1;
 
     /// <summary>A snapshot a restore could rely on: it has our manifest, there is a copy, and every copy whose hash we know agrees.</summary>
     public bool Verified => Manifest is not null && CopiesAgree && (NodeCopies.Count > 0 || InS3);

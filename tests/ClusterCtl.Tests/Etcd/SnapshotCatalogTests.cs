@@ -32,4 +32,19 @@ public class SnapshotCatalogTests
         Assert.That(listing.VerifiedAt, Is.EqualTo(Noon.AddHours(2)));
         Assert.That(never.VerifiedAt, Is.Null);
     }
+
+    [Test]
+    public void An_S3_object_without_our_hash_and_of_another_size_than_the_nodes_zips_makes_the_copies_differ()
+    {
+        var node = new NodeSnapshotFile("snap.zip", 10, Noon, Sha, null, 20);
+        var cutOff = new S3SnapshotEntry("snap", "f/snap.zip", 4, Noon, null, null, IsZip: true);
+
+        var differs = SnapshotCatalog.Merge([("node1", [node])], [cutOff]).Single();
+        var sameSize = SnapshotCatalog.Merge([("node1", [node])], [cutOff with { Size = 10 }]).Single();
+        var onlyInS3 = SnapshotCatalog.Merge([("node1", [])], [cutOff]).Single();
+
+        Assert.That(differs.CopiesAgree, Is.False);
+        Assert.That(sameSize.CopiesAgree, Is.True, "without a hash, the same size is all that can be told");
+        Assert.That(onlyInS3.CopiesAgree, Is.True, "nothing to compare with");
+    }
 }

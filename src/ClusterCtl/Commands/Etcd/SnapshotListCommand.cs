@@ -58,7 +58,7 @@ internal sealed class SnapshotListCommand : SnapshotCommandBase
         foreach (var s in snapshots.Where(s => !s.CopiesAgree))
         {
             Log.Warning("[snapshot] Copies of {Name} differ: {Hashes}", s.Name,
-                string.Join(", ", s.NodeCopies.Select(c => $"{c.Key}={c.Value[..12]}").Concat(s.S3Sha256 is { } h ? [$"s3={h[..12]}"] : [])));
+                string.Join(", ", s.NodeCopies.Select(c => $"{c.Key}={c.Value[..12]}").Concat(s.S3Sha256 is { } h ? [$"s3={h[..12]}"] : s.S3SizeDiffers ? ["s3=another size"] : [])));
         }
 
         foreach (var (node, error) in session.Unreachable)
