@@ -98,6 +98,7 @@ do_up() {
     ensure_ca
     for n in $(seq_nodes "$nodes"); do ensure_etcd_cert "$n"; done
     ensure_bridge
+    tc qdisc del dev lo root 2>/dev/null || true
     start_s3rver
     local list
     mapfile -t list < <(seq_nodes "$nodes")
@@ -141,6 +142,7 @@ do_down() {
         par stop_node "${nodes[@]}"
     fi
     stop_s3rver
+    tc qdisc del dev lo root 2>/dev/null || true
     remove_bridge
     local d
     for d in "$TB"/nodes/node*; do
@@ -183,6 +185,9 @@ reset_node() {
         wipe_node_data "$n"
         start_node "$n"
     else
+        # Faults a test injected and could not take back (slow, small-disk) go too.
+        tc qdisc del dev "$(node_veth "$n")" root 2>/dev/null || true
+        undo_small_disk "$n"
         if ! node_net_ok "$n" || ! link_up "$n"; then
             log "node$n: repairing its link"
             repair_node_net "$n"
@@ -239,6 +244,7 @@ cmd_reset() {
     ensure_ca
     for n in $(seq_nodes "$nodes"); do ensure_etcd_cert "$n"; done
     ensure_bridge
+    tc qdisc del dev lo root 2>/dev/null || true
     start_s3rver
     local list
     mapfile -t list < <(seq_nodes "$nodes")
@@ -341,10 +347,7 @@ cmd_small_disk() {
     anchor=$(read_pid "$(node_dir "$n")/run/inner.pid")
     pid_alive "$anchor" || die "node$n is not up"
     if [[ "$size" == off ]]; then
-        while nsenter --target "$anchor" --mount mountpoint -q /opt/rke/etcd-snapshots &&
-            nsenter --target "$anchor" --mount findmnt -n -o FSTYPE /opt/rke/etcd-snapshots | grep -qx tmpfs; do
-            nsenter --target "$anchor" --mount umount /opt/rke/etcd-snapshots
-        done
+        undo_small_disk "$n"
         log "node$n: snapshot directory back on its disk"
         return 0
     fi
@@ -367,6 +370,14 @@ cmd_slow_s3() {
     tc class add dev lo parent 1: classid 1:20 htb rate "$rate" ceil "$rate"
     tc filter add dev lo parent 1: protocol ip u32 match ip dport "$S3_PORT" 0xffff flowid 1:20
     log "s3rver: what is sent to it limited to $rate"
+}
+
+undo_small_disk() {
+    local anchor
+    anchor=$(read_pid "$(node_dir "$1")/run/inner.pid")
+    while nsenter --target "$anchor" --mount findmnt -n -o FSTYPE /opt/rke/etcd-snapshots 2>/dev/null | grep -qx tmpfs; do
+        nsenter --target "$anchor" --mount umount /opt/rke/etcd-snapshots
+    done
 }
 
 cmd_rekey() {
