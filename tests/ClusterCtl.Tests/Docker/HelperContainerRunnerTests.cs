@@ -146,8 +146,6 @@ public class HelperContainerRunnerTests
     {
         using var docker = new DockerClient("/nonexistent.sock", "h");
         var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
-        using var exited = System.Diagnostics.Process.Start("true");
-        exited.WaitForExit();
         ContainerSummary Helper(string runId, RunOwner owner, bool readOnly) => new()
         {
             Id = runId,
@@ -158,8 +156,8 @@ public class HelperContainerRunnerTests
             }.Concat(readOnly ? [new KeyValuePair<string, string>(HelperLabels.ReadOnlyRun, "true")] : []).ToDictionary(),
         };
         var liveReader = Helper("reader", RunOwner.Current, readOnly: true);
-        var remoteReader = Helper("remote", RunOwner.Current with { Machine = "laptop", Pid = exited.Id }, readOnly: true);
-        var goneReader = Helper("gone", RunOwner.Current with { Pid = exited.Id, StartTicks = null }, readOnly: true);
+        var remoteReader = Helper("remote", RunOwner.Current with { Machine = "laptop", Pid = GonePid.Value }, readOnly: true);
+        var goneReader = Helper("gone", RunOwner.Current with { Pid = GonePid.Value, StartTicks = null }, readOnly: true);
         var formerLockHolder = Helper("locked", RunOwner.Current with { Machine = "laptop" }, readOnly: false);
 
         Assert.That(runner.IsLeftover(liveReader, includeLiveReadOnlyRuns: false), Is.False, "a read-only run that is running now");
