@@ -155,8 +155,9 @@ take_lock() {
 
 # ----------------------------------------------------------------- install
 
+# unzip: the integration tests open our zips with it, as an operator would.
 DEB_PACKAGES=(docker.io containerd runc openssh-server openssh-client etcd-server etcd-client
-    busybox-static openssl iproute2 iptables util-linux ca-certificates)
+    busybox-static openssl iproute2 iptables util-linux ca-certificates unzip)
 
 install_packages() {
     local missing=() p status
@@ -174,7 +175,7 @@ install_packages() {
             die "apt-get install ${missing[*]} failed"
     fi
     local c
-    for c in dockerd containerd runc sshd ssh ssh-keygen openssl ip iptables nsenter unshare setsid flock busybox etcd etcdctl node npm; do
+    for c in dockerd containerd runc sshd ssh ssh-keygen openssl ip iptables nsenter unshare setsid flock busybox etcd etcdctl node npm unzip; do
         command -v "$c" >/dev/null 2>&1 || [[ -x /usr/sbin/$c ]] || die "required command '$c' not found after install"
     done
 }

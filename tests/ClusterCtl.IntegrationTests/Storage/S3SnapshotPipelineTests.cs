@@ -1,4 +1,5 @@
 using ClusterCtl.Storage;
+using ClusterCtl.Testing;
 
 namespace ClusterCtl.IntegrationTests.Storage;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using ClusterCtl.Storage;
+using ClusterCtl.Testing;
 
 namespace ClusterCtl.IntegrationTests.Storage;
 
@@ -26,7 +27,7 @@ public class StoragePipelineBenchmark
     {
         var snapshotBytes = snapshotMebibytes * 1024L * 1024;
         using var store = new S3SnapshotStore(S3rver.Options());
-        var nodes = new[] { new CountingSink(), new CountingSink(), new CountingSink() };
+        var nodes = new[] { new CountingStream(), new CountingStream(), new CountingStream() };
         var manifest = new TaskCompletionSource<SnapshotManifest>(TaskCreationOptions.RunContinuationsAsynchronously);
         S3UploadResult? uploaded = null;
         KubernetesLikeSnapshotStream.Prepare();
@@ -115,42 +116,6 @@ public class StoragePipelineBenchmark
             {
             }
         }
-    }
-
-    private sealed class CountingSink : Stream
-    {
-        private long _count;
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => Count;
-
-        public override long Position
-        {
-            get => Count;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Interlocked.Add(ref _count, count);
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Add(ref _count, buffer.Length);
-            return ValueTask.CompletedTask;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>Random bytes of a given length, made as they are read.</summary>

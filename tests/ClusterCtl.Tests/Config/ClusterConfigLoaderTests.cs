@@ -1,4 +1,5 @@
 using ClusterCtl.Config;
+using ClusterCtl.Testing;
 
 namespace ClusterCtl.Tests.Config;
 

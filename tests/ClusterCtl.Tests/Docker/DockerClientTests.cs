@@ -263,32 +263,32 @@ public class DockerClientTests
     [Test]
     public async Task A_hung_daemon_runs_out_of_the_request_budget_with_a_clear_error()
     {
-        await using var daemon = Daemon(async _ =>
-        {
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            return new FakeResponse(204);
-        });
+        using var held = new HeldAnswer();
+        await using var daemon = Daemon(_ => held.Take());
         using var client = new DockerClient(daemon.SocketPath, Host, requestTimeout: TimeSpan.FromMilliseconds(200));
         await NegotiateAsync(client, daemon);
 
         var error = Assert.ThrowsAsync<DockerException>(() => client.StartContainerAsync("etcd", CancellationToken.None));
 
         Assert.That(error.Message, Does.Contain("did not answer").And.Contain(Host));
+        Assert.That(held.Asked.Task.IsCompleted, Is.True, "the request reached the daemon: the budget ran out waiting for its answer");
     }
 
     [Test]
     public async Task The_callers_cancellation_stays_a_cancellation()
     {
-        await using var daemon = Daemon(async _ =>
-        {
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            return new FakeResponse(204);
-        });
+        using var held = new HeldAnswer();
+        await using var daemon = Daemon(_ => held.Take());
         using var client = new DockerClient(daemon.SocketPath, Host);
         await NegotiateAsync(client, daemon);
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var cancellation = new CancellationTokenSource();
 
-        Assert.That(async () => await client.StartContainerAsync("etcd", cancellation.Token), Throws.InstanceOf<OperationCanceledException>());
+        var starting = client.StartContainerAsync("etcd", cancellation.Token);
+        await Task.WhenAny(held.Asked.Task, starting);
+        await cancellation.CancelAsync();
+
+        Assert.That(async () => await starting, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(held.Asked.Task.IsCompleted, Is.True, "cancelled while the daemon had the request, not before sending it");
     }
 
     [Test]

@@ -28,6 +28,26 @@ internal sealed record FakeResponse(int Status, byte[] Body, string ContentType 
 }
 
 /// <summary>
+/// An answer a fake daemon holds back, standing in for a daemon that has taken a request and hangs. <see cref="Asked"/>
+/// tells the test the request arrived, so it can act on that instead of sleeping; disposing lets the answer go, so no
+/// handler outlives the test.
+/// </summary>
+internal sealed class HeldAnswer : IDisposable
+{
+    private readonly TaskCompletionSource<FakeResponse> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<FakeResponse> Take()
+    {
+        Asked.TrySetResult();
+        return _answer.Task;
+    }
+
+    public void Dispose() => _answer.TrySetResult(new FakeResponse(204));
+}
+
+/// <summary>
 /// A minimal HTTP/1.1 server on a unix socket in the temp directory, standing in for dockerd so the
 /// client's wire behaviour (paths, headers, error mapping) is tested without docker or a network.
 /// One request per connection; the answer says "Connection: close".

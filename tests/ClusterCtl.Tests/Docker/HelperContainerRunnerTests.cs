@@ -64,20 +64,20 @@ public class HelperContainerRunnerTests
     [Test]
     public async Task A_cancelled_helper_is_still_removed()
     {
-        await using var daemon = new FakeDockerDaemon(async r =>
-        {
-            if (r.Path.EndsWith("/wait", StringComparison.Ordinal))
-            {
-                await Task.Delay(TimeSpan.FromSeconds(10));
-            }
-
-            return FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, 0);
-        });
+        using var held = new HeldAnswer();
+        await using var daemon = new FakeDockerDaemon(r => r.Path.EndsWith("/wait", StringComparison.Ordinal)
+            ? held.Take()
+            : Task.FromResult(FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, 0)));
         using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
         var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cancellation = new CancellationTokenSource();
 
-        Assert.That(async () => await runner.RunAsync(Echo, cancellation.Token), Throws.InstanceOf<OperationCanceledException>());
+        var running = runner.RunAsync(Echo, cancellation.Token);
+        await Task.WhenAny(held.Asked.Task, running);
+        await cancellation.CancelAsync();
+
+        Assert.That(async () => await running, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(held.Asked.Task.IsCompleted, Is.True, "cancelled while the helper ran, after its container was created");
         Assert.That(Removals(daemon), Is.EqualTo(1));
     }
 
@@ -146,8 +146,6 @@ public class HelperContainerRunnerTests
     {
         using var docker = new DockerClient("/nonexistent.sock", "h");
         var runner = new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None);
-        using var exited = System.Diagnostics.Process.Start("true");
-        exited.WaitForExit();
         ContainerSummary Helper(string runId, RunOwner owner, bool readOnly) => new()
         {
             Id = runId,
@@ -158,8 +156,8 @@ public class HelperContainerRunnerTests
             }.Concat(readOnly ? [new KeyValuePair<string, string>(HelperLabels.ReadOnlyRun, "true")] : []).ToDictionary(),
         };
         var liveReader = Helper("reader", RunOwner.Current, readOnly: true);
-        var remoteReader = Helper("remote", RunOwner.Current with { Machine = "laptop", Pid = exited.Id }, readOnly: true);
-        var goneReader = Helper("gone", RunOwner.Current with { Pid = exited.Id, StartTicks = null }, readOnly: true);
+        var remoteReader = Helper("remote", RunOwner.Current with { Machine = "laptop", Pid = GonePid.Value }, readOnly: true);
+        var goneReader = Helper("gone", RunOwner.Current with { Pid = GonePid.Value, StartTicks = null }, readOnly: true);
         var formerLockHolder = Helper("locked", RunOwner.Current with { Machine = "laptop" }, readOnly: false);
 
         Assert.That(runner.IsLeftover(liveReader, includeLiveReadOnlyRuns: false), Is.False, "a read-only run that is running now");

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using ClusterCtl.Docker;
+using ClusterCtl.Testing;
 
 namespace ClusterCtl.Tests.Docker;
 
@@ -32,7 +33,7 @@ public class MultiplexedStreamReaderTests
     [Test]
     public async Task Frames_arriving_one_byte_at_a_time_are_reassembled()
     {
-        var stream = new TricklingStream(Frames((1, "hello "), (2, "world")).ToArray(), maxBytesPerRead: 1);
+        var stream = new UnseekableReadStream(Frames((1, "hello "), (2, "world")).ToArray(), maxBytesPerRead: 1);
 
         var captured = await ReadAllAsync(stream, bufferSize: 1024);
 

@@ -59,13 +59,14 @@ public class PullStreamReaderTests
     }
 
     [Test]
-    public async Task Unreadable_lines_are_not_taken_for_errors()
+    public async Task Unreadable_lines_are_not_taken_for_errors_and_the_lines_after_them_are_still_read()
     {
-        var body = Lines("not json at all", """{"status":"done"}""");
+        var body = Lines("""{"status":"Pulling from library/busybox","id":"1.36"}""", "not json at all", """{"status":"done"}""");
+        var reported = new List<string>();
 
-        await PullStreamReader.ReadToEndAsync(body, "h", null, CancellationToken.None);
+        await PullStreamReader.ReadToEndAsync(body, "h", new ListProgress(reported), CancellationToken.None);
 
-        Assert.Pass();
+        Assert.That(reported, Is.EqualTo(new[] { "1.36: Pulling from library/busybox", "done" }));
     }
 
     private static MemoryStream Lines(params string[] lines) =>

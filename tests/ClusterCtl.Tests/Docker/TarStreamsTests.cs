@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using ClusterCtl.Docker;
+using ClusterCtl.Testing;
 
 namespace ClusterCtl.Tests.Docker;
 
@@ -15,10 +16,10 @@ public class TarStreamsTests
         var archive = new MemoryStream();
 
         await TarStreams.WriteSingleFileAsync(
-            new WriteOnlyStream(archive), "snapshot.zip", new TricklingStream(content, 100_000), content.Length, OwnerReadWrite, CancellationToken.None);
+            new WriteOnlyStream(archive), "snapshot.zip", new UnseekableReadStream(content, 100_000), content.Length, OwnerReadWrite, CancellationToken.None);
         archive.Position = 0;
         var restored = new MemoryStream();
-        var info = await TarStreams.ReadSingleFileAsync(new TricklingStream(archive.ToArray(), 4096), restored, CancellationToken.None);
+        var info = await TarStreams.ReadSingleFileAsync(new UnseekableReadStream(archive.ToArray(), 4096), restored, CancellationToken.None);
 
         Assert.That(restored.ToArray(), Is.EqualTo(content));
         Assert.That(info, Is.EqualTo(new TarFileInfo("snapshot.zip", content.Length, OwnerReadWrite)));

@@ -84,7 +84,7 @@ public class SshRuntimeDirectoryTests
     [Test]
     public void A_directory_left_by_a_process_that_is_gone_is_removed_with_its_key_copies()
     {
-        var stale = PlantDirectory("clusterctl-killedrun1", RunOwner.Current with { Pid = DeadPid() });
+        var stale = PlantDirectory("clusterctl-killedrun1", RunOwner.Current with { Pid = GonePid.Value });
         File.WriteAllText(Path.Combine(stale, "ssh_key-0"), "PRIVATE KEY");
         using var live = SshRuntimeDirectory.Create(_parent);
 
@@ -98,7 +98,7 @@ public class SshRuntimeDirectoryTests
     [Test]
     public void A_directory_of_another_boot_or_without_owner_is_left_alone()
     {
-        var otherBoot = PlantDirectory("clusterctl-otherboot1", RunOwner.Current with { Pid = DeadPid(), BootId = "another-boot" });
+        var otherBoot = PlantDirectory("clusterctl-otherboot1", RunOwner.Current with { Pid = GonePid.Value, BootId = "another-boot" });
         var unknown = Path.Combine(_parent, "clusterctl-noowner01");
         Directory.CreateDirectory(unknown);
 
@@ -114,13 +114,5 @@ public class SshRuntimeDirectoryTests
         Directory.CreateDirectory(path);
         File.WriteAllLines(Path.Combine(path, SshRuntimeDirectory.OwnerFileName), owner.ToLabels().Select(l => $"{l.Key}={l.Value}"));
         return path;
-    }
-
-    /// <summary>The pid of a process that has exited.</summary>
-    private static int DeadPid()
-    {
-        using var process = System.Diagnostics.Process.Start("true");
-        process.WaitForExit();
-        return process.Id;
     }
 }

@@ -46,27 +46,6 @@ public class HostileConfigValuesTests
         AssertShellSpecKeepsValuesOut(RestoreHelperSpecs.DataShell(ConfigWith(node), "restore-preflight", script), node);
     }
 
-    [Test]
-    public async Task The_preflight_facts_script_runs_no_code_from_a_certificate_path()
-    {
-        var data = Directory.CreateTempSubdirectory("clusterctl-hostile-").FullName;
-        try
-        {
-            var marker = Path.Combine(data, "pwned");
-            var hostile = $"/nonexistent/kube-etcd-10-0-0-1$(touch {marker}).pem";
-
-            var (exit, stdout, _) = await ShellScript.RunAsync(RestoreScripts.Facts(Run, [hostile]), data);
-
-            Assert.That(exit, Is.Zero);
-            Assert.That(File.Exists(marker), Is.False, "the path's $(...) did not run");
-            Assert.That(PreflightFacts.Parse(stdout).MissingCertificates, Is.EqualTo(new[] { hostile }), "the path comes back as it was given");
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
-    }
-
     [TestCaseSource(nameof(HostileValues))]
     public void The_new_node_certificate_scripts_get_the_file_names_from_their_environment(string value)
     {

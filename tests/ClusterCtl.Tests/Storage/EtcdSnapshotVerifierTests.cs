@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ClusterCtl.Storage;
+using ClusterCtl.Testing;
 
 namespace ClusterCtl.Tests.Storage;
 

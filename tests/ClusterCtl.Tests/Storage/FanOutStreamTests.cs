@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ClusterCtl.Storage;
+using ClusterCtl.Testing;
 
 namespace ClusterCtl.Tests.Storage;
 
@@ -88,13 +89,16 @@ public class FanOutStreamTests
             chunkSize: 1024,
             chunksPerDestination: 4);
 
-        var writing = WriteInPiecesAsync(fanOut, new byte[64 * 1024], 512);
-        await Task.Delay(200);
+        var data = new byte[64 * 1024];
 
-        Assert.That(writing.IsCompleted, Is.False);
-        Assert.That(fanOut.BytesWritten, Is.LessThanOrEqualTo(4 * 1024 + 512));
+        var (waiting, acceptedBeforeWaiting) = WriteUntilAWriteWaits(fanOut, data, 512);
+
+        Assert.That(waiting, Is.Not.Null, "every write was taken at once: the fan-out buffered the whole stream");
+        Assert.That(acceptedBeforeWaiting, Is.EqualTo(4 * 1024), "four chunks of buffer, then the writer waits");
+        Assert.That(fanOut.BytesWritten, Is.EqualTo(acceptedBeforeWaiting));
         gate.Release();
-        await writing;
+        await waiting!.Value;
+        await WriteInPiecesAsync(fanOut, data.AsMemory(acceptedBeforeWaiting + 512), 512);
         var results = await fanOut.CompleteAsync(CancellationToken.None);
         Assert.That(results[0].BytesWritten, Is.EqualTo(64 * 1024));
     }
@@ -112,11 +116,11 @@ public class FanOutStreamTests
             cancellation.Token,
             chunkSize: 1024);
 
-        var writing = WriteInPiecesAsync(fanOut, new byte[1024 * 1024], 1024);
-        await Task.Delay(100);
+        var (waiting, _) = WriteUntilAWriteWaits(fanOut, new byte[1024 * 1024], 1024);
+        Assert.That(waiting, Is.Not.Null, "the stuck destination never reads, so the writer must come to wait");
         await cancellation.CancelAsync();
 
-        Assert.That(async () => await writing, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await waiting!.Value, Throws.InstanceOf<OperationCanceledException>());
         var results = await fanOut.AbortAsync(new OperationCanceledException(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(results.Select(r => r.Error), Has.All.InstanceOf<OperationCanceledException>());
     }
@@ -173,12 +177,36 @@ public class FanOutStreamTests
         Assert.That(allocated, Is.LessThan(32L * 1024 * 1024));
     }
 
-    private static async Task WriteInPiecesAsync(Stream destination, byte[] data, int pieceSize)
+    private static Task WriteInPiecesAsync(Stream destination, byte[] data, int pieceSize) => WriteInPiecesAsync(destination, data.AsMemory(), pieceSize);
+
+    private static async Task WriteInPiecesAsync(Stream destination, ReadOnlyMemory<byte> data, int pieceSize)
     {
         for (var offset = 0; offset < data.Length; offset += pieceSize)
         {
-            await destination.WriteAsync(data.AsMemory(offset, Math.Min(pieceSize, data.Length - offset)));
+            await destination.WriteAsync(data.Slice(offset, Math.Min(pieceSize, data.Length - offset)));
         }
+    }
+
+    /// <summary>
+    /// Writes piece by piece while each write is taken at once, and returns the first write that has to wait for a
+    /// destination (null if none did) with the bytes taken before it. The fan-out's channels complete a write
+    /// synchronously while a chunk is free, so a write that does not is one held back by a destination: a signal
+    /// instead of a guess at how long the writer needs to fill its buffers.
+    /// </summary>
+    private static (ValueTask? Waiting, int AcceptedBefore) WriteUntilAWriteWaits(Stream destination, byte[] data, int pieceSize)
+    {
+        for (var offset = 0; offset < data.Length; offset += pieceSize)
+        {
+            var write = destination.WriteAsync(data.AsMemory(offset, Math.Min(pieceSize, data.Length - offset)));
+            if (!write.IsCompleted)
+            {
+                return (write, offset);
+            }
+
+            write.GetAwaiter().GetResult();
+        }
+
+        return (null, data.Length);
     }
 
     private sealed class FailingStream(int failAfter) : Stream

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using ClusterCtl.Storage;
+using ClusterCtl.Testing;
 
 namespace ClusterCtl.Tests.Storage;
 

@@ -1,6 +1,6 @@
 using ClusterCtl.Restore;
 
-namespace ClusterCtl.Tests.Restore;
+namespace ClusterCtl.IntegrationTests.Restore;
 
 /// <summary>The swap and its rollback, run for real on a temp data dir: renames only, nothing lost whatever part of the swap happened.</summary>
 public class RestoreScriptsTests

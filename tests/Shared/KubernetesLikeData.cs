@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ClusterCtl.Tests.Storage;
+namespace ClusterCtl.Testing;
 
 /// <summary>
 /// Bytes that compress like an etcd db of a Kubernetes cluster: JSON objects with repeated keys and

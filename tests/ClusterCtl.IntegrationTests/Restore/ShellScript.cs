@@ -2,7 +2,7 @@ using System.Diagnostics;
 using ClusterCtl.Docker;
 using ClusterCtl.Restore;
 
-namespace ClusterCtl.Tests.Restore;
+namespace ClusterCtl.IntegrationTests.Restore;
 
 /// <summary>Runs a helper's script with the local /bin/sh, the container paths pointed at temp directories.</summary>
 internal static class ShellScript

@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
 
-namespace ClusterCtl.Tests.Hosts;
+namespace ClusterCtl.Testing;
 
 /// <summary>A stand-in "ssh" (a shell script) so tunnel handling can be tested without a network or sshd.</summary>
 [UnsupportedOSPlatform("windows")]

@@ -1,4 +1,4 @@
-namespace ClusterCtl.Tests.Config;
+namespace ClusterCtl.Testing;
 
 /// <summary>Malformed or invalid cluster.yml inputs, each with the line an error must point at.</summary>
 internal static class InvalidConfigCases

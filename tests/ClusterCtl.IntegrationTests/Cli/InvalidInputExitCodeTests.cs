@@ -1,7 +1,6 @@
 using ClusterCtl.Testing;
-using ClusterCtl.Tests.Config;
 
-namespace ClusterCtl.Tests.Cli;
+namespace ClusterCtl.IntegrationTests.Cli;
 
 /// <summary>Bad input, seen from outside: exit 2, one line that says where and what, and no stack trace.</summary>
 public class InvalidInputExitCodeTests

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ClusterCtl.Tests.Storage;
+namespace ClusterCtl.Testing;
 
 /// <summary>
 /// The real snapshot checked in under TestData/etcd (made by make-snapshot.sh with etcd 3.4.23) and damaged

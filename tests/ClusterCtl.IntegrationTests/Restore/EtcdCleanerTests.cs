@@ -1,7 +1,7 @@
 using ClusterCtl.Config;
 using ClusterCtl.Restore;
 
-namespace ClusterCtl.Tests.Restore;
+namespace ClusterCtl.IntegrationTests.Restore;
 
 /// <summary>The cleaner's script on temp dirs: the newest N pre-restore dirs stay, everything a restore or an interrupted snapshot left goes.</summary>
 public class EtcdCleanerTests

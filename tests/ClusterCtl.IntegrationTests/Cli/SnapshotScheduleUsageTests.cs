@@ -1,6 +1,6 @@
 using ClusterCtl.Testing;
 
-namespace ClusterCtl.Tests.Cli;
+namespace ClusterCtl.IntegrationTests.Cli;
 
 /// <summary>snapshot-schedule's flags, seen from outside, before it touches any cluster.</summary>
 public class SnapshotScheduleUsageTests
