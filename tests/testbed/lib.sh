@@ -31,6 +31,7 @@ IMAGE_RECIPE=2
 
 S3RVER_VERSION=3.7.1
 S3RVER_DIR=$CACHE/s3rver
+SSH_USER=rancher
 S3RVER_BIN=$S3RVER_DIR/node_modules/.bin/s3rver
 S3_ADDR=127.0.0.1
 S3_PORT=$((4568 + TB_ID))
@@ -296,6 +297,27 @@ cmd_install() {
     install_s3rver
     build_images
     ensure_client_key
+    ensure_ssh_user
+}
+
+# RKE's usual set-up: a non-root SSH user in the docker group (user: rancher). Nodes share this machine's
+# /etc/passwd, so one account serves them all; its key is authorized per node (write_user_keys).
+ensure_ssh_user() {
+    getent group docker >/dev/null || groupadd --system docker
+    if ! id -u "$SSH_USER" >/dev/null 2>&1; then
+        log "creating the non-root SSH user $SSH_USER (group docker)"
+        useradd --create-home --shell /bin/sh --groups docker "$SSH_USER"
+    fi
+    # A locked account ("!" in /etc/shadow) cannot log in, even with a key, when sshd runs without PAM.
+    usermod --password '*' "$SSH_USER"
+}
+
+# sshd reads a user's keys with that user's rights, so the file is the user's own, in a directory only root writes.
+write_user_keys() {
+    local nd
+    nd=$(node_dir "$1")
+    install -d -m 0755 "$nd/user-keys"
+    install -m 0600 -o "$SSH_USER" "$TB/id_ed25519.pub" "$nd/user-keys/$SSH_USER"
 }
 
 # ----------------------------------------------------------------- keys, certs
@@ -445,7 +467,7 @@ PermitRootLogin prohibit-password
 PubkeyAuthentication yes
 # Not ~/.ssh: a bind over the host's /root/.ssh dies with it when someone on the host removes that
 # directory (deleting a mount point detaches it in every other mount namespace), and logins then fail.
-AuthorizedKeysFile $nd/root-ssh/authorized_keys
+AuthorizedKeysFile $nd/root-ssh/authorized_keys $nd/user-keys/%u
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
@@ -490,6 +512,7 @@ start_node() {
         ssh-keygen -q -t ed25519 -N '' -C "node$n" -f "$nd/ssh_host_ed25519_key"
     fi
     install -m 0600 "$TB/id_ed25519.pub" "$nd/root-ssh/authorized_keys"
+    write_user_keys "$n"
     echo '{}' >"$nd/run/daemon.json"
     write_sshd_config "$n"
     install -m 0755 "$LIBDIR/node-inner.sh" "$nd/run/node-inner.sh"

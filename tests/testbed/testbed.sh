@@ -199,6 +199,7 @@ reset_node() {
             rm -f "$nd/ssh_host_ed25519_key.rekeyed" "$nd/ssh_host_ed25519_key.rekeyed.pub"
         fi
         install -m 0600 "$TB/id_ed25519.pub" "$nd/root-ssh/authorized_keys"
+        write_user_keys "$n"
         if ! sshd_running "$n"; then log "node$n: starting sshd"; start_sshd "$n"; fi
         wait_node_ready "$n"
     fi
