@@ -21,6 +21,7 @@ usage: testbed.sh COMMAND [ARGS]
   destroy-node N                  stop node N and delete its state and namespace
   cut N | heal N                  link of node N down / up
   stop-sshd N | start-sshd N      stop / start node N's sshd only
+  restart-dockerd N               stop node N's dockerd (its containers stop with it) and start it again
   slow N RATE | slow N off        shape what the operator's side sends to node N (tc tbf, e.g. 8mbit)
   small-disk N SIZE | small-disk N off
                                   node N's snapshot directory on a tmpfs of SIZE (e.g. 64k), seen only
@@ -327,6 +328,16 @@ cmd_start_sshd() {
     log "node$n: sshd started (pid $(read_pid "$(node_dir "$n")/run/sshd.pid"))"
 }
 
+# As 'systemctl restart docker' does it: containers stop with the daemon, and those with a restart policy come back.
+cmd_restart_dockerd() {
+    local n=${1:?restart-dockerd needs a node number}
+    check_node_number "$n"
+    take_lock
+    stop_pid "$(read_pid "$(node_dir "$n")/run/dockerd.pid")" dockerd 30
+    start_dockerd "$n"
+    log "node$n: dockerd restarted"
+}
+
 cmd_slow() {
     local n=${1:?slow needs a node number} rate=${2:?slow needs a rate (e.g. 8mbit) or off}
     check_node_number "$n"
@@ -486,6 +497,7 @@ main() {
         cut) need_root; cmd_cut "$@" ;;
         heal) need_root; cmd_heal "$@" ;;
         stop-sshd) need_root; cmd_stop_sshd "$@" ;;
+        restart-dockerd) need_root; cmd_restart_dockerd "$@" ;;
         start-sshd) need_root; cmd_start_sshd "$@" ;;
         slow) need_root; cmd_slow "$@" ;;
         small-disk) need_root; cmd_small_disk "$@" ;;
