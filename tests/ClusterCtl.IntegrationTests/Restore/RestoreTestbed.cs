@@ -32,11 +32,11 @@ internal static class RestoreTestbed
         (await Testbed.RunAsync(["docker", node.ToString(CultureInfo.InvariantCulture), "ps", .. all ? new[] { "-a" } : [], "--format", "{{.Names}}"]))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    /// <summary>Helper containers (any run) still on any node.</summary>
-    public static async Task<IReadOnlyList<string>> HelpersLeftAsync()
+    /// <summary>Helper containers (any run) still on any node, or on the nodes given (a replacement node is not among <see cref="Nodes"/>).</summary>
+    public static async Task<IReadOnlyList<string>> HelpersLeftAsync(IEnumerable<int>? nodes = null)
     {
         var left = new List<string>();
-        foreach (var node in Nodes)
+        foreach (var node in nodes ?? Nodes)
         {
             var names = await Testbed.RunAsync("docker", node.ToString(CultureInfo.InvariantCulture), "ps", "-a", "--filter", "label=" + HelperLabels.Helper, "--format", "{{.Names}}");
             left.AddRange(names.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => $"{NodeName(node)}: {n.Trim()}"));
