@@ -15,6 +15,15 @@ internal static class TestbedCli
     public static Task<CliResult> RunAsync(params string[] args) =>
         ClusterCtlRunner.RunAsync([.. args, "--config", Testbed.ClusterYml, "--known-hosts", Testbed.NewKnownHostsFile()]);
 
+    /// <summary>The lines of the testbed's cluster.yml with the SSH key inline on every node (RKE's <c>ssh_key</c> is per node) instead of <c>ssh_key_path</c>.</summary>
+    public static IEnumerable<string> ClusterYmlWithInlineKeys()
+    {
+        var key = File.ReadAllLines(Testbed.SshKey).Select(l => "      " + l).ToList();
+        return File.ReadAllLines(Testbed.ClusterYml)
+            .Where(l => !l.StartsWith("ssh_key_path:", StringComparison.Ordinal))
+            .SelectMany(l => l.StartsWith("  - address:", StringComparison.Ordinal) ? [l, "    ssh_key: |", .. key] : new[] { l });
+    }
+
     public static JsonElement Json(CliResult result)
     {
         using var doc = JsonDocument.Parse(result.Stdout);

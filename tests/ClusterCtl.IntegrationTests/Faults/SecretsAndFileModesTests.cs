@@ -87,10 +87,7 @@ public class SecretsAndFileModesTests
     /// <summary>The testbed's cluster.yml with the key inline on every node and S3 keys in backup_config, as RKE users write them.</summary>
     private string WriteConfig(string secret, string folder)
     {
-        var key = File.ReadAllLines(Testbed.SshKey).Select(l => "      " + l);
-        var lines = File.ReadAllLines(Testbed.ClusterYml)
-            .Where(l => !l.StartsWith("ssh_key_path:", StringComparison.Ordinal))
-            .SelectMany(l => l.StartsWith("  - address:", StringComparison.Ordinal) ? [l, "    ssh_key: |", .. key] : new[] { l })
+        var lines = TestbedCli.ClusterYmlWithInlineKeys()
             .Select(l => l == "  etcd: {}"
                 ? $"""
                   etcd:

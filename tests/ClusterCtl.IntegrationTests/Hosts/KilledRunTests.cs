@@ -28,12 +28,7 @@ public class KilledRunTests
     {
         _configDirectory = Directory.CreateTempSubdirectory("cctl-killed-").FullName;
         _config = Path.Combine(_configDirectory, "cluster.yml");
-        // ssh_key is a node key (RKE has no cluster-wide inline key).
-        var key = File.ReadAllLines(Testbed.SshKey).Select(l => "      " + l);
-        var lines = File.ReadAllLines(Testbed.ClusterYml)
-            .Where(l => !l.StartsWith("ssh_key_path:", StringComparison.Ordinal))
-            .SelectMany(l => l.StartsWith("  - address:", StringComparison.Ordinal) ? [l, "    ssh_key: |", .. key] : new[] { l });
-        File.WriteAllLines(_config, lines);
+        File.WriteAllLines(_config, TestbedCli.ClusterYmlWithInlineKeys());
     }
 
     [TearDown]

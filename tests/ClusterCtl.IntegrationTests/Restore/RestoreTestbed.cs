@@ -18,6 +18,15 @@ internal static class RestoreTestbed
 
     public static Task PutAsync(string key, string value) => Testbed.RunAsync("etcdctl", "1", "put", key, value);
 
+    /// <summary>Keys under <paramref name="prefix"/> with random values (9,000 bytes, base64): they barely compress, so each adds about 9 KB to a snapshot's zip.</summary>
+    public static async Task PutIncompressibleAsync(string prefix, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await PutAsync($"{prefix}/k{i}", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9000)));
+        }
+    }
+
     /// <summary>The value of a key as this member's own store has it (serializable read, no leader round trip); "" when absent.</summary>
     public static async Task<string> GetLocalAsync(int node, string key) =>
         (await Testbed.RunAsync("etcdctl", node.ToString(CultureInfo.InvariantCulture), "get", "--consistency=s", "--print-value-only", key)).Trim();
