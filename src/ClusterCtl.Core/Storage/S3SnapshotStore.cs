@@ -16,7 +16,6 @@ internal sealed partial class S3SnapshotStore : IDisposable
 {
     private const string ZipContentType = "application/zip";
     private const int ConcurrentHeads = 8;
-    private const string MetadataPrefix = "x-amz-meta-";
 
     private readonly S3Options _options;
     private readonly AmazonS3Client _client;
@@ -225,7 +224,7 @@ internal sealed partial class S3SnapshotStore : IDisposable
                 return false;
             }
 
-            var metadata = head.Metadata.Keys.ToDictionary(k => k.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase) ? k[MetadataPrefix.Length..] : k, k => head.Metadata[k], StringComparer.OrdinalIgnoreCase);
+            var metadata = head.Metadata.Keys.ToDictionary(SnapshotManifest.BareMetadataKey, k => head.Metadata[k], StringComparer.OrdinalIgnoreCase);
             metadata[SnapshotManifest.VerifiedAtMetadataKey] = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             await ReplaceMetadataAsync(key, metadata, $"record the drill of {key}", cancellationToken, head.Headers.ContentType ?? ZipContentType, head.ETag);
             return true;

@@ -228,6 +228,10 @@ internal sealed record SnapshotManifest(
         return builder.ToString();
     }
 
+    /// <summary>A user-metadata key without the <c>x-amz-meta-</c> the SDK reports it with.</summary>
+    internal static string BareMetadataKey(string key) =>
+        key.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase) ? key[MetadataPrefix.Length..] : key;
+
     internal static string DecodeValue(string value) => value.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(value) : value;
 
     private static Dictionary<string, string> Normalize(IEnumerable<KeyValuePair<string, string>> metadata)
@@ -235,8 +239,7 @@ internal sealed record SnapshotManifest(
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in metadata)
         {
-            var bare = key.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase) ? key[MetadataPrefix.Length..] : key;
-            values[bare] = DecodeValue(value);
+            values[BareMetadataKey(key)] = DecodeValue(value);
         }
 
         return values;
