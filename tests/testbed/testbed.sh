@@ -21,6 +21,8 @@ usage: testbed.sh COMMAND [ARGS]
   destroy-node N                  stop node N and delete its state and namespace
   cut N | heal N                  link of node N down / up
   stop-sshd N | start-sshd N      stop / start node N's sshd only
+  isolate-etcd N | rejoin-etcd N  drop node N's etcd peer traffic (2380) / let it through again: its etcd
+                                  falls behind while it still answers clients, ssh and docker
   restart-dockerd N               stop node N's dockerd (its containers stop with it) and start it again
   slow N RATE | slow N off        shape what the operator's side sends to node N (tc tbf, e.g. 8mbit)
   small-disk N SIZE | small-disk N off
@@ -189,6 +191,7 @@ reset_node() {
         # Faults a test injected and could not take back (slow, small-disk) go too.
         tc qdisc del dev "$(node_veth "$n")" root 2>/dev/null || true
         undo_small_disk "$n"
+        rejoin_etcd "$n"
         if ! node_net_ok "$n" || ! link_up "$n"; then
             log "node$n: repairing its link"
             repair_node_net "$n"
@@ -336,6 +339,38 @@ cmd_restart_dockerd() {
     stop_pid "$(read_pid "$(node_dir "$n")/run/dockerd.pid")" dockerd 30
     start_dockerd "$n"
     log "node$n: dockerd restarted"
+}
+
+# Inside the node's own network namespace, so the rules go with it and touch nothing else.
+cmd_isolate_etcd() {
+    local n=${1:?isolate-etcd needs a node number}
+    check_node_number "$n"
+    rejoin_etcd "$n"
+    # Both ports: each member reads the other's messages on a connection it dialled itself.
+    local chain port
+    for chain in INPUT OUTPUT; do
+        for port in --dport --sport; do
+            ip netns exec "$(node_ns "$n")" iptables -A "$chain" -p tcp "$port" 2380 -j DROP
+        done
+    done
+    log "node$n: etcd peer traffic dropped"
+}
+
+cmd_rejoin_etcd() {
+    local n=${1:?rejoin-etcd needs a node number}
+    check_node_number "$n"
+    rejoin_etcd "$n"
+    log "node$n: etcd peer traffic flows again"
+}
+
+rejoin_etcd() {
+    local ns chain port
+    ns=$(node_ns "$1")
+    for chain in INPUT OUTPUT; do
+        for port in --dport --sport; do
+            while ip netns exec "$ns" iptables -D "$chain" -p tcp "$port" 2380 -j DROP 2>/dev/null; do :; done
+        done
+    done
 }
 
 cmd_slow() {
@@ -498,6 +533,8 @@ main() {
         heal) need_root; cmd_heal "$@" ;;
         stop-sshd) need_root; cmd_stop_sshd "$@" ;;
         restart-dockerd) need_root; cmd_restart_dockerd "$@" ;;
+        isolate-etcd) need_root; cmd_isolate_etcd "$@" ;;
+        rejoin-etcd) need_root; cmd_rejoin_etcd "$@" ;;
         start-sshd) need_root; cmd_start_sshd "$@" ;;
         slow) need_root; cmd_slow "$@" ;;
         small-disk) need_root; cmd_small_disk "$@" ;;

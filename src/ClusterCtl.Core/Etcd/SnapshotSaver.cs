@@ -126,15 +126,20 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 
     private sealed record TakenSnapshot(string TempFile, string Name, string? EtcdVersion, string Member);
 
-    // Followers first: a snapshot streams the whole db out of the member, which the leader can do without.
     // The etcd version each member reported goes into the manifest, so the chosen source is not asked again.
     private async Task<List<(NodeSession Node, string? Version)>> OrderCandidatesAsync(List<NodeSession> nodes, CancellationToken cancellationToken)
     {
         var statuses = await ProbeFromOneNodeAsync(nodes, cancellationToken) ?? await ProbeEachNodeAsync(nodes, cancellationToken);
-        return statuses
-            .OrderBy(s => s.Status is null ? 2 : s.Status.IsLeader ? 1 : 0)
-            .Select(s => (s.Node, s.Status?.Version))
-            .ToList();
+        var choice = SnapshotSourceChoice.Choose(statuses);
+        foreach (var (node, reason) in choice.Passed)
+        {
+            logger.Warning("[snapshot] {Host}: not taking the snapshot from this member: {Reason}", node.Host, reason);
+        }
+
+        return choice.Sources.Count > 0
+            ? [.. choice.Sources.Select(s => (s.Node, s.Status?.Version))]
+            : throw new ClusterCtlException(
+                "no etcd member is as current as the leader, so none can take a snapshot that holds every write; run 'clusterctl etcd status' to see why");
     }
 
     // One etcdctl asks every member at once: a container start costs more than the question, and three of them at the
@@ -159,7 +164,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         var statuses = nodes.Select(n => (n, answered.FirstOrDefault(a => a.Endpoint == n.Node.EtcdClientUrl))).ToList();
         foreach (var (node, _) in statuses.Where(s => s.Item2 is null))
         {
-            logger.Warning("[snapshot] {Host}: etcd does not answer, it will be tried last: {Error}", node.Host, result.LastErrorLine);
+            logger.Warning("[snapshot] {Host}: etcd does not answer: {Error}", node.Host, result.LastErrorLine);
         }
 
         return statuses;
@@ -172,7 +177,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             var status = result.Succeeded && EtcdctlJson.ParseEndpointStatus(node.Host, result.Stdout) is [var s, ..] ? s : null;
             if (status is null)
             {
-                logger.Warning("[snapshot] {Host}: etcd does not answer, it will be tried last: {Error}", node.Host, result.LastErrorLine);
+                logger.Warning("[snapshot] {Host}: etcd does not answer: {Error}", node.Host, result.LastErrorLine);
             }
 
             return (node, status);
