@@ -12,7 +12,7 @@ namespace ClusterCtl.Restore;
 /// once and, in the same pass, verified (etcd's appended hash, and the manifest's db hash) and streamed to every node,
 /// which then hashes what it received; a copy that does not verify is discarded, with its partial transfers, and the
 /// next copy is tried. With no targets (a dry run) the copy is only read and verified. No node receives more than
-/// <c>maxDbBytes</c>, the size the preflight checked the disks for: a longer db is refused and its partial copies removed.
+/// <c>maxDbBytes</c>, the size the preflight checked the disks for: a longer db counts as a copy that does not verify.
 /// </summary>
 internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
 {
@@ -59,11 +59,14 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
             }
             catch (WriteLimitExceededException e)
             {
+                // A zip that inflates past what it declares is damaged (a flipped bit in its deflate stream) or lying;
+                // either way this copy does not verify, and another may.
+                var problem = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the db in {copy} is larger than the {maxDbBytes} bytes the preflight checked the disks for");
+                problems.Add(problem);
+                logger.Warning("[restore] {Copy} does not verify, not using it: {Error}; its partial copies are removed", copy, problem);
                 await fanOut.AbortAsync(e, CancellationToken.None);
                 await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
-                throw new ClusterCtlException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"restore refused, nothing was changed: the db in {copy} is larger than the {maxDbBytes} bytes the preflight checked the disks for; its partial copies were removed"),
-                    ExitCodes.Failed, e);
             }
             catch
             {
