@@ -22,6 +22,8 @@ HOST_ADDR=$NET_PREFIX.1
 BUSYBOX_IMAGE=local/busybox:1
 ETCD34_IMAGE=local/etcd:v3.4.23
 ETCD35_IMAGE=local/etcd:v3.5.16
+# No etcd 3.6 is packaged here: this is the 3.5 image with etcdctl cut down to what 3.6's still does offline.
+ETCD36_SHAPED_IMAGE=local/etcd:v3.6-shaped
 ETCD34_VERSION=3.4.23
 ETCD35_VERSION=3.5.16
 ETCD35_DIR=$CACHE/etcd-3.5
@@ -89,7 +91,8 @@ etcd_image_for() {
     case $1 in
         3.4) echo "$ETCD34_IMAGE" ;;
         3.5) echo "$ETCD35_IMAGE" ;;
-        *) die "bad etcd version '$1' (expected 3.4 or 3.5)" ;;
+        3.6) echo "$ETCD36_SHAPED_IMAGE" ;;
+        *) die "bad etcd version '$1' (expected 3.4, 3.5 or 3.6 (3.5 shaped like 3.6))" ;;
     esac
 }
 
@@ -267,12 +270,35 @@ make_rootfs() {
     fi
 }
 
+# etcd 3.6 removed `snapshot status` and `snapshot restore` from etcdctl (etcdutl has them). Its `snapshot` command is
+# then not runnable: asked for `status`, cobra prints the help and exits 0; restore's flags are unknown flags.
+shape_like_etcd36() {
+    local r=$1
+    mv "$r/usr/local/bin/etcdctl" "$r/usr/local/bin/etcdctl-3.5"
+    cat >"$r/usr/local/bin/etcdctl" <<'WRAPPER'
+#!/bin/sh
+case " $* " in
+*" snapshot status "* | *" snapshot restore "*)
+    for a in "$@"; do
+        case $a in --name* | --data-dir* | --initial-* | --skip-hash-check* | --bump-revision* | --mark-compacted*)
+            echo "Error: unknown flag: ${a%%=*}" >&2; exit 1 ;;
+        esac
+    done
+    printf 'Manages etcd node snapshots\n\nUsage:\n  etcdctl snapshot <subcommand> [flags]\n\nAvailable Commands:\n  save        Stores an etcd node backend snapshot to a given file\n'
+    exit 0 ;;
+esac
+exec /usr/local/bin/etcdctl-3.5 "$@"
+WRAPPER
+    chmod 0755 "$r/usr/local/bin/etcdctl"
+}
+
 build_image_tar() {
-    local name=$1 bindir=${2:-} tar=$IMAGES_DIR/$1.r$IMAGE_RECIPE.tar
+    local name=$1 bindir=${2:-} shape=${3:-} tar=$IMAGES_DIR/$1.r$IMAGE_RECIPE.tar
     [[ -s "$tar" && -s "$tar.sha256" ]] && return 0
     log "building image root filesystem $name"
     local r=$CACHE/rootfs/$name
     make_rootfs "$r" "$bindir"
+    [[ -z "$shape" ]] || "$shape" "$r"
     if [[ -n "$bindir" ]]; then
         chroot "$r" /usr/local/bin/etcd --version >/dev/null || die "etcd does not run inside rootfs $name"
     fi
@@ -288,6 +314,7 @@ build_images() {
     build_image_tar busybox-1
     build_image_tar etcd-v$ETCD34_VERSION /usr/bin
     build_image_tar etcd-v$ETCD35_VERSION "$ETCD35_DIR/usr/bin"
+    build_image_tar etcd-v3.6-shaped "$ETCD35_DIR/usr/bin" shape_like_etcd36
 }
 
 cmd_install() {
@@ -625,6 +652,7 @@ ensure_images() {
     ensure_image "$n" "$BUSYBOX_IMAGE" busybox-1
     ensure_image "$n" "$ETCD34_IMAGE" "etcd-v$ETCD34_VERSION"
     ensure_image "$n" "$ETCD35_IMAGE" "etcd-v$ETCD35_VERSION"
+    ensure_image "$n" "$ETCD36_SHAPED_IMAGE" etcd-v3.6-shaped
 }
 
 # ----------------------------------------------------------------- containers

@@ -13,10 +13,12 @@ usage() {
 usage: testbed.sh COMMAND [ARGS]
 
   install                         install prerequisites, build cached images
-  up [--nodes N] [--etcd 3.4|3.5] bring the testbed up (default 3 nodes, etcd 3.5);
+  up [--nodes N] [--etcd 3.4|3.5|3.6]
+                                  bring the testbed up (default 3 nodes, etcd 3.5); 3.6 is
+                                  3.5 shaped like 3.6 (etcdctl without snapshot status/restore);
                                   a no-op when it is already up, same shape, healthy
   down                            stop and remove everything up started
-  reset [--etcd 3.4|3.5]          repair and recreate etcd + stand-ins, fresh data
+  reset [--etcd 3.4|3.5|3.6]      repair and recreate etcd + stand-ins, fresh data
   add-node N                      start an extra bare node N (no certs, no etcd)
   destroy-node N                  stop node N and delete its state and namespace
   cut N | heal N                  link of node N down / up

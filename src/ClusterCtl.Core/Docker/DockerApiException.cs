@@ -20,4 +20,9 @@ internal sealed class DockerApiException : DockerException
     public HttpStatusCode StatusCode { get; }
 
     public string DaemonMessage { get; }
+
+    /// <summary>The container could not start because its image lacks the executable (etcdutl in an etcd 3.4 image).</summary>
+    public bool IsMissingExecutable =>
+        DaemonMessage.Contains("executable file not found", StringComparison.OrdinalIgnoreCase)
+        || DaemonMessage.Contains("no such file or directory", StringComparison.OrdinalIgnoreCase);
 }

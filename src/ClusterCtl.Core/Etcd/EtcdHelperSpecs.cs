@@ -54,9 +54,9 @@ internal static class EtcdHelperSpecs
         yield return ("command-timeout", ((int)Math.Ceiling(commandTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "s");
     }
 
-    /// <summary>etcdctl on files only (snapshot status), with the snapshot directory at /backup; no network, no certificates.</summary>
-    public static HelperSpec OfflineEtcdctl(ClusterConfig config, string purpose, params string[] args) =>
-        EtcdImage(config, purpose, "etcdctl", args) with { Binds = [$"{config.SnapshotDirectory}:{SnapshotDirectoryInContainer}:ro"] };
+    /// <summary>etcdutl or etcdctl on files only (snapshot status), with the snapshot directory at /backup; no network, no certificates.</summary>
+    public static HelperSpec OfflineEtcdTool(ClusterConfig config, string executable, string purpose, params string[] args) =>
+        EtcdImage(config, purpose, executable, args) with { Binds = [$"{config.SnapshotDirectory}:{SnapshotDirectoryInContainer}:ro"] };
 
     /// <summary>One of the etcd image's own executables (etcd, etcdctl, etcdutl), with no network, binds or certificates of its own.</summary>
     public static HelperSpec EtcdImage(ClusterConfig config, string purpose, string executable, IReadOnlyList<string> args) => new()

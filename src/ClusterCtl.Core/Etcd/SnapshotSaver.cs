@@ -213,13 +213,41 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         return new TakenSnapshot(tempFile, name, etcdVersion, source.Node.EtcdMemberName);
     }
 
-    // The exact revision inside the file, for the manifest; etcdctl 3.4 and 3.5 both still answer this offline. It reads
-    // the whole db, so it runs on the node while the same file streams out, not before.
+    // The exact revision inside the file, for the manifest. It reads the whole db, so it runs on the node while the same
+    // file streams out, not before. etcdutl answers from 3.5 on and is the only tool that does in 3.6, whose etcdctl
+    // prints its help and exits 0 for `snapshot status`; etcd 3.4 images have only etcdctl.
     private async Task<long> ReadRevisionAsync(NodeSession source, TakenSnapshot taken, CancellationToken cancellationToken)
     {
-        var status = await source.Helpers.RunAsync(
-            EtcdHelperSpecs.OfflineEtcdctl(config, "etcd-snapshot-status", "snapshot", "status", "/backup/" + taken.TempFile, "-w", "json"), cancellationToken);
-        return status.Succeeded ? EtcdctlJson.ParseSnapshotStatus(source.Host, status.Stdout).Revision : 0;
+        foreach (var tool in (string[])["etcdutl", "etcdctl"])
+        {
+            HelperResult status;
+            try
+            {
+                status = await source.Helpers.RunAsync(
+                    EtcdHelperSpecs.OfflineEtcdTool(config, tool, "etcd-snapshot-status", "snapshot", "status", "/backup/" + taken.TempFile, "-w", "json"), cancellationToken);
+            }
+            catch (DockerApiException e) when (e.IsMissingExecutable)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (status.Succeeded)
+                {
+                    return EtcdctlJson.ParseSnapshotStatus(source.Host, status.Stdout).Revision;
+                }
+
+                logger.Debug("[snapshot] {Host}: {Tool} snapshot status failed: {Error}", source.Host, tool, status.LastErrorLine);
+            }
+            catch (EtcdctlAnswerException e)
+            {
+                logger.Debug("[snapshot] {Host}: {Error}", source.Host, e.Message);
+            }
+        }
+
+        logger.Warning("[snapshot] {Host}: neither etcdutl nor etcdctl of the etcd image read the revision of {Name}; the manifest records none", source.Host, taken.Name);
+        return 0;
     }
 
     /// <summary>

@@ -52,8 +52,7 @@ internal sealed class EtcdImageProbe(ClusterConfig config, ILogger logger)
             var help = run.Stdout + run.Stderr;
             return (run.Succeeded, help.Contains("--bump-revision", StringComparison.Ordinal) && help.Contains("--mark-compacted", StringComparison.Ordinal));
         }
-        catch (DockerApiException e) when (e.DaemonMessage.Contains("executable file not found", StringComparison.OrdinalIgnoreCase)
-            || e.DaemonMessage.Contains("no such file or directory", StringComparison.OrdinalIgnoreCase))
+        catch (DockerApiException e) when (e.IsMissingExecutable)
         {
             return (false, false);
         }

@@ -183,8 +183,7 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
         {
             return await node.Helpers.RunAsync(DrillHelperSpecs.Restore(config, runId, useEtcdutl: true), cancellationToken);
         }
-        catch (DockerApiException e) when (e.DaemonMessage.Contains("executable file not found", StringComparison.OrdinalIgnoreCase)
-            || e.DaemonMessage.Contains("no such file or directory", StringComparison.OrdinalIgnoreCase))
+        catch (DockerApiException e) when (e.IsMissingExecutable)
         {
             return await node.Helpers.RunAsync(DrillHelperSpecs.Restore(config, runId, useEtcdutl: false), cancellationToken);
         }

@@ -39,7 +39,7 @@ internal static class SnapshotPlacement
         // The revision inside the file, read as a save reads it: etcd's current revision can be above its newest key's
         // (an empty store reports 1), and the revision a bumped restore starts at counts from the newest key.
         var fileStatus = await source.Helpers.RunAndRequireSuccessAsync(
-            EtcdHelperSpecs.OfflineEtcdctl(config, "test-snapshot-status", "snapshot", "status", snapshot, "-w", "json") with
+            EtcdHelperSpecs.OfflineEtcdTool(config, "etcdctl", "test-snapshot-status", "snapshot", "status", snapshot, "-w", "json") with
             {
                 Binds = [RestoreLayout.DataDirectoryBind(config, readOnly: true)],
             },

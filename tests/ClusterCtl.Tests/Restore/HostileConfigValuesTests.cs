@@ -90,7 +90,7 @@ public class HostileConfigValuesTests
         var specs = new[]
         {
             EtcdHelperSpecs.Etcdctl(config, node, "etcd-status", "endpoint", "status"),
-            EtcdHelperSpecs.OfflineEtcdctl(config, "snapshot-status", "snapshot", "status", "/backup/x"),
+            EtcdHelperSpecs.OfflineEtcdTool(config, "etcdctl", "snapshot-status", "snapshot", "status", "/backup/x"),
             RestoreHelperSpecs.EtcdVersion(config),
             RestoreHelperSpecs.EtcdutlHelp(config),
             RestoreHelperSpecs.SnapshotRestore(config, EtcdContainerSpec.For(config, node), Run, RestoreTool.Etcdutl, bumpRevision: true),
