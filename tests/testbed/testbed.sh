@@ -32,6 +32,10 @@ usage: testbed.sh COMMAND [ARGS]
                                   inside the node (its dockerd and helpers); off puts the real one back
   slow-s3 RATE | slow-s3 off      shape what is sent to s3rver (its port only, on lo)
   stop-s3 | start-s3              stop / start s3rver (its data stays)
+  prefix N PATH | prefix N off    node N laid out under PATH as RKE's prefix_path does it (/etc/kubernetes,
+                                  /var/lib/etcd, /opt/rke under it); the unprefixed paths empty and read-only
+  docker-socket N PATH | docker-socket N off
+                                  node N's dockerd answers on PATH (under /run) instead of /var/run/docker.sock
   rekey N                         give node N a new sshd host key (until unrekey/reset/down)
   unrekey N                       give node N its original sshd host key back
   docker N ARGS...                docker CLI against node N's dockerd
@@ -190,9 +194,11 @@ reset_node() {
         wipe_node_data "$n"
         start_node "$n"
     else
-        # Faults a test injected and could not take back (slow, small-disk) go too.
+        # Faults and layouts a test injected and could not take back (slow, small-disk, prefix, docker-socket) go too.
         tc qdisc del dev "$(node_veth "$n")" root 2>/dev/null || true
         undo_small_disk "$n"
+        undo_prefix "$n"
+        undo_docker_socket "$n"
         rejoin_etcd "$n"
         if ! node_net_ok "$n" || ! link_up "$n"; then
             log "node$n: repairing its link"
@@ -429,6 +435,67 @@ undo_small_disk() {
     done
 }
 
+# RKE's prefix_path on node N: /etc/kubernetes, /var/lib/etcd and /opt/rke appear under PREFIX (a tmpfs holding
+# bind mounts of the node's own directories), and the unprefixed paths become empty and read-only, so that anything
+# that still used them would fail or find nothing.
+cmd_prefix() {
+    local n=${1:?prefix needs a node number} prefix=${2:?prefix needs a path (e.g. /opt/custom) or off} anchor nd pair
+    check_node_number "$n"
+    nd=$(node_dir "$n") anchor=$(read_pid "$(node_dir "$n")/run/inner.pid")
+    pid_alive "$anchor" || die "node$n is not up"
+    undo_prefix "$n"
+    if [[ "$prefix" == off ]]; then
+        log "node$n: laid out without a prefix again"
+        return 0
+    fi
+    [[ "$prefix" == /?* && "$prefix" != *..* ]] || die "prefix must be an absolute path, e.g. /opt/custom"
+    echo "$prefix" >"$nd/run/prefix"
+    nsenter --target "$anchor" --mount sh -ec 'mkdir -p "$1" && mount -t tmpfs -o mode=755 tmpfs "$1"' sh "$prefix"
+    for pair in etcd:/var/lib/etcd opt-rke:/opt/rke kubernetes:/etc/kubernetes; do
+        nsenter --target "$anchor" --mount sh -ec 'mkdir -p "$1" && mount --bind "$2" "$1" && mount -t tmpfs -o ro,size=4k,mode=755 tmpfs "$3"' \
+            sh "$prefix${pair#*:}" "$nd/${pair%%:*}" "${pair#*:}"
+    done
+    log "node$n: laid out under $prefix; /etc/kubernetes, /var/lib/etcd and /opt/rke are empty and read-only"
+}
+
+undo_prefix() {
+    local nd anchor prefix p
+    nd=$(node_dir "$1") anchor=$(read_pid "$(node_dir "$1")/run/inner.pid")
+    [[ -s "$nd/run/prefix" ]] || return 0
+    prefix=$(cat "$nd/run/prefix")
+    for p in /var/lib/etcd /opt/rke /etc/kubernetes; do
+        nsenter --target "$anchor" --mount umount "$p" 2>/dev/null || true
+    done
+    nsenter --target "$anchor" --mount umount -R "$prefix" 2>/dev/null || true
+    rm -f "$nd/run/prefix"
+}
+
+# Node N's dockerd answers on SOCKET (a path under /run, inside the node) instead of /var/run/docker.sock: the
+# socket is linked there and the default path removed. The testbed's own docker commands use another socket.
+cmd_docker_socket() {
+    local n=${1:?docker-socket needs a node number} socket=${2:?docker-socket needs a path under /run or off} anchor nd
+    check_node_number "$n"
+    nd=$(node_dir "$n") anchor=$(read_pid "$(node_dir "$n")/run/inner.pid")
+    pid_alive "$anchor" || die "node$n is not up"
+    undo_docker_socket "$n"
+    if [[ "$socket" == off ]]; then
+        log "node$n: dockerd on /var/run/docker.sock again"
+        return 0
+    fi
+    [[ "$socket" == /run/?* && "$socket" != *..* ]] || die "the socket must be a path under /run, e.g. /run/custom/docker.sock"
+    echo "$socket" >"$nd/run/docker-socket"
+    nsenter --target "$anchor" --mount sh -ec 'mkdir -p "${1%/*}" && ln /run/docker.sock "$1" && rm /run/docker.sock' sh "$socket"
+    log "node$n: dockerd answers on $socket only"
+}
+
+undo_docker_socket() {
+    local nd anchor
+    nd=$(node_dir "$1") anchor=$(read_pid "$(node_dir "$1")/run/inner.pid")
+    [[ -s "$nd/run/docker-socket" ]] || return 0
+    nsenter --target "$anchor" --mount sh -c 'ln "$1" /run/docker.sock && rm "$1"' sh "$(cat "$nd/run/docker-socket")" 2>/dev/null || true
+    rm -f "$nd/run/docker-socket"
+}
+
 cmd_rekey() {
     local n=${1:?rekey needs a node number} nd
     check_node_number "$n"
@@ -543,6 +610,8 @@ main() {
         slow-s3) need_root; cmd_slow_s3 "$@" ;;
         stop-s3) need_root; take_lock; stop_s3rver; log "s3rver stopped" ;;
         start-s3) need_root; take_lock; start_s3rver ;;
+        prefix) need_root; cmd_prefix "$@" ;;
+        docker-socket) need_root; cmd_docker_socket "$@" ;;
         rekey) need_root; cmd_rekey "$@" ;;
         unrekey) need_root; cmd_unrekey "$@" ;;
         docker) cmd_docker "$@" ;;
