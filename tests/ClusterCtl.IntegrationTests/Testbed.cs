@@ -24,7 +24,18 @@ internal static class Testbed
 
     public static int NodeCount => int.Parse(Env["TB_NODES"], System.Globalization.CultureInfo.InvariantCulture);
 
-    public static string NodeAddress(int node) => Env[$"TB_NODE{node}_ADDR"];
+    /// <summary>Node addresses are 10.213.&lt;id&gt;.1N; a node from add-node is not in testbed.env, so its address is derived.</summary>
+    public static string NodeAddress(int node)
+    {
+        var env = Env;
+        if (env.TryGetValue($"TB_NODE{node}_ADDR", out var address))
+        {
+            return address;
+        }
+
+        var first = env["TB_NODE1_ADDR"];
+        return first[..first.LastIndexOf('.')] + ".1" + node.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public static string NodeDockerSocket(int node) => Path.Combine(Directory, "nodes", $"node{node}", "docker.sock");
 

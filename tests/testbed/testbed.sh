@@ -32,6 +32,9 @@ usage: testbed.sh COMMAND [ARGS]
                                   inside the node (its dockerd and helpers); off puts the real one back
   slow-s3 RATE | slow-s3 off      shape what is sent to s3rver (its port only, on lo)
   stop-s3 | start-s3              stop / start s3rver (its data stays)
+  refuse-direct N | allow-direct N
+                                  refuse / allow new TCP connections from this machine to node N (a node
+                                  reachable only through a bastion: another node, e.g. from add-node)
   prefix N PATH | prefix N off    node N laid out under PATH as RKE's prefix_path does it (/etc/kubernetes,
                                   /var/lib/etcd, /opt/rke under it); the unprefixed paths empty and read-only
   docker-socket N PATH | docker-socket N off
@@ -194,11 +197,12 @@ reset_node() {
         wipe_node_data "$n"
         start_node "$n"
     else
-        # Faults and layouts a test injected and could not take back (slow, small-disk, prefix, docker-socket) go too.
+        # Faults and layouts a test injected and could not take back (slow, small-disk, prefix, docker-socket, refuse-direct) go too.
         tc qdisc del dev "$(node_veth "$n")" root 2>/dev/null || true
         undo_small_disk "$n"
         undo_prefix "$n"
         undo_docker_socket "$n"
+        allow_direct "$n"
         rejoin_etcd "$n"
         if ! node_net_ok "$n" || ! link_up "$n"; then
             log "node$n: repairing its link"
@@ -311,6 +315,23 @@ cmd_cut() {
     need_veth "$n"
     ip link set "$(node_veth "$n")" down
     log "node$n cut off (link $(node_veth "$n") down)"
+}
+
+# Node N behind a wall, as nodes reachable only through a bastion are: this machine (the operator's side) can open no
+# new TCP connection to it; the nodes and a bastion node still reach it over the bridge, which this rule never sees.
+direct_rule() { echo "OUTPUT -d $(node_addr "$1") -p tcp -m conntrack --ctstate NEW -j REJECT --reject-with tcp-reset"; }
+
+cmd_refuse_direct() {
+    local n=${1:?refuse-direct needs a node number}
+    check_node_number "$n"
+    # shellcheck disable=SC2046
+    iptables -C $(direct_rule "$n") 2>/dev/null || iptables -I $(direct_rule "$n")
+    log "node$n: new TCP connections from this machine refused (through a bastion only)"
+}
+
+allow_direct() {
+    # shellcheck disable=SC2046
+    while iptables -D $(direct_rule "$1") 2>/dev/null; do :; done
 }
 
 cmd_heal() {
@@ -610,6 +631,8 @@ main() {
         slow-s3) need_root; cmd_slow_s3 "$@" ;;
         stop-s3) need_root; take_lock; stop_s3rver; log "s3rver stopped" ;;
         start-s3) need_root; take_lock; start_s3rver ;;
+        refuse-direct) need_root; cmd_refuse_direct "$@" ;;
+        allow-direct) need_root; check_node_number "${1:?allow-direct needs a node number}"; allow_direct "$1"; log "node$1: reachable directly again" ;;
         prefix) need_root; cmd_prefix "$@" ;;
         docker-socket) need_root; cmd_docker_socket "$@" ;;
         rekey) need_root; cmd_rekey "$@" ;;

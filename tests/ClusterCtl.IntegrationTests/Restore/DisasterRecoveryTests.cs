@@ -46,14 +46,14 @@ public class DisasterRecoveryTests
         await AssertRestoredAsync([1, 3, 4]);
         AssertNode4CertificateChainsToTheCa();
         var report = TestbedCli.Json(result);
-        Assert.That(report.GetProperty("newNodes").EnumerateArray().Select(n => n.GetString()), Is.EqualTo(new[] { Address(4) }));
+        Assert.That(report.GetProperty("newNodes").EnumerateArray().Select(n => n.GetString()), Is.EqualTo(new[] { Testbed.NodeAddress(4) }));
         var restarted = report.GetProperty("restarted").EnumerateArray()
             .Select(r => (r.GetProperty("host").GetString(), r.GetProperty("container").GetString())).ToList();
-        Assert.That(restarted, Does.Contain((Address(1), "kube-apiserver")).And.Contain((Address(3), "kube-apiserver"))
-            .And.Contain((Address(1), "kubelet")).And.Contain((Address(3), "kube-scheduler")));
+        Assert.That(restarted, Does.Contain((Testbed.NodeAddress(1), "kube-apiserver")).And.Contain((Testbed.NodeAddress(3), "kube-apiserver"))
+            .And.Contain((Testbed.NodeAddress(1), "kubelet")).And.Contain((Testbed.NodeAddress(3), "kube-scheduler")));
         var stale = report.GetProperty("staleEtcdServers").EnumerateArray().ToList();
-        Assert.That(stale.Select(s => s.GetProperty("host").GetString()), Is.EquivalentTo(new[] { Address(1), Address(3) }));
-        Assert.That(stale[0].GetProperty("staleServers").EnumerateArray().Select(s => s.GetString()), Is.EqualTo(new[] { $"https://{Address(2)}:2379" }));
+        Assert.That(stale.Select(s => s.GetProperty("host").GetString()), Is.EquivalentTo(new[] { Testbed.NodeAddress(1), Testbed.NodeAddress(3) }));
+        Assert.That(stale[0].GetProperty("staleServers").EnumerateArray().Select(s => s.GetString()), Is.EqualTo(new[] { $"https://{Testbed.NodeAddress(2)}:2379" }));
         Assert.That(stale[0].GetProperty("message").GetString(), Does.Contain("reconfigure the control plane"));
     }
 
@@ -71,7 +71,7 @@ public class DisasterRecoveryTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Does.Contain("New nodes"));
-        Assert.That(result.Stderr, Does.Contain("--etcd-servers still names https://" + Address(2)).And.Contain("reconfigure the control plane"));
+        Assert.That(result.Stderr, Does.Contain("--etcd-servers still names https://" + Testbed.NodeAddress(2)).And.Contain("reconfigure the control plane"));
         await AssertRestoredAsync([1, 3, 4]);
         AssertNode4CertificateChainsToTheCa();
         // The key came out through the archive endpoint of an idle helper, not through a helper's output (its log).
@@ -125,7 +125,7 @@ public class DisasterRecoveryTests
         var result = await RestoreAsync(config, "no-ca");
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
-        Assert.That(result.Stdout + result.Stderr, Does.Contain("refused").And.Contain("nothing was written").And.Contain(Address(4))
+        Assert.That(result.Stdout + result.Stderr, Does.Contain("refused").And.Contain("nothing was written").And.Contain(Testbed.NodeAddress(4))
             .And.Contain("cluster.rkestate").And.Contain("--ca-cert").And.Contain("control-plane node"));
         Assert.That(await RestoreTestbed.StartedAtAsync(1, "etcd"), Is.EqualTo(etcdStarted), "etcd was not restarted");
         Assert.That(Directory.Exists(Node4Ssl) ? Directory.GetFiles(Node4Ssl) : [], Is.Empty, "no certificate was written");
@@ -150,8 +150,8 @@ public class DisasterRecoveryTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         var report = TestbedCli.Json(result);
-        Assert.That(report.GetProperty("newNodes").EnumerateArray().Select(n => n.GetString()), Is.EqualTo(new[] { Address(4) }));
-        var node4 = report.GetProperty("plan").GetProperty("etcdNodes").EnumerateArray().Single(n => n.GetProperty("host").GetString() == Address(4));
+        Assert.That(report.GetProperty("newNodes").EnumerateArray().Select(n => n.GetString()), Is.EqualTo(new[] { Testbed.NodeAddress(4) }));
+        var node4 = report.GetProperty("plan").GetProperty("etcdNodes").EnumerateArray().Single(n => n.GetProperty("host").GetString() == Testbed.NodeAddress(4));
         Assert.That(node4.GetProperty("isNewNode").GetBoolean(), Is.True);
         var certificates = node4.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "certificates");
         Assert.That(certificates.GetProperty("detail").GetString(), Does.Contain("made from the cluster CA (--ca-cert"));
@@ -182,13 +182,6 @@ public class DisasterRecoveryTests
 
     private static string Node4Ssl => Path.Combine(Testbed.Directory, "nodes", "node4", "kubernetes", "ssl");
 
-    /// <summary>Node addresses are 10.213.&lt;id&gt;.1N; node 4 is not in testbed.env until added.</summary>
-    private static string Address(int node)
-    {
-        var first = Testbed.NodeAddress(1);
-        return first[..first.LastIndexOf('.')] + ".1" + node.ToString(CultureInfo.InvariantCulture);
-    }
-
     private static async Task ReplaceNode2ByNode4Async()
     {
         await Testbed.RunAsync("destroy-node", "2");
@@ -215,8 +208,8 @@ public class DisasterRecoveryTests
         }
 
         var selected = nodes.SelectMany(n => n == 4
-            ? entries[Address(2)].Select(l => l.Replace(Address(2), Address(4), StringComparison.Ordinal).Replace("node2", "node4", StringComparison.Ordinal))
-            : entries[Address(n)]);
+            ? entries[Testbed.NodeAddress(2)].Select(l => l.Replace(Testbed.NodeAddress(2), Testbed.NodeAddress(4), StringComparison.Ordinal).Replace("node2", "node4", StringComparison.Ordinal))
+            : entries[Testbed.NodeAddress(n)]);
         var path = Path.Combine(_configDirectory, $"cluster-{string.Join("", nodes)}", "cluster.yml");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllLines(path, [.. lines[..(start + 1)], .. selected, .. lines[end..]]);
@@ -267,7 +260,7 @@ public class DisasterRecoveryTests
     private static void AssertNode4CertificateChainsToTheCa()
     {
         using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(Testbed.Directory, "ca", "kube-ca.pem")));
-        var certificateFile = Path.Combine(Node4Ssl, $"kube-etcd-{Address(4).Replace('.', '-')}.pem");
+        var certificateFile = Path.Combine(Node4Ssl, $"kube-etcd-{Testbed.NodeAddress(4).Replace('.', '-')}.pem");
         using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificateFile));
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;

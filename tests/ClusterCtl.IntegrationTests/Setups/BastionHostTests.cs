@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClusterCtl.IntegrationTests.Restore;
+using ClusterCtl.Testing;
+
+namespace ClusterCtl.IntegrationTests.Setups;
+
+/// <summary>
+/// Nodes reachable only through <c>bastion_host</c>: one more host (a bare node) is the bastion, and this machine can no
+/// longer connect to the etcd nodes directly. Status, a save with S3, the listing and a restore all work through it,
+/// and the host keys of both hops are recorded and checked.
+/// </summary>
+[NonParallelizable]
+public class BastionHostTests
+{
+    private const int BastionNode = 9;
+
+    private string _directory = null!;
+    private string _config = null!;
+    private string _bastion = null!;
+
+    [OneTimeSetUp]
+    public async Task NodesBehindAWallWithABastionInFront()
+    {
+        await Testbed.RunAsync("reset");
+        await Testbed.RunAsync("add-node", Node(BastionNode));
+        _bastion = Testbed.NodeAddress(BastionNode);
+        _directory = Directory.CreateTempSubdirectory("cctl-bastion-").FullName;
+        _config = Path.Combine(_directory, "cluster.yml");
+        var yaml = File.ReadAllText(Testbed.ClusterYml);
+        var changed = yaml.Replace("nodes:\n",
+            $"bastion_host:\n  address: {_bastion}\n  user: root\n  ssh_key_path: {Testbed.SshKey}\nnodes:\n", StringComparison.Ordinal);
+        Assert.That(changed, Does.Contain("bastion_host"), "the testbed's cluster.yml has a nodes: list");
+        await File.WriteAllTextAsync(_config, changed);
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            await Testbed.RunAsync("refuse-direct", Node(node));
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task BackToDirectRoutes()
+    {
+        Directory.Delete(_directory, recursive: true);
+        await Testbed.RunAsync("reset");
+    }
+
+    [Test]
+    public async Task Status_save_with_S3_list_and_restore_work_through_the_bastion_and_both_hops_host_keys_are_checked()
+    {
+        var knownHosts = Testbed.NewKnownHostsFile();
+        var direct = await ClusterCtlRunner.RunAsync("etcd", "status", "--config", Testbed.ClusterYml, "--known-hosts", Testbed.NewKnownHostsFile());
+        var folder = "bastion-" + Guid.NewGuid().ToString("N")[..8];
+        await RestoreTestbed.PutAsync("/registry/configmaps/default/bastion-a", "A");
+
+        var status = await RunAsync(knownHosts, "etcd", "status");
+        var save = await RunAsync(knownHosts, ["etcd", "snapshot-save", "--name", "via-bastion", .. TestbedCli.S3Flags(folder)]);
+        await RestoreTestbed.PutAsync("/registry/configmaps/default/bastion-b", "B");
+        var list = await RunAsync(knownHosts, ["etcd", "snapshot-list", "--output", "json", .. TestbedCli.S3Flags(folder)]);
+        var restore = await RunAsync(knownHosts, "etcd", "snapshot-restore", "--name", "via-bastion");
+        await Testbed.RunAsync("rekey", Node(BastionNode));
+        var afterRekey = await RunAsync(knownHosts, "etcd", "status");
+
+        Assert.That(direct.ExitCode, Is.Not.Zero, "the nodes really are out of this machine's direct reach: " + direct);
+        Assert.That(status.ExitCode, Is.Zero, status.ToString());
+        Assert.That(save.ExitCode, Is.Zero, save.ToString());
+        Assert.That(list.ExitCode, Is.Zero, list.ToString());
+        var entry = TestbedCli.Json(list).EnumerateArray().Single(s => s.GetProperty("name").GetString() == "via-bastion");
+        Assert.That(entry.GetProperty("inS3").GetBoolean(), Is.True);
+        Assert.That(entry.GetProperty("copiesAgree").GetBoolean(), Is.True);
+        Assert.That(restore.ExitCode, Is.Zero, restore.ToString());
+        foreach (var node in RestoreTestbed.Nodes)
+        {
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, "/registry/configmaps/default/bastion-a"), Is.EqualTo("A"), $"node{node} holds the snapshot's data");
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, "/registry/configmaps/default/bastion-b"), Is.Empty, $"node{node} lost the later write");
+            Assert.That(IsRecorded(knownHosts, Testbed.NodeAddress(node)), Is.True, $"node{node}'s host key was recorded");
+        }
+
+        Assert.That(IsRecorded(knownHosts, _bastion), Is.True, "the bastion's host key was recorded");
+        Assert.That(afterRekey.ExitCode, Is.EqualTo(ExitCodes.Failed), afterRekey.ToString());
+        Assert.That(afterRekey.StderrLines[^1], Does.Contain($"host key of bastion root@{_bastion}").And.Contain("changed"));
+        Assert.That(await RestoreTestbed.HelpersLeftAsync(), Is.Empty);
+    }
+
+    private Task<CliResult> RunAsync(string knownHosts, params string[] args) =>
+        ClusterCtlRunner.RunAsync([.. args, "--config", _config, "--known-hosts", knownHosts]);
+
+    // The file is hashed (HashKnownHosts), so ask ssh-keygen whether it holds a key for the address.
+    private static bool IsRecorded(string knownHosts, string address)
+    {
+        using var lookup = Process.Start(new ProcessStartInfo("ssh-keygen", ["-F", address, "-f", knownHosts]) { RedirectStandardOutput = true })!;
+        lookup.StandardOutput.ReadToEnd();
+        lookup.WaitForExit();
+        return lookup.ExitCode == 0;
+    }
+
+    private static string Node(int node) => node.ToString(CultureInfo.InvariantCulture);
+}
