@@ -121,28 +121,12 @@ public class CustomDataDirectoryTests(string etcdVersion)
     /// <summary>What an operator does to move etcd's data: stop etcd everywhere, move each member, run etcd from the changed cluster.yml.</summary>
     private static async Task MoveEtcdIntoTheCustomDataDirAsync(ClusterConfig config)
     {
-        foreach (var node in RestoreTestbed.Nodes)
-        {
-            await Testbed.RunAsync("docker", Node(node), "rm", "-f", "etcd");
-        }
-
-        await using var session = await RestoreTestbed.OpenAsync(config);
-        foreach (var node in RestoreTestbed.Nodes)
+        await RestoreTestbed.RecreateEtcdAsync(config, node =>
         {
             var custom = Directory.CreateDirectory(Path.Combine(RestoreTestbed.DataDirectory(node), CustomDirectory));
             Directory.Move(Path.Combine(RestoreTestbed.DataDirectory(node), "member"), Path.Combine(custom.FullName, "member"));
-            var clusterNode = config.EtcdNodes.Single(n => n.Address == Testbed.NodeAddress(node));
-            var docker = session.Nodes.Single(n => n.Node == clusterNode).Docker;
-            var id = await docker.CreateContainerAsync(EtcdContainerSpec.ContainerName, EtcdContainerSpec.For(config, clusterNode).ToContainerSpec(), CancellationToken.None);
-            await docker.StartContainerAsync(id, CancellationToken.None);
-        }
-
-        for (var attempt = 0; !await RestoreTestbed.HealthyAsync(); attempt++)
-        {
-            Assert.That(attempt, Is.LessThan(60), "etcd became healthy on the custom data dir");
-            await Task.Delay(1000);
-        }
-
+            return Task.CompletedTask;
+        });
         Assert.That(RestoreTestbed.TopLevelEntries(1), Is.EqualTo(new[] { CustomDirectory }), "etcd runs on the moved member, not on a new one in /var/lib/etcd");
     }
 

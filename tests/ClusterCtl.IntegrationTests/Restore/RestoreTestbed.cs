@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
+using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
 
 namespace ClusterCtl.IntegrationTests.Restore;
@@ -99,4 +100,32 @@ internal static class RestoreTestbed
 
     /// <summary>testbed.sh status exits 0 only when every node is up and etcd is healthy with all members started.</summary>
     public static async Task<bool> HealthyAsync() => (await Testbed.TryRunAsync("status")).ExitCode == 0;
+
+    /// <summary>
+    /// What an operator does to change how etcd runs: stop it on every node, change each node (<paramref name="whileStopped"/>:
+    /// move data, lay out paths), then run etcd as RKE would from the changed cluster.yml, and wait until it is healthy.
+    /// </summary>
+    public static async Task RecreateEtcdAsync(ClusterConfig config, Func<int, Task> whileStopped)
+    {
+        foreach (var node in Nodes)
+        {
+            await Testbed.RunAsync("docker", node.ToString(CultureInfo.InvariantCulture), "rm", "-f", EtcdContainerSpec.ContainerName);
+            await whileStopped(node);
+        }
+
+        await using (var session = await OpenAsync(config))
+        {
+            foreach (var node in session.Nodes)
+            {
+                var id = await node.Docker.CreateContainerAsync(EtcdContainerSpec.ContainerName, EtcdContainerSpec.For(config, node.Node).ToContainerSpec(), CancellationToken.None);
+                await node.Docker.StartContainerAsync(id, CancellationToken.None);
+            }
+        }
+
+        for (var attempt = 0; !await HealthyAsync(); attempt++)
+        {
+            Assert.That(attempt, Is.LessThan(60), "etcd became healthy as the changed cluster.yml runs it");
+            await Task.Delay(1000);
+        }
+    }
 }

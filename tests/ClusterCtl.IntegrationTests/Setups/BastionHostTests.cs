@@ -15,8 +15,7 @@ public class BastionHostTests
 {
     private const int BastionNode = 9;
 
-    private string _directory = null!;
-    private string _config = null!;
+    private EditedClusterYml _config = null!;
     private string _bastion = null!;
 
     [OneTimeSetUp]
@@ -25,13 +24,8 @@ public class BastionHostTests
         await Testbed.RunAsync("reset");
         await Testbed.RunAsync("add-node", Node(BastionNode));
         _bastion = Testbed.NodeAddress(BastionNode);
-        _directory = Directory.CreateTempSubdirectory("cctl-bastion-").FullName;
-        _config = Path.Combine(_directory, "cluster.yml");
-        var yaml = File.ReadAllText(Testbed.ClusterYml);
-        var changed = yaml.Replace("nodes:\n",
-            $"bastion_host:\n  address: {_bastion}\n  user: root\n  ssh_key_path: {Testbed.SshKey}\nnodes:\n", StringComparison.Ordinal);
-        Assert.That(changed, Does.Contain("bastion_host"), "the testbed's cluster.yml has a nodes: list");
-        await File.WriteAllTextAsync(_config, changed);
+        _config = EditedClusterYml.Write(yaml => yaml.Replace("nodes:\n",
+            $"bastion_host:\n  address: {_bastion}\n  user: root\n  ssh_key_path: {Testbed.SshKey}\nnodes:\n", StringComparison.Ordinal));
         foreach (var node in RestoreTestbed.Nodes)
         {
             await Testbed.RunAsync("refuse-direct", Node(node));
@@ -41,7 +35,7 @@ public class BastionHostTests
     [OneTimeTearDown]
     public async Task BackToDirectRoutes()
     {
-        Directory.Delete(_directory, recursive: true);
+        _config.Dispose();
         await Testbed.RunAsync("reset");
     }
 
@@ -53,13 +47,13 @@ public class BastionHostTests
         var folder = "bastion-" + Guid.NewGuid().ToString("N")[..8];
         await RestoreTestbed.PutAsync("/registry/configmaps/default/bastion-a", "A");
 
-        var status = await RunAsync(knownHosts, "etcd", "status");
-        var save = await RunAsync(knownHosts, ["etcd", "snapshot-save", "--name", "via-bastion", .. TestbedCli.S3Flags(folder)]);
+        var status = await _config.RunWithKnownHostsAsync(knownHosts, "etcd", "status");
+        var save = await _config.RunWithKnownHostsAsync(knownHosts, ["etcd", "snapshot-save", "--name", "via-bastion", .. TestbedCli.S3Flags(folder)]);
         await RestoreTestbed.PutAsync("/registry/configmaps/default/bastion-b", "B");
-        var list = await RunAsync(knownHosts, ["etcd", "snapshot-list", "--output", "json", .. TestbedCli.S3Flags(folder)]);
-        var restore = await RunAsync(knownHosts, "etcd", "snapshot-restore", "--name", "via-bastion");
+        var list = await _config.RunWithKnownHostsAsync(knownHosts, ["etcd", "snapshot-list", "--output", "json", .. TestbedCli.S3Flags(folder)]);
+        var restore = await _config.RunWithKnownHostsAsync(knownHosts, "etcd", "snapshot-restore", "--name", "via-bastion");
         await Testbed.RunAsync("rekey", Node(BastionNode));
-        var afterRekey = await RunAsync(knownHosts, "etcd", "status");
+        var afterRekey = await _config.RunWithKnownHostsAsync(knownHosts, "etcd", "status");
 
         Assert.That(direct.ExitCode, Is.Not.Zero, "the nodes really are out of this machine's direct reach: " + direct);
         Assert.That(status.ExitCode, Is.Zero, status.ToString());
@@ -81,9 +75,6 @@ public class BastionHostTests
         Assert.That(afterRekey.StderrLines[^1], Does.Contain($"host key of bastion root@{_bastion}").And.Contain("changed"));
         Assert.That(await RestoreTestbed.HelpersLeftAsync(), Is.Empty);
     }
-
-    private Task<CliResult> RunAsync(string knownHosts, params string[] args) =>
-        ClusterCtlRunner.RunAsync([.. args, "--config", _config, "--known-hosts", knownHosts]);
 
     // The file is hashed (HashKnownHosts), so ask ssh-keygen whether it holds a key for the address.
     private static bool IsRecorded(string knownHosts, string address)

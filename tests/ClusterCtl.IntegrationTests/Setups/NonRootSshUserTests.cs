@@ -11,23 +11,17 @@ namespace ClusterCtl.IntegrationTests.Setups;
 [NonParallelizable]
 public class NonRootSshUserTests
 {
-    private string _directory = null!;
-    private string _config = null!;
+    private EditedClusterYml _config = null!;
 
     [OneTimeSetUp]
     public async Task AClusterReachedAsRancher()
     {
         await Testbed.RunAsync("reset");
-        _directory = Directory.CreateTempSubdirectory("cctl-rancher-").FullName;
-        _config = Path.Combine(_directory, "cluster.yml");
-        var yaml = File.ReadAllText(Testbed.ClusterYml);
-        var asRancher = yaml.Replace("user: root", "user: rancher", StringComparison.Ordinal);
-        Assert.That(asRancher, Is.Not.EqualTo(yaml), "the testbed's cluster.yml names user: root");
-        await File.WriteAllTextAsync(_config, asRancher);
+        _config = EditedClusterYml.Write(yaml => yaml.Replace("user: root", "user: rancher", StringComparison.Ordinal));
     }
 
     [OneTimeTearDown]
-    public void RemoveConfig() => Directory.Delete(_directory, recursive: true);
+    public void RemoveConfig() => _config.Dispose();
 
     [Test]
     public async Task Status_save_with_S3_list_and_restore_work_as_rancher_and_nothing_logs_in_as_root()
@@ -36,11 +30,11 @@ public class NonRootSshUserTests
         var folder = "rancher-" + Guid.NewGuid().ToString("N")[..8];
         await RestoreTestbed.PutAsync("/registry/a", "A");
 
-        var status = await RunAsync("etcd", "status");
-        var save = await RunAsync(["etcd", "snapshot-save", "--name", "as-rancher", .. TestbedCli.S3Flags(folder)]);
+        var status = await _config.RunAsync("etcd", "status");
+        var save = await _config.RunAsync(["etcd", "snapshot-save", "--name", "as-rancher", .. TestbedCli.S3Flags(folder)]);
         await RestoreTestbed.PutAsync("/registry/b", "B");
-        var list = await RunAsync(["etcd", "snapshot-list", "--output", "json", .. TestbedCli.S3Flags(folder)]);
-        var restore = await RunAsync("etcd", "snapshot-restore", "--name", "as-rancher");
+        var list = await _config.RunAsync(["etcd", "snapshot-list", "--output", "json", .. TestbedCli.S3Flags(folder)]);
+        var restore = await _config.RunAsync("etcd", "snapshot-restore", "--name", "as-rancher");
 
         Assert.That(status.ExitCode, Is.Zero, status.ToString());
         Assert.That(save.ExitCode, Is.Zero, save.ToString());
@@ -58,9 +52,6 @@ public class NonRootSshUserTests
 
         Assert.That(await RestoreTestbed.HelpersLeftAsync(), Is.Empty);
     }
-
-    private Task<CliResult> RunAsync(params string[] args) =>
-        ClusterCtlRunner.RunAsync([.. args, "--config", _config, "--known-hosts", Testbed.NewKnownHostsFile()]);
 
     private static string SshdLog(int node) => File.ReadAllText(Path.Combine(Testbed.Directory, "nodes", RestoreTestbed.NodeName(node), "run", "sshd.log"));
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using ClusterCtl.Config;
-using ClusterCtl.Etcd;
 using ClusterCtl.IntegrationTests.Restore;
 using ClusterCtl.Testing;
 
@@ -17,49 +15,27 @@ public class PrefixPathAndDockerSocketTests
     private const string Prefix = "/opt/custom";
     private const string Socket = "/run/custom-docker/docker.sock";
 
-    private string _directory = null!;
-    private string _config = null!;
+    private EditedClusterYml _config = null!;
 
     [OneTimeSetUp]
     public async Task NodesLaidOutUnderThePrefixWithDockerdOnAnotherSocket()
     {
         await Testbed.RunAsync("reset");
-        _directory = Directory.CreateTempSubdirectory("cctl-prefix-").FullName;
-        _config = Path.Combine(_directory, "cluster.yml");
-        var yaml = File.ReadAllText(Testbed.ClusterYml);
-        var changed = yaml
+        _config = EditedClusterYml.Write(yaml => yaml
             .Replace("nodes:\n", $"prefix_path: {Prefix}\nnodes:\n", StringComparison.Ordinal)
-            .Replace("    user: root\n", $"    user: root\n    docker_socket: {Socket}\n", StringComparison.Ordinal);
-        Assert.That(changed, Does.Contain("prefix_path").And.Contain("docker_socket"), "the testbed's cluster.yml has the expected shape");
-        await File.WriteAllTextAsync(_config, changed);
-
-        foreach (var node in RestoreTestbed.Nodes)
+            .Replace("    user: root\n", $"    user: root\n    docker_socket: {Socket}\n", StringComparison.Ordinal));
+        // etcd as RKE runs it with the prefix: its binds name the prefixed host paths.
+        await RestoreTestbed.RecreateEtcdAsync(_config.Load(), async node =>
         {
-            await Testbed.RunAsync("docker", Node(node), "rm", "-f", "etcd");
             await Testbed.RunAsync("prefix", Node(node), Prefix);
             await Testbed.RunAsync("docker-socket", Node(node), Socket);
-        }
-
-        // etcd as RKE runs it with the prefix: its binds name the prefixed host paths.
-        var config = ClusterConfigLoader.Parse(changed, _config);
-        await using var session = await RestoreTestbed.OpenAsync(config);
-        foreach (var node in session.Nodes)
-        {
-            var id = await node.Docker.CreateContainerAsync(EtcdContainerSpec.ContainerName, EtcdContainerSpec.For(config, node.Node).ToContainerSpec(), CancellationToken.None);
-            await node.Docker.StartContainerAsync(id, CancellationToken.None);
-        }
-
-        for (var attempt = 0; !await RestoreTestbed.HealthyAsync(); attempt++)
-        {
-            Assert.That(attempt, Is.LessThan(60), "etcd became healthy on the prefixed layout");
-            await Task.Delay(1000);
-        }
+        });
     }
 
     [OneTimeTearDown]
     public async Task BackToTheDefaultLayout()
     {
-        Directory.Delete(_directory, recursive: true);
+        _config.Dispose();
         await Testbed.RunAsync("reset");
     }
 
@@ -69,11 +45,11 @@ public class PrefixPathAndDockerSocketTests
         var folder = "prefix-" + Guid.NewGuid().ToString("N")[..8];
         await RestoreTestbed.PutAsync("/registry/configmaps/default/prefix-a", "A");
 
-        var status = await RunAsync("etcd", "status");
-        var save = await RunAsync(["etcd", "snapshot-save", "--name", "prefixed", .. TestbedCli.S3Flags(folder)]);
+        var status = await _config.RunAsync("etcd", "status");
+        var save = await _config.RunAsync(["etcd", "snapshot-save", "--name", "prefixed", .. TestbedCli.S3Flags(folder)]);
         await RestoreTestbed.PutAsync("/registry/configmaps/default/prefix-b", "B");
-        var list = await RunAsync(["etcd", "snapshot-list", "--output", "json", .. TestbedCli.S3Flags(folder)]);
-        var restore = await RunAsync("etcd", "snapshot-restore", "--name", "prefixed");
+        var list = await _config.RunAsync(["etcd", "snapshot-list", "--output", "json", .. TestbedCli.S3Flags(folder)]);
+        var restore = await _config.RunAsync("etcd", "snapshot-restore", "--name", "prefixed");
 
         Assert.That(status.ExitCode, Is.Zero, status.ToString());
         Assert.That(save.ExitCode, Is.Zero, save.ToString());
@@ -93,9 +69,6 @@ public class PrefixPathAndDockerSocketTests
 
         Assert.That(await RestoreTestbed.HelpersLeftAsync(), Is.Empty);
     }
-
-    private Task<CliResult> RunAsync(params string[] args) =>
-        ClusterCtlRunner.RunAsync([.. args, "--config", _config, "--known-hosts", Testbed.NewKnownHostsFile()]);
 
     private static string Node(int node) => node.ToString(CultureInfo.InvariantCulture);
 }
