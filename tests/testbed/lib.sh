@@ -40,6 +40,13 @@ S3_PORT=$((4568 + TB_ID))
 S3_BUCKET=clusterctl
 S3_KEY=S3RVER
 
+# A private registry on each node's own loopback (dockerd trusts 127.0.0.0/8 over plain HTTP), htpasswd-protected,
+# one process per node sharing one store. The password is made on first use and kept in $REGISTRY_DIR/password.
+REGISTRY_PORT=5999
+REGISTRY_USER=puller
+REGISTRY_IMAGE=127.0.0.1:$REGISTRY_PORT/testbed/busybox:1
+REGISTRY_DIR=$TB/registry
+
 STANDINS_SCRIPT='trap "exit 0" TERM INT; sleep 1000000 & wait'
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
@@ -161,7 +168,7 @@ take_lock() {
 
 # unzip: the integration tests open our zips with it, as an operator would.
 DEB_PACKAGES=(docker.io containerd runc openssh-server openssh-client etcd-server etcd-client
-    busybox-static openssl iproute2 iptables util-linux ca-certificates unzip)
+    busybox-static openssl iproute2 iptables util-linux ca-certificates unzip docker-registry apache2-utils)
 
 install_packages() {
     local missing=() p status
@@ -179,7 +186,7 @@ install_packages() {
             die "apt-get install ${missing[*]} failed"
     fi
     local c
-    for c in dockerd containerd runc sshd ssh ssh-keygen openssl ip iptables nsenter unshare setsid flock busybox etcd etcdctl node npm unzip; do
+    for c in dockerd containerd runc sshd ssh ssh-keygen openssl ip iptables nsenter unshare setsid flock busybox etcd etcdctl node npm unzip docker-registry htpasswd; do
         command -v "$c" >/dev/null 2>&1 || [[ -x /usr/sbin/$c ]] || die "required command '$c' not found after install"
     done
 }
@@ -802,6 +809,56 @@ start_s3rver() {
         die "s3rver did not open $S3_ADDR:$S3_PORT within 30s; log:
 $(tail -n 10 "$RUNDIR/s3rver.log")"
     log "s3rver: http://$S3_ADDR:$S3_PORT bucket $S3_BUCKET (pid $(read_pid "$RUNDIR/s3rver.pid"))"
+}
+
+registry_running() { pid_is "$(read_pid "$REGISTRY_DIR/node$1.pid")" docker-registry; }
+
+registry_answers() { nsenter --net="/run/netns/$(node_ns "$1")" bash -c "exec 3<>/dev/tcp/127.0.0.1/$REGISTRY_PORT"; }
+
+start_registries() {
+    local n cfg
+    mkdir -p "$REGISTRY_DIR/data"
+    chmod 700 "$REGISTRY_DIR"
+    [[ -s "$REGISTRY_DIR/password" ]] || (umask 077 && openssl rand -hex 16 >"$REGISTRY_DIR/password")
+    htpasswd -Bic "$REGISTRY_DIR/htpasswd" "$REGISTRY_USER" <"$REGISTRY_DIR/password" 2>/dev/null ||
+        die "htpasswd could not write $REGISTRY_DIR/htpasswd"
+    cat >"$REGISTRY_DIR/config.yml" <<EOF
+version: 0.1
+log: {level: info}
+storage: {filesystem: {rootdirectory: $REGISTRY_DIR/data}}
+http: {addr: 127.0.0.1:$REGISTRY_PORT}
+auth: {htpasswd: {realm: testbed, path: $REGISTRY_DIR/htpasswd}}
+EOF
+    for n in $(seq 1 "$STATE_NODES"); do
+        registry_running "$n" && continue
+        setsid nsenter --net="/run/netns/$(node_ns "$n")" docker-registry serve "$REGISTRY_DIR/config.yml" \
+            </dev/null >>"$REGISTRY_DIR/node$n.log" 2>&1 9>&- &
+        echo $! >"$REGISTRY_DIR/node$n.pid"
+    done
+    for n in $(seq 1 "$STATE_NODES"); do
+        wait_for 30 registry_answers "$n" || die "node$n: the registry did not open 127.0.0.1:$REGISTRY_PORT within 30s; log:
+$(tail -n 10 "$REGISTRY_DIR/node$n.log")"
+    done
+    if [[ ! -d "$REGISTRY_DIR/data/docker/registry/v2/repositories/testbed/busybox" ]]; then
+        # Pushed once from node 1, with a throwaway client config so that no login is left behind.
+        cfg=$(mktemp -d)
+        dk 1 tag "$BUSYBOX_IMAGE" "$REGISTRY_IMAGE" &&
+            DOCKER_CONFIG=$cfg dk 1 login -u "$REGISTRY_USER" --password-stdin "127.0.0.1:$REGISTRY_PORT" <"$REGISTRY_DIR/password" >/dev/null 2>&1 &&
+            DOCKER_CONFIG=$cfg dk 1 push -q "$REGISTRY_IMAGE" >/dev/null || { rm -rf "$cfg"; die "pushing $REGISTRY_IMAGE failed"; }
+        rm -rf "$cfg"
+    fi
+    for n in $(seq 1 "$STATE_NODES"); do dk "$n" rmi "$REGISTRY_IMAGE" >/dev/null 2>&1 || true; done
+    log "registry: $REGISTRY_IMAGE on every node's loopback, user $REGISTRY_USER, password in $REGISTRY_DIR/password; no node has the image"
+}
+
+stop_registries() {
+    local f pid
+    for f in "$REGISTRY_DIR"/node*.pid; do
+        [[ -e "$f" ]] || continue
+        pid=$(read_pid "$f")
+        if pid_is "$pid" docker-registry; then kill -TERM "$pid" 2>/dev/null || true; fi
+        rm -f "$f"
+    done
 }
 
 stop_s3rver() {

@@ -31,6 +31,8 @@ usage: testbed.sh COMMAND [ARGS]
                                   node N's snapshot directory on a tmpfs of SIZE (e.g. 64k), seen only
                                   inside the node (its dockerd and helpers); off puts the real one back
   slow-s3 RATE | slow-s3 off      shape what is sent to s3rver (its port only, on lo)
+  registry on | registry off      a private registry (htpasswd) on every node's loopback holding busybox
+                                  (see README); reset and down stop it
   stop-s3 | start-s3              stop / start s3rver (its data stays)
   refuse-direct N | allow-direct N
                                   refuse / allow new TCP connections from this machine to node N (a node
@@ -154,6 +156,7 @@ do_down() {
         par stop_node "${nodes[@]}"
     fi
     stop_s3rver
+    stop_registries
     tc qdisc del dev lo root 2>/dev/null || true
     remove_bridge
     local d
@@ -250,6 +253,7 @@ cmd_reset() {
     nodes=$STATE_NODES etcd=${etcd:-$STATE_ETCD}
     UP_NODES=$nodes UP_IMAGE=$(etcd_image_for "$etcd")
     log "reset: $nodes node(s), etcd $etcd ($UP_IMAGE)"
+    stop_registries
     for n in $(known_nodes); do
         if ((n > nodes)); then
             log "node$n: extra node, destroying it"
@@ -517,6 +521,16 @@ undo_docker_socket() {
     rm -f "$nd/run/docker-socket"
 }
 
+cmd_registry() {
+    take_lock
+    read_state || die "the testbed is not up"
+    case ${1:-} in
+        on) start_registries ;;
+        off) stop_registries; log "registry stopped" ;;
+        *) die "registry needs on or off" ;;
+    esac
+}
+
 cmd_rekey() {
     local n=${1:?rekey needs a node number} nd
     check_node_number "$n"
@@ -629,6 +643,7 @@ main() {
         slow) need_root; cmd_slow "$@" ;;
         small-disk) need_root; cmd_small_disk "$@" ;;
         slow-s3) need_root; cmd_slow_s3 "$@" ;;
+        registry) need_root; cmd_registry "$@" ;;
         stop-s3) need_root; take_lock; stop_s3rver; log "s3rver stopped" ;;
         start-s3) need_root; take_lock; start_s3rver ;;
         refuse-direct) need_root; cmd_refuse_direct "$@" ;;

@@ -21,6 +21,13 @@ internal sealed class DockerApiException : DockerException
 
     public string DaemonMessage { get; }
 
+    /// <summary>A registry refused a pull for want of (right) credentials.</summary>
+    public bool IsAccessDenied =>
+        DaemonMessage.Contains("unauthorized", StringComparison.OrdinalIgnoreCase)
+        || DaemonMessage.Contains("authentication required", StringComparison.OrdinalIgnoreCase)
+        || DaemonMessage.Contains("no basic auth credentials", StringComparison.OrdinalIgnoreCase)
+        || DaemonMessage.Contains("access denied", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The container could not start because its image lacks the executable (etcdutl in an etcd 3.4 image).</summary>
     public bool IsMissingExecutable =>
         DaemonMessage.Contains("executable file not found", StringComparison.OrdinalIgnoreCase)

@@ -34,15 +34,21 @@ internal sealed partial class DockerClient
 
         _logger.Information("Pulling image {Image} on {Host} ({Credentials})",
             reference, Host, auth is null ? "anonymously" : $"as {auth.Username} on {auth.Server}");
-        using var response = await SendAsync(request, null, cancellationToken);
         try
         {
+            using var response = await SendAsync(request, null, cancellationToken);
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             await PullStreamReader.ReadToEndAsync(body, Host, progress, cancellationToken);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             throw new DockerException(Host, $"docker on {Host}: the pull of {reference} broke off: {e.Message}", e);
+        }
+        catch (DockerApiException e) when (e.IsAccessDenied)
+        {
+            throw new DockerException(Host, auth is null
+                ? $"docker on {Host}: the registry refused {reference} without credentials ({e.DaemonMessage}); add the registry's url, user and password to private_registries in cluster.yml"
+                : $"docker on {Host}: {auth.Server} refused {reference} for user {auth.Username} ({e.DaemonMessage}); check that user's password in private_registries in cluster.yml", e);
         }
 
         _logger.Information("Pulled image {Image} on {Host}", reference, Host);
