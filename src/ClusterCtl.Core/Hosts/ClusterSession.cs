@@ -146,17 +146,6 @@ internal sealed class ClusterSession : IAsyncDisposable
     /// </summary>
     public IAsyncDisposable ShareHelperContainers() => new SharedOnEveryNode(_nodes.Select(n => n.Helpers.ShareContainers()).ToList());
 
-    /// <summary>Refuses to go on when any node is unreachable, naming every one of them.</summary>
-    public void RequireAllReachable()
-    {
-        if (Unreachable.Count > 0)
-        {
-            var first = Unreachable.First();
-            var others = Unreachable.Count > 1 ? $" (and {Unreachable.Count - 1} more: {string.Join(", ", Unreachable.Keys.Skip(1).Select(n => n.Address))})" : "";
-            throw new ClusterCtlException(first.Value.Message + others, ExitCodes.Failed, first.Value);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         foreach (var node in _nodes)

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ClusterCtl.Hosts;
 
 /// <summary>
@@ -18,28 +16,4 @@ internal sealed class HostConnections
     public IReadOnlyDictionary<string, SshTunnel> Tunnels { get; }
 
     public IReadOnlyDictionary<string, HostConnectionException> Failures { get; }
-
-    public bool AllConnected => Failures.Count == 0;
-
-    /// <summary>For operations that need every host: one failure is rethrown as is, several are listed one per line.</summary>
-    public void ThrowIfAnyFailed()
-    {
-        if (Failures.Count == 0)
-        {
-            return;
-        }
-
-        if (Failures.Count == 1)
-        {
-            throw Failures.Values.Single();
-        }
-
-        var message = new StringBuilder($"{Failures.Count} of {Failures.Count + Tunnels.Count} hosts cannot be reached:");
-        foreach (var failure in Failures.Values.OrderBy(f => f.Host, StringComparer.Ordinal))
-        {
-            message.Append('\n').Append("  ").Append(failure.Message);
-        }
-
-        throw new ClusterCtlException(message.ToString(), ExitCodes.Failed, new AggregateException(Failures.Values));
-    }
 }

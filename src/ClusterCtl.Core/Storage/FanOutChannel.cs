@@ -29,9 +29,6 @@ internal sealed class FanOutChannel
         Reader = new ReadSide(this);
     }
 
-    /// <summary>Bytes the writer handed over.</summary>
-    public long Accepted { get; private set; }
-
     /// <summary>What the destination reads from; it ends when the writer completes.</summary>
     public Stream Reader { get; }
 
@@ -54,7 +51,6 @@ internal sealed class FanOutChannel
             var count = Math.Min(data.Length, _chunkSize - _writingLength);
             data[..count].CopyTo(_writing.AsMemory(_writingLength));
             _writingLength += count;
-            Accepted += count;
             data = data[count..];
             if (_writingLength == _chunkSize)
             {
