@@ -38,7 +38,7 @@ public class SecretsAndFileModesTests
         {
             // Mid-run: the ssh masters, the key copy and the helpers all exist now.
             await save.WaitForLinesAsync("Taking snapshot", 1, TimeSpan.FromMinutes(2));
-            commandLines = OtherCommandLines();
+            commandLines = ProcessTable.OtherCommandLines();
             runtimeFiles = RuntimeFilesOf(save.Id);
             containers = [.. await Task.WhenAll(RestoreTestbed.Nodes.Select(InspectAllContainersAsync))];
             result = await save.WaitForExitAsync(TimeSpan.FromMinutes(3));
@@ -104,26 +104,6 @@ public class SecretsAndFileModesTests
         File.WriteAllLines(path, lines);
         Assert.That(File.ReadAllText(path), Does.Contain("secret_key: " + secret));
         return path;
-    }
-
-    /// <summary>The command lines of every live process but this test's own.</summary>
-    private static List<string> OtherCommandLines()
-    {
-        var own = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        var lines = new List<string>();
-        foreach (var proc in Directory.GetDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit) && Path.GetFileName(d) != own))
-        {
-            try
-            {
-                lines.Add(File.ReadAllText(Path.Combine(proc, "cmdline")).Replace('\0', ' '));
-            }
-            catch (IOException)
-            {
-                // Gone while we looked.
-            }
-        }
-
-        return lines;
     }
 
     // Its sockets (*.sock) are ssh's to make; the files are clusterctl's.

@@ -7,7 +7,7 @@ namespace ClusterCtl.IntegrationTests.Setups;
 /// <summary>
 /// The helper image lives only in a private registry (htpasswd, on each node's loopback) named in
 /// <c>private_registries</c>. The nodes pull it with those credentials; the password appears in no output, no
-/// <c>--debug</c> log and no container's spec; a wrong password is refused with the fix and writes nothing.
+/// <c>--debug</c> or JSON log, no process's command line and no container's spec; a wrong password is refused with the fix and writes nothing.
 /// </summary>
 [NonParallelizable]
 public class PrivateRegistryTests
@@ -54,12 +54,20 @@ public class PrivateRegistryTests
             await Testbed.TryRunAsync("docker", Node(node), "rmi", Image);
         }
 
-        var save = await config.RunAsync("etcd", "snapshot-save", "--name", "from-registry", "--debug");
+        CliResult save;
+        List<string> commandLines;
+        await using (var saving = ClusterCtlProcess.Start(["etcd", "snapshot-save", "--name", "from-registry", "--config", config.Path, "--known-hosts", Testbed.NewKnownHostsFile(), "--debug", "--log-format", "json"]))
+        {
+            await saving.WaitForLinesAsync("Pulling image", 1, TimeSpan.FromMinutes(2));
+            commandLines = ProcessTable.OtherCommandLines();
+            save = await saving.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        }
+
         var restore = await config.RunAsync("etcd", "snapshot-restore", "--name", "from-registry", "--debug");
 
         Assert.That(save.ExitCode, Is.Zero, save.ToString());
         Assert.That(restore.ExitCode, Is.Zero, restore.ToString());
-        foreach (var output in new[] { save.Stdout, save.Stderr, restore.Stdout, restore.Stderr })
+        foreach (var output in new[] { save.Stdout, save.Stderr, restore.Stdout, restore.Stderr, string.Join('\n', commandLines) })
         {
             Assert.That(output, Does.Not.Contain(_password));
         }
