@@ -229,21 +229,35 @@ public class DockerClientTests
     }
 
     [Test]
-    public async Task Pull_sends_name_tag_and_credentials_and_fails_on_an_error_line()
+    public async Task Pull_sends_name_tag_and_credentials_and_a_refusal_in_the_stream_names_the_registry_user_and_fix()
     {
         await using var daemon = Daemon(_ => new FakeResponse(200,
             "{\"status\":\"Pulling from none\",\"id\":\"1\"}\r\n{\"errorDetail\":{\"message\":\"unauthorized: authentication required\"},\"error\":\"unauthorized: authentication required\"}\r\n"));
         using var client = new DockerClient(daemon.SocketPath, Host);
         var auth = new RegistryAuth("127.0.0.1:5999", "bob", "s3cret");
 
-        var error = Assert.ThrowsAsync<DockerApiException>(() => client.PullImageAsync("127.0.0.1:5999/none:1", auth, null, CancellationToken.None));
+        var error = Assert.ThrowsAsync<DockerException>(() => client.PullImageAsync("127.0.0.1:5999/none:1", auth, null, CancellationToken.None));
 
-        Assert.That(error.Message, Is.EqualTo("docker on 10.213.0.11: unauthorized: authentication required (HTTP 200)"));
+        Assert.That(error!.Message, Is.EqualTo("docker on 10.213.0.11: 127.0.0.1:5999 refused 127.0.0.1:5999/none:1 for user bob (unauthorized: authentication required); " +
+            "check that user's password in private_registries in cluster.yml"));
         Assert.That(error.Message, Does.Not.Contain("s3cret"));
         var request = daemon.Requests.Last();
         Assert.That(request.QueryValue("fromImage"), Is.EqualTo("127.0.0.1:5999/none"));
         Assert.That(request.QueryValue("tag"), Is.EqualTo("1"));
         Assert.That(request.Headers["X-Registry-Auth"], Is.EqualTo(auth.ToHeaderValue()));
+    }
+
+    [Test]
+    public async Task A_pull_refused_for_want_of_credentials_says_to_add_them_to_private_registries()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(500,
+            """{"message":"Head \"http://127.0.0.1:5999/v2/none/manifests/1\": no basic auth credentials"}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var error = Assert.ThrowsAsync<DockerException>(() => client.PullImageAsync("127.0.0.1:5999/none:1", null, null, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.StartWith("docker on 10.213.0.11: the registry refused 127.0.0.1:5999/none:1 without credentials")
+            .And.EndWith("add the registry's url, user and password to private_registries in cluster.yml"));
     }
 
     [Test]
