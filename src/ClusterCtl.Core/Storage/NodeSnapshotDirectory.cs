@@ -217,6 +217,6 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         EtcdHelperSpecs.SnapshotShell(config, purpose, script, readOnly);
 
     // Names are validated to [A-Za-z0-9._-] already; quoting is a second line of defence.
-    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    private static string Quote(string value) => SshQuoting.ShellQuote(value);
 
 }
