@@ -577,6 +577,13 @@ sshd_running() { pid_is "$(read_pid "$(node_dir "$1")/run/sshd.pid")" sshd; }
 dockerd_running() { pid_is "$(read_pid "$(node_dir "$1")/run/dockerd.pid")" dockerd; }
 anchor_running() { pid_alive "$(read_pid "$(node_dir "$1")/run/inner.pid")"; }
 
+# Runs a command in node N's mount namespace (what its dockerd and containers see), through its anchor process.
+in_node_mounts() {
+    local n=$1
+    shift
+    nsenter --target "$(read_pid "$(node_dir "$n")/run/inner.pid")" --mount "$@"
+}
+
 start_sshd() {
     local n=$1
     sshd_running "$n" && return 0

@@ -422,17 +422,16 @@ cmd_slow() {
 # The node's own mount namespace gets the tmpfs, so its dockerd binds it into helpers; the host's view of the
 # directory (the real one underneath) stays as it was.
 cmd_small_disk() {
-    local n=${1:?small-disk needs a node number} size=${2:?small-disk needs a size (e.g. 64k) or off} anchor
+    local n=${1:?small-disk needs a node number} size=${2:?small-disk needs a size (e.g. 64k) or off}
     check_node_number "$n"
-    anchor=$(read_pid "$(node_dir "$n")/run/inner.pid")
-    pid_alive "$anchor" || die "node$n is not up"
+    anchor_running "$n" || die "node$n is not up"
     if [[ "$size" == off ]]; then
         undo_small_disk "$n"
         log "node$n: snapshot directory back on its disk"
         return 0
     fi
-    nsenter --target "$anchor" --mount mkdir -p /opt/rke/etcd-snapshots
-    nsenter --target "$anchor" --mount mount -t tmpfs -o "size=$size,mode=755" tmpfs /opt/rke/etcd-snapshots
+    in_node_mounts "$n" mkdir -p /opt/rke/etcd-snapshots
+    in_node_mounts "$n" mount -t tmpfs -o "size=$size,mode=755" tmpfs /opt/rke/etcd-snapshots
     log "node$n: snapshot directory on a $size tmpfs"
 }
 
@@ -453,10 +452,8 @@ cmd_slow_s3() {
 }
 
 undo_small_disk() {
-    local anchor
-    anchor=$(read_pid "$(node_dir "$1")/run/inner.pid")
-    while nsenter --target "$anchor" --mount findmnt -n -o FSTYPE /opt/rke/etcd-snapshots 2>/dev/null | grep -qx tmpfs; do
-        nsenter --target "$anchor" --mount umount /opt/rke/etcd-snapshots
+    while in_node_mounts "$1" findmnt -n -o FSTYPE /opt/rke/etcd-snapshots 2>/dev/null | grep -qx tmpfs; do
+        in_node_mounts "$1" umount /opt/rke/etcd-snapshots
     done
 }
 
@@ -464,10 +461,10 @@ undo_small_disk() {
 # bind mounts of the node's own directories), and the unprefixed paths become empty and read-only, so that anything
 # that still used them would fail or find nothing.
 cmd_prefix() {
-    local n=${1:?prefix needs a node number} prefix=${2:?prefix needs a path (e.g. /opt/custom) or off} anchor nd pair
+    local n=${1:?prefix needs a node number} prefix=${2:?prefix needs a path (e.g. /opt/custom) or off} nd pair
     check_node_number "$n"
-    nd=$(node_dir "$n") anchor=$(read_pid "$(node_dir "$n")/run/inner.pid")
-    pid_alive "$anchor" || die "node$n is not up"
+    anchor_running "$n" || die "node$n is not up"
+    nd=$(node_dir "$n")
     undo_prefix "$n"
     if [[ "$prefix" == off ]]; then
         log "node$n: laid out without a prefix again"
@@ -475,50 +472,49 @@ cmd_prefix() {
     fi
     [[ "$prefix" == /?* && "$prefix" != *..* ]] || die "prefix must be an absolute path, e.g. /opt/custom"
     echo "$prefix" >"$nd/run/prefix"
-    nsenter --target "$anchor" --mount sh -ec 'mkdir -p "$1" && mount -t tmpfs -o mode=755 tmpfs "$1"' sh "$prefix"
+    in_node_mounts "$n" sh -ec 'mkdir -p "$1" && mount -t tmpfs -o mode=755 tmpfs "$1"' sh "$prefix"
     for pair in etcd:/var/lib/etcd opt-rke:/opt/rke kubernetes:/etc/kubernetes; do
-        nsenter --target "$anchor" --mount sh -ec 'mkdir -p "$1" && mount --bind "$2" "$1" && mount -t tmpfs -o ro,size=4k,mode=755 tmpfs "$3"' \
+        in_node_mounts "$n" sh -ec 'mkdir -p "$1" && mount --bind "$2" "$1" && mount -t tmpfs -o ro,size=4k,mode=755 tmpfs "$3"' \
             sh "$prefix${pair#*:}" "$nd/${pair%%:*}" "${pair#*:}"
     done
     log "node$n: laid out under $prefix; /etc/kubernetes, /var/lib/etcd and /opt/rke are empty and read-only"
 }
 
 undo_prefix() {
-    local nd anchor prefix p
-    nd=$(node_dir "$1") anchor=$(read_pid "$(node_dir "$1")/run/inner.pid")
+    local nd prefix p
+    nd=$(node_dir "$1")
     [[ -s "$nd/run/prefix" ]] || return 0
     prefix=$(cat "$nd/run/prefix")
     for p in /var/lib/etcd /opt/rke /etc/kubernetes; do
-        nsenter --target "$anchor" --mount umount "$p" 2>/dev/null || true
+        in_node_mounts "$1" umount "$p" 2>/dev/null || true
     done
-    nsenter --target "$anchor" --mount umount -R "$prefix" 2>/dev/null || true
+    in_node_mounts "$1" umount -R "$prefix" 2>/dev/null || true
     rm -f "$nd/run/prefix"
 }
 
 # Node N's dockerd answers on SOCKET (a path under /run, inside the node) instead of /var/run/docker.sock: the
 # socket is linked there and the default path removed. The testbed's own docker commands use another socket.
 cmd_docker_socket() {
-    local n=${1:?docker-socket needs a node number} socket=${2:?docker-socket needs a path under /run or off} anchor nd
+    local n=${1:?docker-socket needs a node number} socket=${2:?docker-socket needs a path under /run or off}
     check_node_number "$n"
-    nd=$(node_dir "$n") anchor=$(read_pid "$(node_dir "$n")/run/inner.pid")
-    pid_alive "$anchor" || die "node$n is not up"
+    anchor_running "$n" || die "node$n is not up"
     undo_docker_socket "$n"
     if [[ "$socket" == off ]]; then
         log "node$n: dockerd on /var/run/docker.sock again"
         return 0
     fi
     [[ "$socket" == /run/?* && "$socket" != *..* ]] || die "the socket must be a path under /run, e.g. /run/custom/docker.sock"
-    echo "$socket" >"$nd/run/docker-socket"
-    nsenter --target "$anchor" --mount sh -ec 'mkdir -p "${1%/*}" && ln /run/docker.sock "$1" && rm /run/docker.sock' sh "$socket"
+    echo "$socket" >"$(node_dir "$n")/run/docker-socket"
+    in_node_mounts "$n" sh -ec 'mkdir -p "${1%/*}" && ln /run/docker.sock "$1" && rm /run/docker.sock' sh "$socket"
     log "node$n: dockerd answers on $socket only"
 }
 
 undo_docker_socket() {
-    local nd anchor
-    nd=$(node_dir "$1") anchor=$(read_pid "$(node_dir "$1")/run/inner.pid")
-    [[ -s "$nd/run/docker-socket" ]] || return 0
-    nsenter --target "$anchor" --mount sh -c 'ln "$1" /run/docker.sock && rm "$1"' sh "$(cat "$nd/run/docker-socket")" 2>/dev/null || true
-    rm -f "$nd/run/docker-socket"
+    local state
+    state=$(node_dir "$1")/run/docker-socket
+    [[ -s "$state" ]] || return 0
+    in_node_mounts "$1" sh -c 'ln "$1" /run/docker.sock && rm "$1"' sh "$(cat "$state")" 2>/dev/null || true
+    rm -f "$state"
 }
 
 cmd_registry() {
