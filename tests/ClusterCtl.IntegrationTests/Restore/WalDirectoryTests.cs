@@ -19,7 +19,7 @@ public class WalDirectoryTests
     [OneTimeSetUp]
     public async Task AClusterWhoseEtcdRunsWithItsWalApart()
     {
-        await Testbed.RunAsync("reset");
+        await RestoreTestbed.RepairIfUnhealthyAsync();
         _config = EditedClusterYml.Write(yaml => yaml.Replace("  etcd: {}",
             $"  etcd:\n    extra_args:\n      wal-dir: {WalInContainer}\n    extra_binds:\n    - {WalOnHost}:{WalInContainer}", StringComparison.Ordinal));
         await RestoreTestbed.RecreateEtcdAsync(_config.Load(), node =>

@@ -21,7 +21,7 @@ public class BastionHostTests
     [OneTimeSetUp]
     public async Task NodesBehindAWallWithABastionInFront()
     {
-        await Testbed.RunAsync("reset");
+        await RestoreTestbed.RepairIfUnhealthyAsync();
         await Testbed.RunAsync("add-node", Node(BastionNode));
         _bastion = Testbed.NodeAddress(BastionNode);
         _config = EditedClusterYml.Write(yaml => yaml.Replace("nodes:\n",

@@ -20,7 +20,7 @@ public class PrefixPathAndDockerSocketTests
     [OneTimeSetUp]
     public async Task NodesLaidOutUnderThePrefixWithDockerdOnAnotherSocket()
     {
-        await Testbed.RunAsync("reset");
+        await RestoreTestbed.RepairIfUnhealthyAsync();
         _config = EditedClusterYml.Write(yaml => yaml
             .Replace("nodes:\n", $"prefix_path: {Prefix}\nnodes:\n", StringComparison.Ordinal)
             .Replace("    user: root\n", $"    user: root\n    docker_socket: {Socket}\n", StringComparison.Ordinal));

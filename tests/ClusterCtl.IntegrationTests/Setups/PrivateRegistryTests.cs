@@ -21,13 +21,13 @@ public class PrivateRegistryTests
     [OneTimeSetUp]
     public async Task HelperImagesOnlyInAPrivateRegistry()
     {
-        await Testbed.RunAsync("reset");
+        await RestoreTestbed.RepairIfUnhealthyAsync();
         await Testbed.RunAsync("registry", "on");
         _password = File.ReadAllText(Path.Combine(Testbed.Directory, "registry", "password")).Trim();
     }
 
     [OneTimeTearDown]
-    public Task StopTheRegistry() => Testbed.RunAsync("reset");
+    public Task StopTheRegistry() => Testbed.RunAsync("registry", "off");
 
     [Test]
     public async Task A_wrong_password_is_refused_naming_the_registry_and_the_fix_and_nothing_is_written()
