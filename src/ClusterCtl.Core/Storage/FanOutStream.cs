@@ -84,10 +84,12 @@ internal sealed class FanOutStream : Stream
         }
 
         BytesWritten += buffer.Length;
+        // Cancelled while waiting: a destination that stopped because of it detaches, and the write would otherwise
+        // complete on the others as if nothing happened. Destinations that ended because of cancellation are not
+        // failures of their own either.
+        linked.Token.ThrowIfCancellationRequested();
         if (active == 0)
         {
-            // Destinations that ended because of cancellation are not failures of their own.
-            linked.Token.ThrowIfCancellationRequested();
             var firstError = (await Task.WhenAll(_lanes.Select(l => l.Consumer!))).Select(r => r.Error).FirstOrDefault(e => e is not null);
             throw new IOException($"every destination failed: {firstError?.Message ?? "they stopped reading"}", firstError);
         }
