@@ -37,6 +37,9 @@ internal static class Testbed
         return first[..first.LastIndexOf('.')] + ".1" + node.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Node N's address on the second network that <c>testbed.sh internal-net on</c> adds: 10.214.&lt;id&gt;.1N.</summary>
+    public static string InternalAddress(int node) => Env["TB_INTERNAL_PREFIX"] + ".1" + node.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static string NodeDockerSocket(int node) => Path.Combine(Directory, "nodes", $"node{node}", "docker.sock");
 
     /// <summary>Runs a testbed subcommand (up, reset, cut, stop-sshd, docker, etcdctl, ...) and returns its stdout.</summary>

@@ -18,6 +18,11 @@ STATE=$RUNDIR/state
 BRIDGE=$NAME_PREFIX-br0
 NET_PREFIX=10.213.$TB_ID
 HOST_ADDR=$NET_PREFIX.1
+# A second network between the nodes only ('internal-net on'), for a cluster.yml whose internal_address differs from
+# address: this machine has no address on it, so the operator's side cannot use it by mistake.
+INTERNAL_BRIDGE=$NAME_PREFIX-br1
+INTERNAL_PREFIX=10.214.$TB_ID
+INTERNAL_MARKER=$RUNDIR/internal-net
 
 BUSYBOX_IMAGE=local/busybox:1
 ETCD34_IMAGE=local/etcd:v3.4.23
@@ -85,6 +90,11 @@ wait_for() {
 
 node_addr() { echo "$NET_PREFIX.1$1"; }
 node_dashed() { node_addr "$1" | tr . -; }
+node_internal_addr() { echo "$INTERNAL_PREFIX.1$1"; }
+node_internal_veth() { echo "$NAME_PREFIX-w$1"; }
+internal_net_on() { [[ -e "$INTERNAL_MARKER" ]]; }
+# The address etcd's certificate is named after and issued for, as RKE does it: the internal one when there is one.
+etcd_cert_addr() { if internal_net_on; then node_internal_addr "$1"; else node_addr "$1"; fi; }
 node_dir() { echo "$TB/nodes/node$1"; }
 node_ns() { echo "$NAME_PREFIX-n$1"; }
 node_veth() { echo "$NAME_PREFIX-v$1"; }
@@ -383,8 +393,10 @@ ensure_ca() {
 
 # Certificate of etcd node N, cached in $TB/ca/etcd and reused while the CA is.
 ensure_etcd_cert() {
-    local n=$1 d=$TB/ca/etcd name
-    name=kube-etcd-$(node_dashed "$n")
+    local n=$1 d=$TB/ca/etcd name san
+    name=kube-etcd-$(etcd_cert_addr "$n" | tr . -)
+    san=IP:$(node_addr "$n")
+    internal_net_on && san+=,IP:$(node_internal_addr "$n")
     mkdir -p "$d"
     if [[ -s "$d/$name.pem" && -s "$d/$name-key.pem" ]] &&
         openssl verify -CAfile "$TB/ca/kube-ca.pem" "$d/$name.pem" >/dev/null 2>&1; then
@@ -396,7 +408,7 @@ ensure_etcd_cert() {
 basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth,clientAuth
-subjectAltName=IP:$(node_addr "$n"),IP:127.0.0.1,DNS:localhost,DNS:node$n
+subjectAltName=$san,IP:127.0.0.1,DNS:localhost,DNS:node$n
 EOF
     openssl genrsa -out "$d/$name-key.pem" 2048 2>/dev/null
     openssl req -new -key "$d/$name-key.pem" -subj "/CN=kube-etcd" -out "$d/$name.csr"
@@ -416,7 +428,7 @@ install_certs() {
     install -m 0644 "$TB/ca/kube-ca.pem" "$ssl/kube-ca.pem"
     install -m 0600 "$TB/ca/kube-ca-key.pem" "$ssl/kube-ca-key.pem"
     for ((i = 1; i <= nodes; i++)); do
-        name=kube-etcd-$(node_dashed "$i")
+        name=kube-etcd-$(etcd_cert_addr "$i" | tr . -)
         install -m 0644 "$TB/ca/etcd/$name.pem" "$ssl/$name.pem"
         install -m 0600 "$TB/ca/etcd/$name-key.pem" "$ssl/$name-key.pem"
     done
@@ -425,26 +437,32 @@ install_certs() {
 # ----------------------------------------------------------------- network
 
 ensure_bridge() {
-    if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
-        log "creating bridge $BRIDGE $HOST_ADDR/24"
-        ip link add "$BRIDGE" type bridge
-        [[ -e /proc/sys/net/ipv6/conf/$BRIDGE/disable_ipv6 ]] && echo 1 >"/proc/sys/net/ipv6/conf/$BRIDGE/disable_ipv6"
-    fi
+    ensure_bridge_link "$BRIDGE"
     output_has "inet $HOST_ADDR/24" ip -4 addr show dev "$BRIDGE" || ip addr add "$HOST_ADDR/24" dev "$BRIDGE"
-    ip link set "$BRIDGE" up
+}
+
+ensure_bridge_link() {
+    local br=$1
+    if ! ip link show "$br" >/dev/null 2>&1; then
+        log "creating bridge $br"
+        ip link add "$br" type bridge
+        [[ -e /proc/sys/net/ipv6/conf/$br/disable_ipv6 ]] && echo 1 >"/proc/sys/net/ipv6/conf/$br/disable_ipv6"
+    fi
+    ip link set "$br" up
     # Bridged frames cross the FORWARD chain when br_netfilter is loaded, and a
     # dockerd in the root namespace sets its policy to DROP.
-    iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null ||
-        iptables -I FORWARD 1 -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT ||
-        die "cannot insert the iptables FORWARD rule for $BRIDGE"
+    iptables -C FORWARD -i "$br" -o "$br" -j ACCEPT 2>/dev/null ||
+        iptables -I FORWARD 1 -i "$br" -o "$br" -j ACCEPT ||
+        die "cannot insert the iptables FORWARD rule for $br"
 }
 
 remove_bridge() {
-    while iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null; do
-        iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT || break
+    local br=${1:-$BRIDGE}
+    while iptables -C FORWARD -i "$br" -o "$br" -j ACCEPT 2>/dev/null; do
+        iptables -D FORWARD -i "$br" -o "$br" -j ACCEPT || break
     done
-    if ip link show "$BRIDGE" >/dev/null 2>&1; then
-        ip link del "$BRIDGE" || warn "could not delete bridge $BRIDGE"
+    if ip link show "$br" >/dev/null 2>&1; then
+        ip link del "$br" || warn "could not delete bridge $br"
     fi
 }
 
@@ -469,6 +487,7 @@ remove_node_net() {
     local n=$1 ns veth
     ns=$(node_ns "$n") veth=$(node_veth "$n")
     if ip link show "$veth" >/dev/null 2>&1; then ip link del "$veth" || warn "could not delete $veth"; fi
+    ip link del "$(node_internal_veth "$n")" 2>/dev/null || true
     if [[ -e /run/netns/$ns ]]; then ip netns del "$ns" || warn "could not delete netns $ns"; fi
 }
 
@@ -479,6 +498,36 @@ node_net_ok() {
     [[ -e /run/netns/$ns ]] || return 1
     output_has "master $BRIDGE" ip link show "$veth" || return 1
     output_has "inet $(node_addr "$n")/24" nsenter --net="/run/netns/$ns" ip -4 addr show dev eth0
+}
+
+# Node N's second link, eth1 on the internal bridge with its internal address; etcd's ports refused on eth0, so
+# that members can only reach each other over the internal network.
+attach_internal() {
+    local n=$1 ns veth addr port
+    ns=$(node_ns "$n") veth=$(node_internal_veth "$n") addr=$(node_internal_addr "$n")
+    ip link show "$veth" >/dev/null 2>&1 || ip link add "$veth" type veth peer name eth1 netns "$ns"
+    [[ -e /proc/sys/net/ipv6/conf/$veth/disable_ipv6 ]] && echo 1 >"/proc/sys/net/ipv6/conf/$veth/disable_ipv6"
+    ip link set "$veth" master "$INTERNAL_BRIDGE" up
+    nsenter --net="/run/netns/$ns" sh -c "
+        [ -e /proc/sys/net/ipv6/conf/eth1/disable_ipv6 ] && echo 1 >/proc/sys/net/ipv6/conf/eth1/disable_ipv6
+        ip -4 addr show dev eth1 | grep -q 'inet $addr/24' || ip addr add $addr/24 dev eth1
+        ip link set eth1 up"
+    for port in 2379 2380; do
+        ip netns exec "$ns" iptables -C INPUT -i eth0 -p tcp --dport "$port" -j DROP 2>/dev/null ||
+            ip netns exec "$ns" iptables -A INPUT -i eth0 -p tcp --dport "$port" -j DROP
+    done
+}
+
+detach_internal() {
+    local n=$1 ns port
+    ns=$(node_ns "$n")
+    ip link del "$(node_internal_veth "$n")" 2>/dev/null || true
+    if [[ -e /run/netns/$ns ]]; then
+        for port in 2379 2380; do
+            while ip netns exec "$ns" iptables -D INPUT -i eth0 -p tcp --dport "$port" -j DROP 2>/dev/null; do :; done
+        done
+    fi
+    rm -f "$(node_dir "$n")/kubernetes/ssl/kube-etcd-${INTERNAL_PREFIX//./-}-"*
 }
 
 # ----------------------------------------------------------------- nodes
@@ -929,6 +978,7 @@ write_cluster_files() {
             echo "TB_NODE${i}_NAME=node$i"
             echo "TB_NODE${i}_DOCKER_SOCK=$(node_sock "$i")"
         done
+        echo "TB_INTERNAL_PREFIX=$INTERNAL_PREFIX"
         echo "TB_S3_ENDPOINT=http://$S3_ADDR:$S3_PORT"
         echo "TB_S3_BUCKET=$S3_BUCKET"
         echo "TB_S3_ACCESS_KEY=$S3_KEY"

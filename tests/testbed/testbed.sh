@@ -41,6 +41,11 @@ usage: testbed.sh COMMAND [ARGS]
                                   /var/lib/etcd, /opt/rke under it); the unprefixed paths empty and read-only
   docker-socket N PATH | docker-socket N off
                                   node N's dockerd answers on PATH (under /run) instead of /var/run/docker.sock
+  internal-net on | internal-net off
+                                  a second network between the nodes (10.214.<id>.1N, eth1; this machine is not on
+                                  it), etcd's ports refused on eth0, and certificates named after and issued for the
+                                  internal addresses on every node; etcd itself is left to the caller; reset and down
+                                  take it all back
   rekey N                         give node N a new sshd host key (until unrekey/reset/down)
   unrekey N                       give node N its original sshd host key back
   docker N ARGS...                docker CLI against node N's dockerd
@@ -159,6 +164,8 @@ do_down() {
     stop_registries
     tc qdisc del dev lo root 2>/dev/null || true
     remove_bridge
+    remove_bridge "$INTERNAL_BRIDGE"
+    rm -f "$INTERNAL_MARKER"
     local d
     for d in "$TB"/nodes/node*; do
         [[ -d "$d" ]] && wipe_node_data "${d##*/node}"
@@ -254,6 +261,7 @@ cmd_reset() {
     UP_NODES=$nodes UP_IMAGE=$(etcd_image_for "$etcd")
     log "reset: $nodes node(s), etcd $etcd ($UP_IMAGE)"
     stop_registries
+    internal_net_off
     for n in $(known_nodes); do
         if ((n > nodes)); then
             log "node$n: extra node, destroying it"
@@ -298,6 +306,10 @@ cmd_add_node() {
     local t0
     t0=$(now)
     start_node "$n"
+    if internal_net_on; then
+        attach_internal "$n"
+        log "node$n: on the internal network at $(node_internal_addr "$n")"
+    fi
     ensure_images "$n"
     log "node$n added at $(node_addr "$n") in $(elapsed "$t0")s (no certificates, no etcd, not in cluster.yml)"
 }
@@ -404,6 +416,34 @@ rejoin_etcd() {
             while ip netns exec "$ns" iptables -D "$chain" -p tcp "$port" 2380 -j DROP 2>/dev/null; do :; done
         done
     done
+}
+
+cmd_internal_net() {
+    local mode=${1:?internal-net needs on or off} n
+    take_lock
+    case $mode in
+        on)
+            read_state || die "internal-net: the testbed is not up"
+            ensure_bridge_link "$INTERNAL_BRIDGE"
+            touch "$INTERNAL_MARKER"
+            for n in $(seq_nodes "$STATE_NODES"); do ensure_etcd_cert "$n"; done
+            for n in $(known_nodes); do
+                anchor_running "$n" || continue
+                attach_internal "$n"
+                install_certs "$n" "$STATE_NODES"
+            done
+            log "internal network on: nodes at $INTERNAL_PREFIX.1N, etcd's ports refused on eth0"
+            ;;
+        off) internal_net_off; log "internal network off" ;;
+        *) die "internal-net: expected on or off, got '$mode'" ;;
+    esac
+}
+
+internal_net_off() {
+    local n
+    for n in $(known_nodes); do detach_internal "$n"; done
+    remove_bridge "$INTERNAL_BRIDGE"
+    rm -f "$INTERNAL_MARKER"
 }
 
 cmd_slow() {
@@ -646,6 +686,7 @@ main() {
         allow-direct) need_root; check_node_number "${1:?allow-direct needs a node number}"; allow_direct "$1"; log "node$1: reachable directly again" ;;
         prefix) need_root; cmd_prefix "$@" ;;
         docker-socket) need_root; cmd_docker_socket "$@" ;;
+        internal-net) need_root; cmd_internal_net "$@" ;;
         rekey) need_root; cmd_rekey "$@" ;;
         unrekey) need_root; cmd_unrekey "$@" ;;
         docker) cmd_docker "$@" ;;

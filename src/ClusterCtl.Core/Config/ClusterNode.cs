@@ -18,8 +18,8 @@ internal sealed record ClusterNode(
     /// <summary>The etcd member name RKE gives this node.</summary>
     public string EtcdMemberName => "etcd-" + HostnameOverride;
 
-    /// <summary>RKE names per-node certificates after the internal address with dots as dashes.</summary>
-    public string EtcdCertificateBaseName => "kube-etcd-" + InternalAddress.Replace('.', '-').Replace(':', '-');
+    /// <summary>RKE names per-node certificates after the internal address, dots as dashes, in lower case (an IPv6 address keeps its colons).</summary>
+    public string EtcdCertificateBaseName => "kube-etcd-" + InternalAddress.Replace('.', '-').ToLowerInvariant();
 
     public string EtcdClientUrl => $"https://{FormatHost(InternalAddress)}:2379";
     public string EtcdPeerUrl => $"https://{FormatHost(InternalAddress)}:2380";

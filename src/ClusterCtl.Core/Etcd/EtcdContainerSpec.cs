@@ -56,7 +56,10 @@ internal sealed class EtcdContainerSpec
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(node);
 
-        var listen = node.Address == node.InternalAddress ? "0.0.0.0" : FormatHost(node.InternalAddress);
+        // RKE binds to the internal address when it differs (the address may be a NAT'd public one it cannot bind), and
+        // then points etcdctl at it too: 127.0.0.1 is not listened on.
+        var listensOnAll = node.Address == node.InternalAddress;
+        var listen = listensOnAll ? "0.0.0.0" : FormatHost(node.InternalAddress);
         var flags = new List<KeyValuePair<string, string>>
         {
             new("name", node.EtcdMemberName),
@@ -113,7 +116,7 @@ internal sealed class EtcdContainerSpec
             "ETCDCTL_CACERT=" + EtcdHelperSpecs.CaCertificate,
             "ETCDCTL_CERT=" + EtcdHelperSpecs.Certificate(node),
             "ETCDCTL_KEY=" + EtcdHelperSpecs.Key(node),
-            "ETCDCTL_ENDPOINTS=https://127.0.0.1:2379",
+            "ETCDCTL_ENDPOINTS=" + (listensOnAll ? "https://127.0.0.1:2379" : node.EtcdClientUrl),
         };
         foreach (var entry in config.Etcd.ExtraEnv)
         {

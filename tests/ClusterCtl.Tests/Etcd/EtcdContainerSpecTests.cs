@@ -229,7 +229,20 @@ public class EtcdContainerSpecTests
             Assert.That(spec.Flag("advertise-client-urls"), Is.EqualTo("https://10.0.0.5:2379"));
             Assert.That(spec.Flag("cert-file"), Is.EqualTo("/etc/kubernetes/ssl/kube-etcd-10-0-0-5.pem"));
             Assert.That(spec.MemberName, Is.EqualTo("etcd-etcd-a"));
+            Assert.That(spec.Env, Does.Contain("ETCDCTL_ENDPOINTS=https://10.0.0.5:2379"), "etcdctl in the container reaches the address etcd listens on");
         });
+    }
+
+    [Test]
+    public void Certificates_are_named_after_the_internal_address_in_lower_case_as_RKE_names_them()
+    {
+        var config = ClusterConfigLoader.Parse("""
+            nodes:
+            - {address: 203.0.113.5, internal_address: Etcd-A.Internal.Example, user: rke, role: [etcd]}
+            - {address: 203.0.113.6, internal_address: "fd00::6", user: rke, role: [etcd]}
+            """, "cluster.yml");
+
+        Assert.That(config.Nodes.Select(n => n.EtcdCertificateBaseName), Is.EqualTo(new[] { "kube-etcd-etcd-a-internal-example", "kube-etcd-fd00::6" }));
     }
 
     [Test]

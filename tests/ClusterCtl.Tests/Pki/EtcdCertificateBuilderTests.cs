@@ -36,7 +36,7 @@ public class EtcdCertificateBuilderTests
         var attributes = subject.EnumerateRelativeDistinguishedNames().ToList();
         Assert.That(attributes, Has.Count.EqualTo(1));
         Assert.That(attributes[0].GetSingleElementType().Value, Is.EqualTo("2.5.4.3"), "a common name");
-        Assert.That(attributes[0].GetSingleElementValue(), Is.EqualTo("kube-etcd-x,O=system-masters+OU=grp"));
+        Assert.That(attributes[0].GetSingleElementValue(), Is.EqualTo("kube-etcd-x,o=system:masters+ou=grp"));
     }
 
     [Test]
