@@ -38,6 +38,9 @@ internal sealed class ClusterSession : IAsyncDisposable
 
     public IReadOnlyDictionary<ClusterNode, ClusterCtlException> Unreachable { get; }
 
+    /// <summary>How long connecting to every host took: the first part of a restore's phase 1.</summary>
+    public TimeSpan ConnectDuration { get; private set; }
+
     /// <summary>Host → helper containers of crashed runs that <see cref="LockAsync"/> removed there.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> RemovedLeftoverHelpers { get; private set; } =
         new Dictionary<string, IReadOnlyList<string>>();
@@ -48,6 +51,7 @@ internal sealed class ClusterSession : IAsyncDisposable
     /// <summary>Connects to the given nodes in parallel. A node that fails is recorded in <see cref="Unreachable"/>, not thrown.</summary>
     public static async Task<ClusterSession> OpenAsync(ClusterConfig config, IReadOnlyList<ClusterNode> nodes, SessionOptions options, ILogger logger, CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var runId = NewRunId();
         var connector = new HostConnector(new SshClientOptions { HostKeyPolicy = options.HostKeyPolicy, KnownHostsFile = options.KnownHostsFile }, logger);
         var endpoints = new EndpointBuilder(config, options, connector.RuntimeDirectory);
@@ -88,6 +92,7 @@ internal sealed class ClusterSession : IAsyncDisposable
                 }
             }
 
+            session.ConnectDuration = clock.Elapsed;
             return session;
         }
         catch

@@ -12,22 +12,11 @@ namespace ClusterCtl.Restore;
 /// failure in phases 5–7 rolls back automatically. Ctrl+C is honoured up to the point of no return and held after it.
 /// </summary>
 /// <remarks>
-/// Callers that locate and distribute the snapshot themselves run <see cref="PreflightAsync"/>, then copy the snapshot
-/// to <see cref="RestoreLayout.SnapshotInScratch"/> on every etcd node, then <see cref="ExecuteAsync"/>; with the
-/// snapshot already in place, <see cref="RestoreAsync"/> does both.
+/// <see cref="Cluster.SnapshotRestore"/> runs it: <see cref="PreflightAsync"/>, then the snapshot to
+/// <see cref="RestoreLayout.SnapshotInScratch"/> on every etcd node, then <see cref="ExecuteAsync"/>.
 /// </remarks>
 internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 {
-    /// <summary>Preflight and, unless a dry run, the restore. Equivalent to <see cref="PreflightAsync"/> then <see cref="ExecuteAsync"/>.</summary>
-    public async Task<RestoreReport> RestoreAsync(ClusterSession session, RestoreSource source, RestoreOptions options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(options);
-        await using var sharedHelpers = session.ShareHelperContainers();
-        var plan = await PreflightAsync(session, source, options, cancellationToken);
-        return options.DryRun ? DryRunReport(plan) : await ExecuteAsync(session, plan, options, cancellationToken);
-    }
-
     /// <summary>Phase 3 on every etcd node, writing nothing (and, in a dry run, pulling nothing). Never throws for what it finds: see <see cref="RestorePlan.Problems"/>.</summary>
     public async Task<RestorePlan> PreflightAsync(ClusterSession session, RestoreSource source, RestoreOptions options, CancellationToken cancellationToken)
     {
@@ -88,12 +77,6 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 
         var run = new RestoreRun(config, session, plan, options, logger);
         var phases = new List<PhaseReport> { new(RestorePhase.Preflight, plan.PreflightDuration, true, "ready") };
-
-        // Still before the point of no return: a missing snapshot copy refuses the restore with nothing changed.
-        if (!plan.SnapshotVerifiedInPlace)
-        {
-            await TimedAsync(phases, RestorePhase.SnapshotCheck, run, () => CheckSnapshotsAsync(run, cancellationToken), cancellationToken);
-        }
 
         await TimedAsync(phases, RestorePhase.Restore, run, () => RestoreDataPhase.RestoreIntoScratchAsync(run, cancellationToken), cancellationToken);
 
@@ -186,30 +169,6 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         return new RestoreFailedException(failedReport, cause);
     }
 
-    private async Task CheckSnapshotsAsync(RestoreRun run, CancellationToken cancellationToken)
-    {
-        var expected = run.Plan.Source.DbSizeBytes;
-        var problems = await Task.WhenAll(run.EtcdNodes.Select(async node =>
-        {
-            var result = await node.Session.Helpers.RunAsync(
-                RestoreHelperSpecs.DataShell(config, "restore-snapshot-check", RestoreScripts.SnapshotCheck(run.RunId)), cancellationToken);
-            if (!result.Succeeded)
-            {
-                return $"{node.Host}: {result.LastErrorLine ?? "exit code " + result.ExitCode}";
-            }
-
-            var size = long.TryParse(result.Stdout.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : -1;
-            return expected > 0 && size != expected
-                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{node.Host}: {RestoreLayout.SnapshotFileName} has {size} bytes, the snapshot {expected}")
-                : null;
-        }));
-        if (problems.OfType<string>().FirstOrDefault() is { } problem)
-        {
-            throw new ClusterCtlException(
-                $"restore refused, nothing was changed: the snapshot is not in place on {problem}; it must be at {RestoreLayout.SnapshotInScratch(config, run.RunId)} on every etcd node");
-        }
-    }
-
     /// <summary>Runs one phase and adds it to <paramref name="phases"/> with its duration, also when it fails.</summary>
     private async Task TimedAsync(List<PhaseReport> phases, RestorePhase phase, RestoreRun run, Func<Task> body, CancellationToken cancellationToken)
     {
@@ -287,7 +246,6 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 
     private static string Detail(RestoreRun run, RestorePhase phase) => phase switch
     {
-        RestorePhase.SnapshotCheck => $"{RestoreLayout.SnapshotFileName} in place on {run.EtcdNodes.Count} nodes",
         RestorePhase.Stop => $"stopped kube-apiserver on {run.StoppedApiservers.Count} and etcd on {run.EtcdNodes.Count(n => n.OriginalWasRunning)} nodes",
         RestorePhase.Restore => $"{(run.Plan.Tool == RestoreTool.Etcdutl ? "etcdutl" : "etcdctl")} restore{(run.Plan.BumpRevision ? " with revision bump" : "")} into {RestoreLayout.ScratchDirectoryName(run.RunId)}/data",
         RestorePhase.Swap => $"restored members in place; previous members in {run.PreRestoreDirectory}",
@@ -308,7 +266,6 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         RestorePhase.Plan => "1 (plan)",
         RestorePhase.Locate => "2 (locate)",
         RestorePhase.Distribute => "4 (distribute)",
-        RestorePhase.SnapshotCheck => "snapshot check",
         RestorePhase.Stop => "5 (stop)",
         RestorePhase.Restore => "6a (restore)",
         RestorePhase.Swap => "6b (swap)",

@@ -15,8 +15,20 @@ internal sealed record RestoreOptions
     /// <summary>How long the restarted kube components, flannel and calico may take to be running again.</summary>
     public TimeSpan ComponentTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Where the cluster CA that signs the certificates of new nodes comes from, asked only when a node needs them; null: nowhere.</summary>
+    /// <summary>The cluster CA's certificate and key (<c>--ca-cert</c>, <c>--ca-key</c>), for when cluster.rkestate is not beside the config.</summary>
+    public string? CaCertificateFile { get; init; }
+
+    /// <inheritdoc cref="CaCertificateFile"/>
+    public string? CaKeyFile { get; init; }
+
+    /// <summary>
+    /// Where the cluster CA that signs the certificates of new nodes comes from, asked only when a node needs them;
+    /// null: nowhere. <see cref="Cluster.SnapshotRestore"/> sets it from the files above and the control-plane nodes.
+    /// </summary>
     public Pki.CertificateAuthoritySource? CertificateAuthority { get; init; }
+
+    /// <summary>Run a restore drill of the snapshot before the point of no return, and restore only if it verifies.</summary>
+    public bool VerifyFirst { get; init; }
 
     /// <summary>Replace a new node's existing etcd certificate and key too (<c>--regenerate-certs</c>); otherwise they are never overwritten.</summary>
     public bool RegenerateCertificates { get; init; }

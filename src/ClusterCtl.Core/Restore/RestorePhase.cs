@@ -1,27 +1,23 @@
 namespace ClusterCtl.Restore;
 
 /// <summary>
-/// The phases this engine runs (the preflight and phases 5–8 of the nine the README lists, with the rollback); locate
-/// and distribute come before, from the caller. Phase 6 is split: the snapshot restore into the scratch directory
-/// writes nothing live, so it runs before the point of no return, and only the swap of member directories comes
-/// after it.
+/// The phases of a restore, as the README lists them, with the rollback. Phase 6 is split: the snapshot restore into
+/// the scratch directory writes nothing live, so it runs before the point of no return, and only the swap of member
+/// directories comes after it.
 /// </summary>
 internal enum RestorePhase
 {
-    /// <summary>Phase 1, timed by the command: connect to every host, take the cluster lock, find the CA.</summary>
+    /// <summary>Phase 1: connect to every host, take the cluster lock, find the CA.</summary>
     Plan,
 
-    /// <summary>Phase 2, timed by the command: find every copy of the snapshot and choose one.</summary>
+    /// <summary>Phase 2: find every copy of the snapshot and choose one.</summary>
     Locate,
 
     /// <summary>Phase 3: checks on every etcd node; writes nothing.</summary>
     Preflight,
 
-    /// <summary>Phase 4, timed by the command: the chosen snapshot's db into every etcd node's scratch directory.</summary>
+    /// <summary>Phase 4: the chosen snapshot's db into every etcd node's scratch directory.</summary>
     Distribute,
-
-    /// <summary>The contract's precondition: the snapshot db is in place on every etcd node. Still before the point of no return.</summary>
-    SnapshotCheck,
 
     /// <summary>
     /// Phase 6a: etcdutl/etcdctl snapshot restore into the scratch directory on every node, while etcd still serves.

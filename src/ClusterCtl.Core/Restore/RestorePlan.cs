@@ -57,13 +57,6 @@ internal sealed record RestorePlan
     [JsonIgnore]
     public TimeSpan PreflightDuration { get; init; }
 
-    /// <summary>
-    /// This run's distribution put the snapshot in every node's scratch directory and verified it there, so the
-    /// restore need not look again before the point of no return (the restore tool checks etcd's own hash anyway).
-    /// </summary>
-    [JsonIgnore]
-    public bool SnapshotVerifiedInPlace { get; init; }
-
     public double PreflightSeconds => Math.Round(PreflightDuration.TotalSeconds, 3);
 
     public bool Ready => Problems.Count == 0;

@@ -48,21 +48,6 @@ internal static class RestoreScripts
     public static string FreeSpace() => $"df -P -k {Data}";
 
     /// <summary>
-    /// The contract check before the point of no return: prints the size of this run's snapshot db, and fails when it
-    /// is missing or when a restored data directory is already there.
-    /// </summary>
-    public static string SnapshotCheck(string runId)
-    {
-        var scratch = Q(RestoreLayout.ScratchDirectoryName(runId));
-        return $$"""
-            cd {{Data}} || exit 1
-            [ -f {{scratch}}/{{RestoreLayout.SnapshotFileName}} ] || { echo "{{RestoreLayout.ScratchDirectoryName(runId)}}/{{RestoreLayout.SnapshotFileName}} is missing" >&2; exit 1; }
-            [ ! -e {{scratch}}/data ] || { echo "{{RestoreLayout.ScratchDirectoryName(runId)}}/data already exists" >&2; exit 1; }
-            stat -c %s {{scratch}}/{{RestoreLayout.SnapshotFileName}}
-            """;
-    }
-
-    /// <summary>
     /// Phase 6's swap: the live member goes to pre-restore-&lt;time&gt;/member (when there is one), the restored member
     /// takes its place, marked with <see cref="RestoreLayout.RestoredMarkerName"/>. Prints <see cref="MovedOriginalMarker"/>
     /// and <see cref="MovedRestoredMarker"/> as it goes.

@@ -48,7 +48,12 @@ internal sealed class TransferProgressReporter(ILogger logger, bool quiet) : IPr
             if (_terminal)
             {
                 Console.Error.Write("\r" + text.PadRight(Console.WindowWidth > 1 ? Console.WindowWidth - 1 : 100));
-                _drawn = true;
+                // A finished transfer ends its line, so that what is logged next starts on a line of its own.
+                _drawn = !finished;
+                if (finished)
+                {
+                    Console.Error.WriteLine();
+                }
             }
             else
             {
@@ -57,6 +62,7 @@ internal sealed class TransferProgressReporter(ILogger logger, bool quiet) : IPr
         }
     }
 
+    /// <summary>Ends a line left unfinished by a transfer that stopped part-way.</summary>
     public void Dispose()
     {
         if (_drawn)

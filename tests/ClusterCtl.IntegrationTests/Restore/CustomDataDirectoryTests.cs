@@ -35,10 +35,10 @@ public class CustomDataDirectoryTests(string etcdVersion)
     {
         var config = ConfigWithCustomDataDir();
         var (logger, log) = TestLog.Create();
-        var (session, source, key) = await SnapshotBetweenTwoKeysAsync(config);
+        var (session, snapshot, key) = await SnapshotBetweenTwoKeysAsync(config);
         await using var _ = session;
 
-        var report = await new EtcdRestorer(config, logger).RestoreAsync(session, source, new RestoreOptions(), CancellationToken.None);
+        var report = await RestoreTestbed.RestoreAsync(config, session, snapshot, new RestoreOptions(), logger, CancellationToken.None);
 
         Assert.That(report.Outcome, Is.EqualTo(RestoreOutcome.Restored), string.Join('\n', log.Lines));
         foreach (var node in RestoreTestbed.Nodes)
@@ -59,7 +59,7 @@ public class CustomDataDirectoryTests(string etcdVersion)
         Assert.That(await RestoreTestbed.HealthyAsync(), Is.True);
         if (etcdVersion == "3.5")
         {
-            Assert.That(report.FinalRevision, Is.GreaterThanOrEqualTo(source.Revision + RestoreHelperSpecs.RevisionBump), "the bumped revision proves the restored data is served");
+            Assert.That(report.FinalRevision, Is.GreaterThanOrEqualTo(report.Snapshot.Revision + RestoreHelperSpecs.RevisionBump), "the bumped revision proves the restored data is served");
         }
     }
 
@@ -68,14 +68,14 @@ public class CustomDataDirectoryTests(string etcdVersion)
     {
         var config = ConfigWithCustomDataDir();
         var (logger, log) = TestLog.Create();
-        var (session, source, key) = await SnapshotBetweenTwoKeysAsync(config);
+        var (session, snapshot, key) = await SnapshotBetweenTwoKeysAsync(config);
         await using var _ = session;
         // As if node 2's etcd ran on another directory than the one swapped: its member lacks this run's marker. Its
         // member ids and (on 3.5) revision are those of the restore, so only the marker can tell.
         var marker = Path.Combine(RestoreTestbed.DataDirectory(2), CustomDirectory, "member", RestoreLayout.RestoredMarkerName(session.RunId));
         var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.StartEtcd, () => File.Delete(marker)) };
 
-        var e = Assert.ThrowsAsync<RestoreFailedException>(() => new EtcdRestorer(config, logger).RestoreAsync(session, source, options, CancellationToken.None));
+        var e = Assert.ThrowsAsync<RestoreFailedException>(() => RestoreTestbed.RestoreAsync(config, session, snapshot, options, logger, CancellationToken.None));
 
         Assert.That(e!.Report.Outcome, Is.EqualTo(RestoreOutcome.RolledBack), string.Join('\n', log.Lines));
         Assert.That(e.Report.Failure, Does.Contain($"etcd on {Testbed.NodeAddress(2)} is healthy but does not run on the restored member"));
@@ -89,17 +89,17 @@ public class CustomDataDirectoryTests(string etcdVersion)
         Assert.That(await RestoreTestbed.HealthyAsync(), Is.True);
     }
 
-    /// <summary>key-a written, a snapshot placed on every node for the restore, then key-b written.</summary>
-    private static async Task<(ClusterSession Session, RestoreSource Source, string Key)> SnapshotBetweenTwoKeysAsync(ClusterConfig config)
+    /// <summary>key-a written, a snapshot saved on every node, then key-b written.</summary>
+    private static async Task<(ClusterSession Session, string Snapshot, string Key)> SnapshotBetweenTwoKeysAsync(ClusterConfig config)
     {
         var key = "t" + Guid.NewGuid().ToString("N")[..8];
         await RestoreTestbed.PutAsync(key + "-a", "x");
         var session = await RestoreTestbed.OpenAsync(config);
         try
         {
-            var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+            var snapshot = await RestoreTestbed.SaveAsync(config, session);
             await RestoreTestbed.PutAsync(key + "-b", "z");
-            return (session, source, key);
+            return (session, snapshot, key);
         }
         catch
         {

@@ -14,13 +14,13 @@ public class InterruptionTests
     {
         var config = TestbedSession.LoadConfig();
         await using var session = await RestoreTestbed.OpenAsync(config);
-        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        var snapshot = await RestoreTestbed.SaveAsync(config, session);
         var started = await PreflightTests.EtcdStartTimesAsync();
         var listings = RestoreTestbed.Nodes.ToDictionary(n => n, RestoreTestbed.DataDirectoryListing);
         using var ctrlC = new CancellationTokenSource();
-        var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.SnapshotCheck, ctrlC.Cancel) };
+        var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Distribute, ctrlC.Cancel) };
 
-        Assert.CatchAsync<OperationCanceledException>(() => new EtcdRestorer(config, TestbedSession.Logger).RestoreAsync(session, source, options, ctrlC.Token));
+        Assert.CatchAsync<OperationCanceledException>(() => RestoreTestbed.RestoreAsync(config, session, snapshot, options, TestbedSession.Logger, ctrlC.Token));
 
         Assert.That(await PreflightTests.EtcdStartTimesAsync(), Is.EqualTo(started), "nothing was stopped");
         foreach (var node in RestoreTestbed.Nodes)
@@ -38,12 +38,12 @@ public class InterruptionTests
         var (logger, log) = TestLog.Create();
         var key = "held-" + Guid.NewGuid().ToString("N")[..8];
         await using var session = await RestoreTestbed.OpenAsync(config);
-        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        var snapshot = await RestoreTestbed.SaveAsync(config, session);
         await RestoreTestbed.PutAsync(key, "after-the-snapshot");
         using var ctrlC = new CancellationTokenSource();
         var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Swap, ctrlC.Cancel) };
 
-        var report = await new EtcdRestorer(config, logger).RestoreAsync(session, source, options, ctrlC.Token);
+        var report = await RestoreTestbed.RestoreAsync(config, session, snapshot, options, logger, ctrlC.Token);
 
         Assert.That(report.Outcome, Is.EqualTo(RestoreOutcome.Restored));
         Assert.That(log.Lines, Has.Some.Contains("Ctrl+C received after the point of no return: held"));

@@ -180,18 +180,4 @@ public class RestoreScriptsTests
             Assert.That(facts.FreeBytes, Is.GreaterThan(0));
         });
     }
-
-    [Test]
-    public async Task The_snapshot_check_prints_the_size_and_fails_when_the_snapshot_is_missing()
-    {
-        Directory.CreateDirectory(Path.Combine(_data, $"restore-{Run}"));
-        var missing = await ShellScript.RunAsync(RestoreScripts.SnapshotCheck(Run), _data);
-        await File.WriteAllTextAsync(Path.Combine(_data, $"restore-{Run}", "snapshot.db"), "123");
-        var present = await ShellScript.RunAsync(RestoreScripts.SnapshotCheck(Run), _data);
-
-        Assert.That(missing.ExitCode, Is.Not.Zero);
-        Assert.That(missing.Stderr, Does.Contain($"restore-{Run}/snapshot.db is missing"));
-        Assert.That(present.ExitCode, Is.Zero);
-        Assert.That(present.Stdout.Trim(), Is.EqualTo("3"));
-    }
 }

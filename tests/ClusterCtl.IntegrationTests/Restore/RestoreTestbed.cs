@@ -1,8 +1,11 @@
 using System.Globalization;
+using ClusterCtl.Cluster;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Restore;
+using Serilog;
 
 namespace ClusterCtl.IntegrationTests.Restore;
 
@@ -16,6 +19,25 @@ internal static class RestoreTestbed
     /// <summary>A session over every node of cluster.yml, as the snapshot-restore command opens it.</summary>
     public static Task<ClusterSession> OpenAsync(ClusterConfig config) =>
         ClusterSession.OpenAsync(config, config.Nodes, new SessionOptions { KnownHostsFile = Testbed.NewKnownHostsFile() }, TestbedSession.Logger, CancellationToken.None);
+
+    /// <summary>A snapshot saved as snapshot-save saves it, on every etcd node, named after the session's run.</summary>
+    public static async Task<string> SaveAsync(ClusterConfig config, ClusterSession session)
+    {
+        var name = "test-" + session.RunId;
+        await new SnapshotSaver(config, TestbedSession.Logger).SaveAsync(session, name, s3: null, overwrite: false, progress: null, CancellationToken.None);
+        return name;
+    }
+
+    /// <summary>The restore as snapshot-restore runs it, on a session the test opened (its run id names what the faults break).</summary>
+    public static Task<RestoreReport> RestoreAsync(ClusterConfig config, ClusterSession session, string snapshot, RestoreOptions options, ILogger logger, CancellationToken cancellationToken) =>
+        new SnapshotRestore(config, logger).RunAsync(session, s3: null, snapshot, options, progress: null, cancellationToken);
+
+    /// <summary>The revision node N's own member reports now.</summary>
+    public static async Task<long> RevisionAsync(int node)
+    {
+        var json = await Testbed.RunAsync("etcdctl", node.ToString(CultureInfo.InvariantCulture), "endpoint", "status", "-w", "json");
+        return EtcdctlJson.ParseEndpointStatus("testbed", json).Single().Revision;
+    }
 
     public static Task PutAsync(string key, string value) => Testbed.RunAsync("etcdctl", "1", "put", key, value);
 

@@ -29,12 +29,12 @@ public class RestoreTests(string etcdVersion)
         await RestoreTestbed.PutAsync(prefix + "-a1", "x");
         await RestoreTestbed.PutAsync(prefix + "-a2", "y");
         await using var session = await RestoreTestbed.OpenAsync(config);
-        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        var snapshot = await RestoreTestbed.SaveAsync(config, session);
         await RestoreTestbed.PutAsync(prefix + "-b1", "z");
-        var revisionBefore = await SnapshotPlacement.RevisionAsync(1);
+        var revisionBefore = await RestoreTestbed.RevisionAsync(1);
         var startedBefore = await StartTimesAsync();
 
-        var report = await new EtcdRestorer(config, logger).RestoreAsync(session, source, new RestoreOptions(), CancellationToken.None);
+        var report = await RestoreTestbed.RestoreAsync(config, session, snapshot, new RestoreOptions(), logger, CancellationToken.None);
 
         TestContext.Out.WriteLine(string.Join('\n', report.Phases.Select(p => $"{p.Phase,-18} {p.Seconds,7:0.000} s  {p.Detail}")));
         Assert.That(report.Outcome, Is.EqualTo(RestoreOutcome.Restored), string.Join('\n', log.Lines));
@@ -55,7 +55,7 @@ public class RestoreTests(string etcdVersion)
         {
             Assert.That(report.RevisionBumped, Is.True);
             Assert.That(report.FinalRevision, Is.GreaterThan(revisionBefore));
-            Assert.That(await SnapshotPlacement.RevisionAsync(2), Is.GreaterThan(revisionBefore + 999_000_000));
+            Assert.That(await RestoreTestbed.RevisionAsync(2), Is.GreaterThan(revisionBefore + 999_000_000));
         }
         else
         {
@@ -71,11 +71,11 @@ public class RestoreTests(string etcdVersion)
         var key = "t" + Guid.NewGuid().ToString("N")[..8];
         await RestoreTestbed.PutAsync(key + "-a", "x");
         await using var session = await RestoreTestbed.OpenAsync(config);
-        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        var snapshot = await RestoreTestbed.SaveAsync(config, session);
         await RestoreTestbed.PutAsync(key + "-b", "z");
         await Testbed.RunAsync("docker", "3", "rm", "-f", "etcd");
 
-        var report = await new EtcdRestorer(config, logger).RestoreAsync(session, source, new RestoreOptions(), CancellationToken.None);
+        var report = await RestoreTestbed.RestoreAsync(config, session, snapshot, new RestoreOptions(), logger, CancellationToken.None);
 
         Assert.That(report.Outcome, Is.EqualTo(RestoreOutcome.Restored), string.Join('\n', log.Lines));
         Assert.That(report.Plan, Is.Null);

@@ -34,12 +34,12 @@ public class RollbackTests
         var config = TestbedSession.LoadConfig();
         var (logger, log) = TestLog.Create();
         await using var session = await RestoreTestbed.OpenAsync(config);
-        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        var snapshot = await RestoreTestbed.SaveAsync(config, session);
         await RestoreTestbed.PutAsync(_key, "after-the-snapshot");
         var started = await PreflightTests.EtcdStartTimesAsync();
         var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Restore, () => RestoreFaults.RemoveSnapshot(2, session.RunId)) };
 
-        var e = Assert.ThrowsAsync<ClusterCtlException>(() => new EtcdRestorer(config, logger).RestoreAsync(session, source, options, CancellationToken.None));
+        var e = Assert.ThrowsAsync<ClusterCtlException>(() => RestoreTestbed.RestoreAsync(config, session, snapshot, options, logger, CancellationToken.None));
 
         Assert.That(e, Is.Not.InstanceOf<RestoreFailedException>(), string.Join('\n', log.Lines));
         Assert.That(e!.Message, Does.StartWith("restore refused, nothing was changed: snapshot restore on " + Testbed.NodeAddress(2)));
@@ -60,12 +60,12 @@ public class RollbackTests
         var config = TestbedSession.LoadConfig();
         var (logger, log) = TestLog.Create();
         await using var session = await RestoreTestbed.OpenAsync(config);
-        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        var snapshot = await RestoreTestbed.SaveAsync(config, session);
         await RestoreTestbed.PutAsync(_key, "after-the-snapshot");
         var etcdIds = await EtcdIdsAsync();
         var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Swap, () => RestoreFaults.RemoveRestoredMember(2, session.RunId)) };
 
-        var e = Assert.ThrowsAsync<RestoreFailedException>(() => new EtcdRestorer(config, logger).RestoreAsync(session, source, options, CancellationToken.None));
+        var e = Assert.ThrowsAsync<RestoreFailedException>(() => RestoreTestbed.RestoreAsync(config, session, snapshot, options, logger, CancellationToken.None));
 
         Assert.That(e!.ExitCode, Is.EqualTo(ExitCodes.Failed), string.Join('\n', log.Lines));
         Assert.That(e.Report.Outcome, Is.EqualTo(RestoreOutcome.RolledBack));
@@ -80,11 +80,11 @@ public class RollbackTests
         var config = TestbedSession.LoadConfig();
         var (logger, log) = TestLog.Create();
         await using var session = await RestoreTestbed.OpenAsync(config);
-        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        var snapshot = await RestoreTestbed.SaveAsync(config, session);
         var started = await PreflightTests.EtcdStartTimesAsync();
         var options = new RestoreOptions { BeforePhase = RestoreFaults.At(RestorePhase.Stop, () => throw new InvalidOperationException("injected")) };
 
-        var e = Assert.ThrowsAsync<RestoreFailedException>(() => new EtcdRestorer(config, logger).RestoreAsync(session, source, options, CancellationToken.None));
+        var e = Assert.ThrowsAsync<RestoreFailedException>(() => RestoreTestbed.RestoreAsync(config, session, snapshot, options, logger, CancellationToken.None));
 
         Assert.That(e!.Report.Outcome, Is.EqualTo(RestoreOutcome.RolledBack), string.Join('\n', log.Lines));
         Assert.That(e.Message, Does.Contain("injected"));
@@ -98,7 +98,7 @@ public class RollbackTests
         var config = RestoreFaults.ConfigWithDifferentEtcdArgs();
         var (logger, log) = TestLog.Create();
         await using var session = await RestoreTestbed.OpenAsync(config);
-        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        var snapshot = await RestoreTestbed.SaveAsync(config, session);
         await RestoreTestbed.PutAsync(_key, "after-the-snapshot");
         var etcdIds = await EtcdIdsAsync();
         var options = new RestoreOptions
@@ -107,7 +107,7 @@ public class RollbackTests
             BeforePhase = RestoreFaults.At(RestorePhase.StartEtcd, () => RestoreFaults.CorruptWal(2)),
         };
 
-        var e = Assert.ThrowsAsync<RestoreFailedException>(() => new EtcdRestorer(config, logger).RestoreAsync(session, source, options, CancellationToken.None));
+        var e = Assert.ThrowsAsync<RestoreFailedException>(() => RestoreTestbed.RestoreAsync(config, session, snapshot, options, logger, CancellationToken.None));
 
         Assert.That(e!.ExitCode, Is.EqualTo(ExitCodes.Failed), string.Join('\n', log.Lines));
         Assert.That(e.Report.Outcome, Is.EqualTo(RestoreOutcome.RolledBack));
@@ -130,7 +130,7 @@ public class RollbackTests
         var config = TestbedSession.LoadConfig();
         var (logger, log) = TestLog.Create();
         await using var session = await RestoreTestbed.OpenAsync(config);
-        var source = await SnapshotPlacement.SaveAndDistributeAsync(config, session, CancellationToken.None);
+        var snapshot = await RestoreTestbed.SaveAsync(config, session);
         var options = new RestoreOptions
         {
             HealthTimeout = TimeSpan.FromSeconds(15),
@@ -141,7 +141,7 @@ public class RollbackTests
 
         try
         {
-            var e = Assert.ThrowsAsync<RestoreFailedException>(() => new EtcdRestorer(config, logger).RestoreAsync(session, source, options, CancellationToken.None));
+            var e = Assert.ThrowsAsync<RestoreFailedException>(() => RestoreTestbed.RestoreAsync(config, session, snapshot, options, logger, CancellationToken.None));
 
             Assert.That(e!.ExitCode, Is.EqualTo(ExitCodes.NeedsManualAttention), string.Join('\n', log.Lines));
             Assert.That(e.Report.Outcome, Is.EqualTo(RestoreOutcome.NeedsManualAttention));

@@ -33,7 +33,6 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
         using var progress = new TransferProgressReporter(Log, Globals.Quiet);
         var report = await new SnapshotSaver(config, Log).SaveAsync(session, name, s3, Overwrite, progress, cancellationToken);
         report = report with { Phases = [.. phases.Phases, .. report.Phases] };
-        progress.Dispose();
 
         if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
         {
