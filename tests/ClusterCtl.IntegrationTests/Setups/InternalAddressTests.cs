@@ -52,33 +52,19 @@ public class InternalAddressTests
     [Order(1)]
     public async Task Status_save_with_S3_list_and_restore_work_and_the_members_talk_over_the_internal_network()
     {
-        var folder = "internal-" + Guid.NewGuid().ToString("N")[..8];
-        await RestoreTestbed.PutAsync("/registry/configmaps/default/internal-a", "A");
+        await SetupOutline.RunAndCheckAsync(args => _config.RunAsync(args), "internal");
 
-        var status = await _config.RunAsync("etcd", "status");
-        var save = await _config.RunAsync(["etcd", "snapshot-save", "--name", "internal", .. TestbedCli.S3Flags(folder)]);
-        await RestoreTestbed.PutAsync("/registry/configmaps/default/internal-b", "B");
-        var list = await _config.RunAsync(["etcd", "snapshot-list", "--output", "json", .. TestbedCli.S3Flags(folder)]);
-        var restore = await _config.RunAsync("etcd", "snapshot-restore", "--name", "internal");
-
-        Assert.That(status.ExitCode, Is.Zero, status.ToString());
-        Assert.That(save.ExitCode, Is.Zero, save.ToString());
-        Assert.That(list.ExitCode, Is.Zero, list.ToString());
-        var entry = TestbedCli.Json(list).EnumerateArray().Single(s => s.GetProperty("name").GetString() == "internal");
-        Assert.That(entry.GetProperty("inS3").GetBoolean(), Is.True);
-        Assert.That(entry.GetProperty("copiesAgree").GetBoolean(), Is.True);
-        Assert.That(restore.ExitCode, Is.Zero, restore.ToString());
-        await AssertRestoredOnTheInternalNetworkAsync([1, 2, 3], "internal-a", "internal-b");
+        await AssertRestoredOnTheInternalNetworkAsync([1, 2, 3], "internal");
     }
 
     [Test]
     [Order(2)]
     public async Task A_lost_node_is_replaced_by_a_bare_node_whose_certificate_carries_both_addresses()
     {
-        await RestoreTestbed.PutAsync("/registry/configmaps/default/dr-a", "A");
+        await RestoreTestbed.PutAsync(SetupOutline.KeptKey("internal-dr"), "A");
         var save = await _config.RunAsync("etcd", "snapshot-save", "--name", "internal-dr");
         Assert.That(save.ExitCode, Is.Zero, save.ToString());
-        await RestoreTestbed.PutAsync("/registry/configmaps/default/dr-b", "B");
+        await RestoreTestbed.PutAsync(SetupOutline.LostKey("internal-dr"), "B");
         await Testbed.RunAsync("destroy-node", "2");
         await Testbed.RunAsync("add-node", "4");
         using var replaced = EditedClusterYml.Write(_ => _config.Yaml
@@ -89,7 +75,7 @@ public class InternalAddressTests
         var restore = await replaced.RunAsync("etcd", "snapshot-restore", "--name", "internal-dr");
 
         Assert.That(restore.ExitCode, Is.Zero, restore.ToString());
-        await AssertRestoredOnTheInternalNetworkAsync([1, 4, 3], "dr-a", "dr-b");
+        await AssertRestoredOnTheInternalNetworkAsync([1, 4, 3], "internal-dr");
         var certificateFile = Path.Combine(Testbed.Directory, "nodes", "node4", "kubernetes", "ssl", $"kube-etcd-{Testbed.InternalAddress(4).Replace('.', '-')}.pem");
         using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificateFile));
         var names = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateIPAddresses().Select(a => a.ToString());
@@ -100,7 +86,7 @@ public class InternalAddressTests
     /// Exactly these members, healthy, each advertising its internal peer URL, with the snapshot's data on every node,
     /// and the recreated etcd containers' own etcdctl working (RKE points it at the internal address).
     /// </summary>
-    private static async Task AssertRestoredOnTheInternalNetworkAsync(IReadOnlyList<int> nodes, string kept, string lost)
+    private static async Task AssertRestoredOnTheInternalNetworkAsync(IReadOnlyList<int> nodes, string snapshot)
     {
         var members = await Testbed.RunAsync("etcdctl", Node(nodes[0]), "member", "list", "-w", "json");
         using var json = JsonDocument.Parse(members);
@@ -111,8 +97,8 @@ public class InternalAddressTests
         {
             var health = await Testbed.TryRunAsync("etcdctl", Node(node), "endpoint", "health");
             Assert.That(health.ExitCode, Is.Zero, $"node{node}: {health.Stdout}{health.Stderr}");
-            Assert.That(await RestoreTestbed.GetLocalAsync(node, "/registry/configmaps/default/" + kept), Is.EqualTo("A"), $"node{node} holds the snapshot's data");
-            Assert.That(await RestoreTestbed.GetLocalAsync(node, "/registry/configmaps/default/" + lost), Is.Empty, $"node{node} lost the later write");
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, SetupOutline.KeptKey(snapshot)), Is.EqualTo("A"), $"node{node} holds the snapshot's data");
+            Assert.That(await RestoreTestbed.GetLocalAsync(node, SetupOutline.LostKey(snapshot)), Is.Empty, $"node{node} lost the later write");
         }
 
         Assert.That(await RestoreTestbed.HelpersLeftAsync(nodes), Is.Empty);
