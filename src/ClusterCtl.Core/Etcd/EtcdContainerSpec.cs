@@ -1,5 +1,6 @@
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
+using ClusterCtl.Services;
 
 namespace ClusterCtl.Etcd;
 
@@ -71,8 +72,8 @@ internal sealed class EtcdContainerSpec
             new("initial-cluster-token", "etcd-cluster-1"),
             new("initial-cluster", InitialClusterOf(config)),
             new("initial-cluster-state", "new"),
-            new("trusted-ca-file", EtcdHelperSpecs.CaCertificate),
-            new("peer-trusted-ca-file", EtcdHelperSpecs.CaCertificate),
+            new("trusted-ca-file", NodeHelperSpecs.CaCertificate),
+            new("peer-trusted-ca-file", NodeHelperSpecs.CaCertificate),
             new("cert-file", EtcdHelperSpecs.Certificate(node)),
             new("key-file", EtcdHelperSpecs.Key(node)),
             new("peer-cert-file", EtcdHelperSpecs.Certificate(node)),
@@ -106,14 +107,14 @@ internal sealed class EtcdContainerSpec
         var binds = new List<string>
         {
             $"{config.EtcdDataDirectory}:{DataDirectoryInContainer}",
-            $"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}",
+            $"{config.KubernetesDirectory}:{NodeHelperSpecs.KubernetesDirectoryInContainer}",
         };
         binds.AddRange(config.Etcd.ExtraBinds);
 
         var env = new List<string>
         {
             "ETCDCTL_API=3",
-            "ETCDCTL_CACERT=" + EtcdHelperSpecs.CaCertificate,
+            "ETCDCTL_CACERT=" + NodeHelperSpecs.CaCertificate,
             "ETCDCTL_CERT=" + EtcdHelperSpecs.Certificate(node),
             "ETCDCTL_KEY=" + EtcdHelperSpecs.Key(node),
             "ETCDCTL_ENDPOINTS=" + (listensOnAll ? "https://127.0.0.1:2379" : node.EtcdClientUrl),

@@ -1,6 +1,7 @@
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
+using ClusterCtl.Services;
 using Serilog;
 
 namespace ClusterCtl.Etcd;
@@ -42,5 +43,5 @@ internal sealed class EtcdctlRunner(ClusterConfig config, ILogger logger)
     }
 
     private static bool HasKubernetesDirectory(ContainerDetails etcd) =>
-        etcd.HostConfig.Binds?.Any(b => b.Split(':') is [_, EtcdHelperSpecs.KubernetesDirectoryInContainer, ..]) ?? false;
+        etcd.HostConfig.Binds?.Any(b => b.Split(':') is [_, NodeHelperSpecs.KubernetesDirectoryInContainer, ..]) ?? false;
 }

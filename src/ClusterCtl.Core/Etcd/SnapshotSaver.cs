@@ -3,8 +3,8 @@ using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
 using ClusterCtl.Pki;
+using ClusterCtl.Services;
 using ClusterCtl.Storage;
-using ClusterCtl.Verify;
 using Serilog;
 
 namespace ClusterCtl.Etcd;
@@ -350,14 +350,14 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
     }
 
     private HelperSpec WithSnapshotDirectory(HelperSpec spec) =>
-        spec with { Binds = [.. spec.Binds ?? [], $"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}"] };
+        spec with { Binds = [.. spec.Binds ?? [], $"{config.SnapshotDirectory}:{NodeHelperSpecs.SnapshotDirectoryInContainer}"] };
 
     private async Task RemoveRawAsync(NodeSession node, string tempFile)
     {
         using var timeout = new CancellationTokenSource(HelperContainerRunner.RemovalTimeout);
         try
         {
-            await node.Helpers.RunAsync(EtcdHelperSpecs.SnapshotShell(config, "snapshot-cleanup", $"rm -f '/backup/{tempFile}' '/backup/{tempFile}.part'"), timeout.Token);
+            await node.Helpers.RunAsync(NodeHelperSpecs.SnapshotShell(config, "snapshot-cleanup", $"rm -f '/backup/{tempFile}' '/backup/{tempFile}.part'"), timeout.Token);
         }
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
         {

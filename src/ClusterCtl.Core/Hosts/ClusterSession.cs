@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
-using ClusterCtl.Etcd;
+using ClusterCtl.Services;
 using Serilog;
 
 namespace ClusterCtl.Hosts;
@@ -121,7 +121,7 @@ internal sealed class ClusterSession : IAsyncDisposable
                 ExitCodes.Failed, failure);
         }
 
-        var request = new LockRequest(RunId, command, config.Images.Alpine, EtcdHelperSpecs.RegistryAuthFor(config, config.Images.Alpine))
+        var request = new LockRequest(RunId, command, config.Images.Alpine, NodeHelperSpecs.RegistryAuthFor(config, config.Images.Alpine))
         {
             ForceUnlock = Options.ForceUnlock,
         };

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
-using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Services;
 using Serilog;
 
 namespace ClusterCtl.Pki;
@@ -26,7 +26,7 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
     public static string WaysToSupply(ClusterConfig config) =>
         $"supply the cluster CA in one of three ways: (1) put RKE's cluster.rkestate beside the config ({config.StateFilePath}); " +
         "(2) pass --ca-cert <kube-ca.pem> --ca-key <kube-ca-key.pem>; " +
-        $"(3) keep a control-plane node with {EtcdHelperSpecs.CaCertificate} and {CaKeyFile} reachable in cluster.yml";
+        $"(3) keep a control-plane node with {NodeHelperSpecs.CaCertificate} and {CaKeyFile} reachable in cluster.yml";
 
     /// <summary>
     /// The CA's source for a restore: the local ones are read now, so that a bad --ca-cert is refused before anything
@@ -88,7 +88,7 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
         // The files come out through the archive endpoint, straight to us. Never through a helper's stdout: docker
         // keeps that in the container's log, and a log driver such as journald, syslog or fluentd keeps it on the node
         // or sends it elsewhere, long after the helper is gone.
-        var spec = EtcdHelperSpecs.AlpineShell(config, "read-kube-ca", IdleScript, [$"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}:ro"]);
+        var spec = NodeHelperSpecs.AlpineShell(config, "read-kube-ca", IdleScript, [$"{config.KubernetesDirectory}:{NodeHelperSpecs.KubernetesDirectoryInContainer}:ro"]);
         try
         {
             // Looking for the CA must never pull an image: this runs before the point of no return, and in dry runs.
@@ -99,7 +99,7 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
             }
 
             await using var helper = await node.Helpers.StartAsync(spec, cancellationToken);
-            var certificate = await ReadPemAsync(helper, EtcdHelperSpecs.CaCertificate, cancellationToken);
+            var certificate = await ReadPemAsync(helper, NodeHelperSpecs.CaCertificate, cancellationToken);
             var key = certificate is null ? null : await ReadPemAsync(helper, CaKeyFile, cancellationToken);
             if (certificate is null || key is null || !key.Contains("PRIVATE KEY", StringComparison.Ordinal))
             {
@@ -107,7 +107,7 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
                 return null;
             }
 
-            return new CertificateAuthorityPem(certificate.Trim() + "\n", key.Trim() + "\n", $"{node.Host}:{EtcdHelperSpecs.CaCertificate}");
+            return new CertificateAuthorityPem(certificate.Trim() + "\n", key.Trim() + "\n", $"{node.Host}:{NodeHelperSpecs.CaCertificate}");
         }
         catch (DockerException e)
         {

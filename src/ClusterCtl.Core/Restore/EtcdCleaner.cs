@@ -3,6 +3,7 @@ using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Services;
 using Serilog;
 
 namespace ClusterCtl.Restore;
@@ -15,7 +16,7 @@ namespace ClusterCtl.Restore;
 /// </summary>
 internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
 {
-    private const string SnapshotMount = EtcdHelperSpecs.SnapshotDirectoryInContainer;
+    private const string SnapshotMount = NodeHelperSpecs.SnapshotDirectoryInContainer;
 
     /// <summary>
     /// The cleaner's script: prints one "item&lt;TAB&gt;kind&lt;TAB&gt;KiB&lt;TAB&gt;where&lt;TAB&gt;name" line per removal
@@ -67,7 +68,7 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
                 case "$f" in *.verified) t=${f#.}; [ -e "${t%.verified}" ] && continue;; esac
                 act "temporary snapshot file" snapshots "$f"
               done
-              for d in {{Verify.DrillHelperSpecs.ScratchPrefix}}*; do [ -d "$d" ] && act "verify scratch" snapshots "$d"; done
+              for d in {{RestoreLayout.DrillScratchPrefix}}*; do [ -d "$d" ] && act "verify scratch" snapshots "$d"; done
             fi
             exit $failed
             """;

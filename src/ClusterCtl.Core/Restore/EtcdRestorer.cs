@@ -12,7 +12,7 @@ namespace ClusterCtl.Restore;
 /// failure in phases 5–7 rolls back automatically. Ctrl+C is honoured up to the point of no return and held after it.
 /// </summary>
 /// <remarks>
-/// <see cref="Cluster.SnapshotRestore"/> runs it: <see cref="PreflightAsync"/>, then the snapshot to
+/// Cluster/SnapshotRestore runs it: <see cref="PreflightAsync"/>, then the snapshot to
 /// <see cref="RestoreLayout.SnapshotInScratch"/> on every etcd node, then <see cref="ExecuteAsync"/>.
 /// </remarks>
 internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)

@@ -2,9 +2,9 @@ using System.Formats.Tar;
 using System.Text;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
-using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
 using ClusterCtl.Pki;
+using ClusterCtl.Services;
 using Serilog;
 
 namespace ClusterCtl.Restore;
@@ -168,5 +168,5 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
     }
 
     private HelperSpec Shell(string purpose, HelperScript script) =>
-        EtcdHelperSpecs.AlpineShell(config, purpose, script, [$"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}"]);
+        NodeHelperSpecs.AlpineShell(config, purpose, script, [$"{config.KubernetesDirectory}:{NodeHelperSpecs.KubernetesDirectoryInContainer}"]);
 }

@@ -1,6 +1,7 @@
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
+using ClusterCtl.Services;
 
 namespace ClusterCtl.Restore;
 
@@ -51,8 +52,8 @@ internal static class RestoreHelperSpecs
 
     /// <summary>As <see cref="DataShell(ClusterConfig, string, string)"/>, with the script's values in the environment (of the exec, when shared).</summary>
     public static HelperSpec DataShell(ClusterConfig config, string purpose, HelperScript script) =>
-        EtcdHelperSpecs.AlpineShell(config, purpose, script,
-            [RestoreLayout.DataDirectoryBind(config), RestoreLayout.KubernetesDirectoryBind(config), $"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}:ro"]) with
+        NodeHelperSpecs.AlpineShell(config, purpose, script,
+            [RestoreLayout.DataDirectoryBind(config), RestoreLayout.KubernetesDirectoryBind(config), $"{config.SnapshotDirectory}:{NodeHelperSpecs.SnapshotDirectoryInContainer}:ro"]) with
         {
             Shareable = true,
         };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Etcd;
+using ClusterCtl.Services;
 
 namespace ClusterCtl.Restore;
 
@@ -26,6 +27,9 @@ internal static class RestoreLayout
     public const string PreRestorePrefix = "pre-restore-";
     public const string FailedRestorePrefix = "failed-restore-";
     public const string OldEtcdContainerPrefix = "etcd-old-";
+
+    /// <summary>A restore drill's scratch directory, in the snapshot directory; named here so that cleanup knows it too.</summary>
+    public const string DrillScratchPrefix = ".verify-";
 
     public static string ScratchDirectoryName(string runId) => ScratchPrefix + runId;
 
@@ -64,5 +68,5 @@ internal static class RestoreLayout
         $"{HostDataDirectory(config)}:{DataDirectoryInContainer}{(readOnly ? ":ro" : "")}";
 
     public static string KubernetesDirectoryBind(ClusterConfig config) =>
-        $"{config.KubernetesDirectory}:{EtcdHelperSpecs.KubernetesDirectoryInContainer}:ro";
+        $"{config.KubernetesDirectory}:{NodeHelperSpecs.KubernetesDirectoryInContainer}:ro";
 }

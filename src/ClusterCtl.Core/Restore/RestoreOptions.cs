@@ -23,7 +23,7 @@ internal sealed record RestoreOptions
 
     /// <summary>
     /// Where the cluster CA that signs the certificates of new nodes comes from, asked only when a node needs them;
-    /// null: nowhere. <see cref="Cluster.SnapshotRestore"/> sets it from the files above and the control-plane nodes.
+    /// null: nowhere. Cluster/SnapshotRestore sets it from the files above and the control-plane nodes.
     /// </summary>
     public Pki.CertificateAuthoritySource? CertificateAuthority { get; init; }
 

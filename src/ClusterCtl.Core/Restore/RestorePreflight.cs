@@ -4,6 +4,7 @@ using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Services;
 using Serilog;
 
 namespace ClusterCtl.Restore;
@@ -229,7 +230,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         try
         {
             logger.Information("[restore] {Host}: pulling {Image}", node.Host, image);
-            await node.Docker.PullImageAsync(image, EtcdHelperSpecs.RegistryAuthFor(config, image), progress: null, cancellationToken);
+            await node.Docker.PullImageAsync(image, NodeHelperSpecs.RegistryAuthFor(config, image), progress: null, cancellationToken);
             return (PreflightCheck.Pass(name, "pulled"), (await node.Docker.InspectImageAsync(image, cancellationToken))?.Id);
         }
         catch (DockerException e)
@@ -242,7 +243,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
     private async Task<(IReadOnlyList<PreflightCheck> Checks, PreflightFacts? Facts)> CheckDataDirectoryAsync(
         NodeSession node, RestoreSource source, string runId, Pki.CertificateAuthoritySource? ca, CancellationToken cancellationToken)
     {
-        var certificates = new[] { EtcdHelperSpecs.CaCertificate, EtcdHelperSpecs.Certificate(node.Node), EtcdHelperSpecs.Key(node.Node) };
+        var certificates = new[] { NodeHelperSpecs.CaCertificate, EtcdHelperSpecs.Certificate(node.Node), EtcdHelperSpecs.Key(node.Node) };
         var spec = RestoreHelperSpecs.DataShell(config, "restore-preflight", RestoreScripts.Facts(runId, certificates));
         var run = await node.Helpers.RunAsync(spec, cancellationToken);
         if (!run.Succeeded)

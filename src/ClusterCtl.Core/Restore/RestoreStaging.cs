@@ -1,8 +1,8 @@
 using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
-using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Services;
 
 namespace ClusterCtl.Restore;
 
@@ -46,7 +46,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         var pattern = "*" + dbEntryName.TrimStart('/');
         var script =
             // pipefail: a damaged zip makes unzip fail, and that must not hide behind the bounding head.
-            $"set -o pipefail; umask 077; mkdir -p {Dir} && unzip -p {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{SshQuoting.ShellQuote(zipFileName)} {SshQuoting.ShellQuote(pattern)} | head -c {expectedSize + 1} > {Partial} || exit 1; " +
+            $"set -o pipefail; umask 077; mkdir -p {Dir} && unzip -p {NodeHelperSpecs.SnapshotDirectoryInContainer}/{SshQuoting.ShellQuote(zipFileName)} {SshQuoting.ShellQuote(pattern)} | head -c {expectedSize + 1} > {Partial} || exit 1; " +
             $"size=$(stat -c %s {Partial}); [ \"$size\" = '{expectedSize}' ] || {{ rm -f {Partial}; echo \"extracted $size bytes, the manifest says {expectedSize}\" >&2; exit 3; }}; " +
             $"mv {Partial} {Dir}/{RestoreLayout.SnapshotFileName}";
         var result = await node.Helpers.RunAsync(Shell("restore-extract", script), cancellationToken);

@@ -1,5 +1,6 @@
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
+using ClusterCtl.Services;
 
 namespace ClusterCtl.Restore;
 
@@ -76,7 +77,7 @@ internal static class StartEtcdPhase
             return;
         }
 
-        await docker.EnsureImageAsync(node.Spec.Image, EtcdHelperSpecs.RegistryAuthFor(run.Config, node.Spec.Image), CancellationToken.None);
+        await docker.EnsureImageAsync(node.Spec.Image, NodeHelperSpecs.RegistryAuthFor(run.Config, node.Spec.Image), CancellationToken.None);
         if (existing is not null)
         {
             node.ContainerAction = EtcdContainerAction.Recreate;

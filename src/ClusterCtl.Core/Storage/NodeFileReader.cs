@@ -1,8 +1,8 @@
 using System.Formats.Tar;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
-using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Services;
 
 namespace ClusterCtl.Storage;
 
@@ -30,10 +30,10 @@ internal sealed class NodeFileReader : Stream
     public static async Task<NodeFileReader> OpenAsync(NodeSession node, ClusterConfig config, string fileName, CancellationToken cancellationToken)
     {
         var helper = await node.Helpers.StartAsync(
-            EtcdHelperSpecs.SnapshotShell(config, "snapshot-read", "trap 'exit 0' TERM; sleep 3600 & wait", readOnly: true), cancellationToken);
+            NodeHelperSpecs.SnapshotShell(config, "snapshot-read", "trap 'exit 0' TERM; sleep 3600 & wait", readOnly: true), cancellationToken);
         try
         {
-            var tar = await node.Docker.GetArchiveAsync(helper.Id, EtcdHelperSpecs.SnapshotDirectoryInContainer + "/" + fileName, cancellationToken);
+            var tar = await node.Docker.GetArchiveAsync(helper.Id, NodeHelperSpecs.SnapshotDirectoryInContainer + "/" + fileName, cancellationToken);
             var reader = new TarReader(tar);
             var entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken);
             if (entry?.DataStream is not { } data)

@@ -1,8 +1,8 @@
 using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
-using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Services;
 
 namespace ClusterCtl.Storage;
 
@@ -104,7 +104,7 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     {
         var script = new HelperScript("cd /backup && umask 077 && printf '%s %s\\n' \"$AT\" \"$SHA\" > \"$MARK\"",
             HelperScript.Entries([("AT", at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)), ("SHA", sha256), ("MARK", VerifiedMarkName(fileName))]));
-        await node.Helpers.RunAndRequireSuccessAsync(EtcdHelperSpecs.AlpineShell(config, "verify-mark", script, [$"{config.SnapshotDirectory}:{EtcdHelperSpecs.SnapshotDirectoryInContainer}"]), cancellationToken);
+        await node.Helpers.RunAndRequireSuccessAsync(NodeHelperSpecs.AlpineShell(config, "verify-mark", script, [$"{config.SnapshotDirectory}:{NodeHelperSpecs.SnapshotDirectoryInContainer}"]), cancellationToken);
     }
 
     /// <summary>Every snapshot-like file (zips and raw dbs), with hashes; dot files and partials are not snapshots.</summary>
@@ -214,7 +214,7 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     public static string VerifiedMarkName(string fileName) => "." + fileName + ".verified";
 
     private HelperSpec Shell(string purpose, string script, bool readOnly = false) =>
-        EtcdHelperSpecs.SnapshotShell(config, purpose, script, readOnly);
+        NodeHelperSpecs.SnapshotShell(config, purpose, script, readOnly);
 
     // Names are validated to [A-Za-z0-9._-] already; quoting is a second line of defence.
     private static string Quote(string value) => SshQuoting.ShellQuote(value);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
-using ClusterCtl.Verify;
 
 namespace ClusterCtl.Storage;
 

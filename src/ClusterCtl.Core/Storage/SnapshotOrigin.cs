@@ -1,4 +1,3 @@
-using ClusterCtl.Verify;
 
 namespace ClusterCtl.Storage;
 

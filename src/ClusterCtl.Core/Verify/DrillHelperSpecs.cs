@@ -2,6 +2,7 @@ using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
+using ClusterCtl.Services;
 
 namespace ClusterCtl.Verify;
 
@@ -12,7 +13,7 @@ namespace ClusterCtl.Verify;
 /// </summary>
 internal static class DrillHelperSpecs
 {
-    public const string ScratchPrefix = ".verify-";
+    public const string ScratchPrefix = ClusterCtl.Restore.RestoreLayout.DrillScratchPrefix;
     public const string ScratchInContainer = "/verify";
     public const string DbInContainer = ScratchInContainer + "/snapshot.db";
     public const string DataInContainer = ScratchInContainer + "/data";
@@ -28,7 +29,7 @@ internal static class DrillHelperSpecs
 
     /// <summary>Receives the db on stdin into the scratch directory, cutting it off one byte past <paramref name="maxBytes"/>.</summary>
     public static HelperSpec Receive(ClusterConfig config, string runId, long maxBytes) =>
-        EtcdHelperSpecs.AlpineShell(config, "verify-receive", new HelperScript(
+        NodeHelperSpecs.AlpineShell(config, "verify-receive", new HelperScript(
             $"umask 077; head -c \"$LIMIT\" > {DbInContainer} || exit 1; " +
             $"[ \"$(stat -c %s {DbInContainer})\" -lt \"$LIMIT\" ] || {{ rm -f {DbInContainer}; echo \"the db is longer than the $MAX bytes checked\" >&2; exit 3; }}",
             [$"LIMIT={(maxBytes + 1).ToString(CultureInfo.InvariantCulture)}", $"MAX={maxBytes.ToString(CultureInfo.InvariantCulture)}"]),
@@ -36,10 +37,10 @@ internal static class DrillHelperSpecs
 
     /// <summary>Creates the scratch directory (the snapshot directory itself is bound, so its parent is there).</summary>
     public static HelperSpec CreateScratch(ClusterConfig config, string runId) =>
-        EtcdHelperSpecs.SnapshotShell(config, "verify-scratch", $"umask 077; mkdir {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{ScratchDirectoryName(runId)}");
+        NodeHelperSpecs.SnapshotShell(config, "verify-scratch", $"umask 077; mkdir {NodeHelperSpecs.SnapshotDirectoryInContainer}/{ScratchDirectoryName(runId)}");
 
     public static HelperSpec RemoveScratch(ClusterConfig config, string runId) =>
-        EtcdHelperSpecs.SnapshotShell(config, "verify-tidy", $"rm -rf {EtcdHelperSpecs.SnapshotDirectoryInContainer}/{ScratchDirectoryName(runId)}");
+        NodeHelperSpecs.SnapshotShell(config, "verify-tidy", $"rm -rf {NodeHelperSpecs.SnapshotDirectoryInContainer}/{ScratchDirectoryName(runId)}");
 
     /// <summary>etcdutl (or, in images without it, etcdctl) restores the db without a revision bump: the drill compares revisions.</summary>
     public static HelperSpec Restore(ClusterConfig config, string runId, bool useEtcdutl) =>

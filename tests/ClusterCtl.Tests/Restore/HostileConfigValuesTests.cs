@@ -2,6 +2,7 @@ using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
 using ClusterCtl.Restore;
+using ClusterCtl.Services;
 
 namespace ClusterCtl.Tests.Restore;
 
@@ -39,7 +40,7 @@ public class HostileConfigValuesTests
     public void The_preflight_facts_script_gets_the_certificate_paths_from_its_environment(string value)
     {
         var node = Hostile(value);
-        var script = RestoreScripts.Facts(Run, [EtcdHelperSpecs.CaCertificate, EtcdHelperSpecs.Certificate(node), EtcdHelperSpecs.Key(node)]);
+        var script = RestoreScripts.Facts(Run, [NodeHelperSpecs.CaCertificate, EtcdHelperSpecs.Certificate(node), EtcdHelperSpecs.Key(node)]);
 
         AssertNotInText(script.Text, node);
         Assert.That(script.Environment, Does.Contain($"{RestoreScripts.CertificateVariable}_3={EtcdHelperSpecs.Key(node)}"));
@@ -59,7 +60,7 @@ public class HostileConfigValuesTests
         AssertNotInText(remove.Text, node);
         Assert.That(write.Environment, Does.Contain($"CLUSTERCTL_FILE_3={node.EtcdCertificateBaseName}-key.pem"));
         Assert.That(remove.Environment, Does.Contain($"CLUSTERCTL_FILE_2={node.EtcdCertificateBaseName}.pem"));
-        AssertShellSpecKeepsValuesOut(EtcdHelperSpecs.AlpineShell(ConfigWith(node), "write-new-certs", write, ["/etc/kubernetes:/etc/kubernetes"]), node);
+        AssertShellSpecKeepsValuesOut(NodeHelperSpecs.AlpineShell(ConfigWith(node), "write-new-certs", write, ["/etc/kubernetes:/etc/kubernetes"]), node);
     }
 
     [TestCaseSource(nameof(HostileValues))]

@@ -1,4 +1,4 @@
-namespace ClusterCtl.Verify;
+namespace ClusterCtl.Storage;
 
 /// <summary>
 /// What a snapshot must hold to be the cluster's state at its revision, recorded at save time and compared by a drill:

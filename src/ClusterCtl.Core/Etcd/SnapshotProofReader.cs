@@ -1,8 +1,8 @@
 using System.Globalization;
 using ClusterCtl.Docker;
-using ClusterCtl.Etcd;
+using ClusterCtl.Storage;
 
-namespace ClusterCtl.Verify;
+namespace ClusterCtl.Etcd;
 
 /// <summary>
 /// Reads a <see cref="SnapshotProof"/> from a serving etcd at one revision, through whatever runs etcdctl against it:
