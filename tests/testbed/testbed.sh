@@ -164,8 +164,7 @@ do_down() {
     stop_registries
     tc qdisc del dev lo root 2>/dev/null || true
     remove_bridge
-    remove_bridge "$INTERNAL_BRIDGE"
-    rm -f "$INTERNAL_MARKER"
+    internal_net_off
     local d
     for d in "$TB"/nodes/node*; do
         [[ -d "$d" ]] && wipe_node_data "${d##*/node}"

@@ -37,7 +37,7 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
         var clock = Stopwatch.StartNew();
 
         // Phase 1, plan: every host is connected (kube components run on control-plane and worker nodes too).
-        await BeforePhaseAsync(options, RestorePhase.Plan, cancellationToken);
+        await options.EnterPhaseAsync(RestorePhase.Plan, cancellationToken);
         RefuseUnreachableEtcdNodes(session);
         await using var clusterLock = options.DryRun ? null : await session.LockAsync(config, "etcd snapshot-restore", logger, cancellationToken);
         // A restore runs a handful of shell steps per node; one shared container each saves a container start per step.
@@ -58,7 +58,7 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
 
         // Phase 2, locate.
         clock.Restart();
-        await BeforePhaseAsync(options, RestorePhase.Locate, cancellationToken);
+        await options.EnterPhaseAsync(RestorePhase.Locate, cancellationToken);
         var copies = await new SnapshotLocator(config, logger).FindAsync(session, s3, name, cancellationToken);
         phases.Add(new PhaseReport(RestorePhase.Locate, clock.Elapsed, true, $"{copies.Count} copies; using {copies[0]}"));
         await DrillFirstAsync(session, s3, name, copies, options, cancellationToken);
@@ -90,7 +90,7 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
 
             // Phase 4, distribute: the first copy that verifies, to every etcd node's scratch directory, in one pass.
             clock.Restart();
-            await BeforePhaseAsync(options, RestorePhase.Distribute, cancellationToken);
+            await options.EnterPhaseAsync(RestorePhase.Distribute, cancellationToken);
             var used = await distributor.DistributeAsync(name, copies, staging, s3, planned.Source.DbSizeBytes, progress, cancellationToken);
             phases.Add(new PhaseReport(RestorePhase.Distribute, clock.Elapsed, true, $"{RestoreLayout.SnapshotFileName} from {used.Copy} on {staging.Count} nodes"));
             var report = await restorer.ExecuteAsync(session, planned with { Source = SourceOf(used) }, options, cancellationToken);
@@ -144,14 +144,6 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
             throw new ClusterCtlException(
                 $"restore refused, nothing was changed: etcd node {string.Join(", ", etcd.Select(u => u.Key.Address))} is unreachable ({etcd[0].Value.Message}); " +
                 "bring it back, or replace it in cluster.yml", ExitCodes.Failed, etcd[0].Value);
-        }
-    }
-
-    private static async Task BeforePhaseAsync(RestoreOptions options, RestorePhase phase, CancellationToken cancellationToken)
-    {
-        if (options.BeforePhase is { } hook)
-        {
-            await hook(phase, cancellationToken);
         }
     }
 

@@ -22,10 +22,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         EtcdDataLocation.RequireRestorable(config);
-        if (options.BeforePhase is { } hook)
-        {
-            await hook(RestorePhase.Preflight, cancellationToken);
-        }
+        await options.EnterPhaseAsync(RestorePhase.Preflight, cancellationToken);
 
         return await new RestorePreflight(config, logger).RunAsync(session, source, options, cancellationToken);
     }
@@ -101,7 +98,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         }
 
         var restartClock = Stopwatch.StartNew();
-        await BeforePhaseAsync(run, RestorePhase.RestartComponents, CancellationToken.None);
+        await run.Options.EnterPhaseAsync(RestorePhase.RestartComponents, CancellationToken.None);
         // The scratch dir goes while the components restart: neither needs the other.
         var tidy = RemoveScratchAsync(run);
         var componentFailures = await RestartComponentsPhase.RunAsync(run);
@@ -135,7 +132,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         RollbackResult rollback;
         try
         {
-            await BeforePhaseAsync(run, RestorePhase.Rollback, CancellationToken.None);
+            await run.Options.EnterPhaseAsync(RestorePhase.Rollback, CancellationToken.None);
             rollback = await RollbackPhase.RunAsync(run);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -175,7 +172,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         var clock = Stopwatch.StartNew();
         try
         {
-            await BeforePhaseAsync(run, phase, cancellationToken);
+            await run.Options.EnterPhaseAsync(phase, cancellationToken);
             await body();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -186,14 +183,6 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 
         logger.Information("[restore] Phase {Phase} done in {Seconds:0.0} s", Describe(phase), clock.Elapsed.TotalSeconds);
         phases.Add(new PhaseReport(phase, clock.Elapsed, true, Detail(run, phase)));
-    }
-
-    private static async Task BeforePhaseAsync(RestoreRun run, RestorePhase phase, CancellationToken cancellationToken)
-    {
-        if (run.Options.BeforePhase is { } hook)
-        {
-            await hook(phase, cancellationToken);
-        }
     }
 
     private async Task RemoveScratchAsync(RestoreRun run)

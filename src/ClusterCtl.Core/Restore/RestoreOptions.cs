@@ -38,4 +38,8 @@ internal sealed record RestoreOptions
     /// display, and for tests that break a node at a chosen moment; an exception thrown here fails that phase.
     /// </summary>
     public Func<RestorePhase, CancellationToken, Task>? BeforePhase { get; init; }
+
+    /// <summary>Runs <see cref="BeforePhase"/> for <paramref name="phase"/>, if there is one.</summary>
+    public Task EnterPhaseAsync(RestorePhase phase, CancellationToken cancellationToken) =>
+        BeforePhase?.Invoke(phase, cancellationToken) ?? Task.CompletedTask;
 }
