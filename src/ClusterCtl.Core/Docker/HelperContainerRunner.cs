@@ -333,12 +333,9 @@ internal sealed class HelperContainerRunner
         {
             // The daemon can finish a create after our cancelled request was dropped: a first "not found" is not
             // the last word, so look again for a short while (seen when SIGTERM hit a snapshot-schedule tick).
-            var details = await docker.InspectContainerAsync(name, removal.Token);
-            for (var attempt = 0; details is null && attempt < LateCreateChecks; attempt++)
-            {
-                await Task.Delay(LateCreateCheckInterval, removal.Token);
-                details = await docker.InspectContainerAsync(name, removal.Token);
-            }
+            var details = await Polling.UntilAsync(
+                async ct => await docker.InspectContainerAsync(name, ct),
+                found => found is not null, LateCreateCheckInterval, LateCreateCheckInterval * LateCreateChecks, removal.Token);
 
             if (details?.Config.Labels?.GetValueOrDefault(HelperLabels.RunId) == runId)
             {

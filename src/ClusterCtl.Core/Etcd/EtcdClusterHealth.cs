@@ -78,31 +78,29 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
     {
         var clock = Stopwatch.StartNew();
         string? lastProblem = null;
-        while (true)
+        var (observation, problem) = await Polling.UntilAsync(
+            async ct =>
+            {
+                var observed = await ObserveAsync(etcdNodes, ct);
+                var problem = observed.Problem(minimumRevision, memberIds);
+                if (problem is not null && problem != lastProblem)
+                {
+                    logger.Information("[etcd] Waiting for a healthy cluster: {Problem}", problem);
+                    lastProblem = problem;
+                }
+
+                return (observed, problem);
+            },
+            answer => answer.problem is null, PollInterval, timeout, cancellationToken);
+        if (problem is not null)
         {
-            var observation = await ObserveAsync(etcdNodes, cancellationToken);
-            var problem = observation.Problem(minimumRevision, memberIds);
-            if (problem is null)
-            {
-                logger.Information("[etcd] Cluster healthy after {Seconds:0.0} s: {Members} members started, one leader, revision {Revision}",
-                    clock.Elapsed.TotalSeconds, observation.Members.Count, observation.MinimumRevision);
-                return observation;
-            }
-
-            if (problem != lastProblem)
-            {
-                logger.Information("[etcd] Waiting for a healthy cluster: {Problem}", problem);
-                lastProblem = problem;
-            }
-
-            if (clock.Elapsed + PollInterval > timeout)
-            {
-                throw new ClusterCtlException(
-                    $"etcd did not become healthy within {timeout.TotalSeconds:0} s: {problem}; check 'docker logs etcd' on that node, or raise the timeout (backup_config.timeout)");
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
+            throw new ClusterCtlException(
+                $"etcd did not become healthy within {timeout.TotalSeconds:0} s: {problem}; check 'docker logs etcd' on that node, or raise the timeout (backup_config.timeout)");
         }
+
+        logger.Information("[etcd] Cluster healthy after {Seconds:0.0} s: {Members} members started, one leader, revision {Revision}",
+            clock.Elapsed.TotalSeconds, observation.Members.Count, observation.MinimumRevision);
+        return observation;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
+using Polly;
+using Polly.Retry;
 using Serilog;
 
 namespace ClusterCtl.Hosts;
@@ -95,35 +96,49 @@ internal sealed class HostConnector : IAsyncDisposable
             await slots.WaitAsync(cancellationToken);
             try
             {
-                for (var attempt = 0; ; attempt++)
-                {
-                    try
-                    {
-                        var tunnel = await OpenThroughBastionSlotAsync(endpoint, bastionSlot, cancellationToken);
-                        _tunnels.Add(tunnel);
-                        tunnels[endpoint.DisplayName] = tunnel;
-                        return;
-                    }
-                    catch (HostConnectionException e) when (e.Failure == HostConnectionFailure.HandshakeRejected && attempt < _options.HandshakeRetries)
-                    {
-                        // Throttled (MaxStartups drops at random): back off a random while so retries do not collide again.
-                        var delay = TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(300, 1000) * (attempt + 1));
-                        _logger.Debug("{Host}: {Reason}; retrying in {DelayMs} ms", endpoint.DisplayName, e.Message, (int)delay.TotalMilliseconds);
-                        await Task.Delay(delay, cancellationToken);
-                    }
-                    catch (HostConnectionException e)
-                    {
-                        _logger.Debug("Cannot reach {Host}: {Reason}", endpoint.DisplayName, e.Message);
-                        failures[endpoint.DisplayName] = e;
-                        return;
-                    }
-                }
+                var tunnel = await HandshakeRetry(endpoint).ExecuteAsync(
+                    async ct => await OpenThroughBastionSlotAsync(endpoint, bastionSlot, ct), cancellationToken);
+                _tunnels.Add(tunnel);
+                tunnels[endpoint.DisplayName] = tunnel;
+            }
+            catch (HostConnectionException e)
+            {
+                _logger.Debug("Cannot reach {Host}: {Reason}", endpoint.DisplayName, e.Message);
+                failures[endpoint.DisplayName] = e;
             }
             finally
             {
                 slots.Release();
             }
         }
+    }
+
+    /// <summary>
+    /// sshd's MaxStartups drops handshakes at random when many arrive at once: retry those only, after a random
+    /// while that grows, so that the retries do not collide again. Every other failure is final.
+    /// </summary>
+    private ResiliencePipeline HandshakeRetry(SshEndpoint endpoint)
+    {
+        var builder = new ResiliencePipelineBuilder();
+        if (_options.HandshakeRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<HostConnectionException>(e => e.Failure == HostConnectionFailure.HandshakeRejected),
+                MaxRetryAttempts = _options.HandshakeRetries,
+                BackoffType = DelayBackoffType.Linear,
+                Delay = TimeSpan.FromMilliseconds(650),
+                UseJitter = true,
+                OnRetry = args =>
+                {
+                    _logger.Debug("{Host}: {Reason}; retrying in {DelayMs} ms",
+                        endpoint.DisplayName, args.Outcome.Exception?.Message, (int)args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        return builder.Build();
     }
 
     public async ValueTask DisposeAsync()

@@ -177,32 +177,30 @@ internal sealed class SshTunnel : IAsyncDisposable
         var stage = "ssh did not finish connecting and authenticating";
         try
         {
-            while (true)
-            {
-                if (_process.HasExited)
+            _ready = await Polling.UntilAsync(
+                async ct =>
                 {
-                    throw await FailureOfExitedMasterAsync();
-                }
-
-                // The control socket appears just after the forward: wait for both so -O exit works on close.
-                if (File.Exists(LocalDockerSocket) && File.Exists(_controlSocket))
-                {
-                    stage = "the Docker socket forward was set up but Docker did not answer through it";
-                    switch (await ForwardedSocketProbe.ProbeAsync(LocalDockerSocket, readyLimit.Token))
+                    if (_process.HasExited)
                     {
-                        case ForwardProbeResult.Answered:
-                            _ready = true;
-                            return;
-                        case ForwardProbeResult.ClosedWithoutAnswer:
-                            throw await FailureOfRefusedForwardAsync(cancellationToken);
-                        case ForwardProbeResult.NotListening:
-                            // ssh has just gone (or not quite started listening): look again.
-                            break;
+                        throw await FailureOfExitedMasterAsync();
                     }
-                }
 
-                await Task.Delay(PollInterval, readyLimit.Token);
-            }
+                    // The control socket appears just after the forward: wait for both so -O exit works on close.
+                    if (!File.Exists(LocalDockerSocket) || !File.Exists(_controlSocket))
+                    {
+                        return false;
+                    }
+
+                    stage = "the Docker socket forward was set up but Docker did not answer through it";
+                    return await ForwardedSocketProbe.ProbeAsync(LocalDockerSocket, ct) switch
+                    {
+                        ForwardProbeResult.Answered => true,
+                        ForwardProbeResult.ClosedWithoutAnswer => throw await FailureOfRefusedForwardAsync(cancellationToken),
+                        // ssh has just gone (or not quite started listening): look again.
+                        _ => false,
+                    };
+                },
+                ready => ready, PollInterval, Timeout.InfiniteTimeSpan, readyLimit.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

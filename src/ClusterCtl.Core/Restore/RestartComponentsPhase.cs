@@ -82,26 +82,22 @@ internal static class RestartComponentsPhase
             }
 
             var clock = Stopwatch.StartNew();
-            while (true)
+            var state = await Polling.UntilAsync(
+                async _ => (await node.Docker.InspectContainerAsync(id, CancellationToken.None))?.State,
+                IsUp, PollInterval, run.Options.ComponentTimeout, CancellationToken.None);
+            if (IsUp(state))
             {
-                var state = (await node.Docker.InspectContainerAsync(id, CancellationToken.None))?.State;
-                // A start of a container that already ran keeps its StartedAt: running is enough then.
-                if (state is { Running: true } && (state.StartedAt > before || (start && before == state.StartedAt)))
-                {
-                    run.Restarted.Enqueue(new RestartedContainer(node.Host, name, action, state.StartedAt));
-                    run.Logger.Information("[restore] {Host}: {Action} {Container}", node.Host, action, name);
-                    return null;
-                }
-
-                if (clock.Elapsed > run.Options.ComponentTimeout)
-                {
-                    run.Logger.Error("[restore] {Host}: {Container} is not running {Seconds:0} s after it was {Action} ({State})",
-                        node.Host, name, clock.Elapsed.TotalSeconds, action, state?.Status ?? "gone");
-                    return new ManualStep(node.Host, $"docker start {name}   # then check 'docker logs {name}'");
-                }
-
-                await Task.Delay(PollInterval, CancellationToken.None);
+                run.Restarted.Enqueue(new RestartedContainer(node.Host, name, action, state!.StartedAt));
+                run.Logger.Information("[restore] {Host}: {Action} {Container}", node.Host, action, name);
+                return null;
             }
+
+            run.Logger.Error("[restore] {Host}: {Container} is not running {Seconds:0} s after it was {Action} ({State})",
+                node.Host, name, clock.Elapsed.TotalSeconds, action, state?.Status ?? "gone");
+            return new ManualStep(node.Host, $"docker start {name}   # then check 'docker logs {name}'");
+
+            // A start of a container that already ran keeps its StartedAt: running is enough then.
+            bool IsUp(ContainerState? s) => s is { Running: true } && (s.StartedAt > before || (start && before == s.StartedAt));
         }
         catch (DockerException e)
         {

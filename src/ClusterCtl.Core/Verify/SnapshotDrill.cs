@@ -20,6 +20,7 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
 {
     /// <summary>How long the throwaway etcd may take to serve: it replays nothing, so this is mostly opening the db.</summary>
     public static readonly TimeSpan ServeTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan ServePollInterval = TimeSpan.FromMilliseconds(500);
 
     public async Task<SnapshotDrillReport> RunAsync(ClusterSession session, S3SnapshotStore? s3, string name, string? nodeAddress, CancellationToken cancellationToken)
     {
@@ -192,32 +193,34 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
     private static async Task<(EtcdEndpointStatus? Status, string? Failure)> WaitUntilServingAsync(
         NodeSession node, RunningHelper server, Func<IReadOnlyList<string>, CancellationToken, Task<HelperResult>> etcdctl, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
         string? lastError = null;
-        while (deadline.Elapsed < ServeTimeout)
-        {
-            try
+        var outcome = await Polling.UntilAsync<(EtcdEndpointStatus? Status, string? Failure)>(
+            async ct =>
             {
-                var answer = await etcdctl(["endpoint", "status", "-w", "json"], cancellationToken);
-                if (answer.Succeeded && EtcdctlJson.ParseEndpointStatus(node.Host, answer.Stdout) is [var status, ..])
+                try
                 {
-                    return (status, null);
+                    var answer = await etcdctl(["endpoint", "status", "-w", "json"], ct);
+                    if (answer.Succeeded && EtcdctlJson.ParseEndpointStatus(node.Host, answer.Stdout) is [var status, ..])
+                    {
+                        return (status, null);
+                    }
+
+                    lastError = answer.LastErrorLine;
+                    return (null, null);
                 }
+                catch (DockerApiException)
+                {
+                    // The exec could not start: etcd exited. Its last words say why.
+                    var logs = await node.Docker.GetContainerLogsAsync(server.Id, tty: false, ct);
+                    var last = new HelperResult(1, logs.Stdout, logs.Stderr).LastErrorLine;
+                    return (null, $"etcd did not start on the restored data on {node.Host}: {last ?? "it exited without a message"}");
+                }
+            },
+            served => served.Status is not null || served.Failure is not null, ServePollInterval, ServeTimeout, cancellationToken);
 
-                lastError = answer.LastErrorLine;
-            }
-            catch (DockerApiException)
-            {
-                // The exec could not start: etcd exited. Its last words say why.
-                var logs = await node.Docker.GetContainerLogsAsync(server.Id, tty: false, cancellationToken);
-                var last = new HelperResult(1, logs.Stdout, logs.Stderr).LastErrorLine;
-                return (null, $"etcd did not start on the restored data on {node.Host}: {last ?? "it exited without a message"}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-        }
-
-        return (null, $"etcd did not serve the restored data on {node.Host} within {ServeTimeout.TotalSeconds:0} s: {lastError ?? "no answer"}");
+        return outcome is (null, null)
+            ? (null, $"etcd did not serve the restored data on {node.Host} within {ServeTimeout.TotalSeconds:0} s: {lastError ?? "no answer"}")
+            : outcome;
     }
 
     private async Task RemoveScratchAsync(NodeSession node, string runId)
