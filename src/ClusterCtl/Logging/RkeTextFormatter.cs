@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ClusterCtl.Logging;
 using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Parsing;
@@ -7,7 +8,8 @@ using Serilog.Parsing;
 namespace ClusterCtl.Cli.Logging;
 
 /// <summary>
-/// RKE's log line shape, <c>INFO[0003] [etcd] message</c>: level, seconds since start, then the rendered message.
+/// RKE's log line shape, <c>INFO[0003] [etcd] message</c>: level, seconds since start, the event's
+/// <see cref="LogScope"/> in brackets when it has one, then the rendered message.
 /// Operators who grep RKE logs can grep ours the same way.
 /// </summary>
 internal sealed class RkeTextFormatter(Stopwatch sinceStart) : ITextFormatter
@@ -18,12 +20,23 @@ internal sealed class RkeTextFormatter(Stopwatch sinceStart) : ITextFormatter
         output.Write('[');
         output.Write(((int)sinceStart.Elapsed.TotalSeconds).ToString("D4", CultureInfo.InvariantCulture));
         output.Write("] ");
+        RenderScope(logEvent, output);
         RenderMessage(logEvent, output);
         output.WriteLine();
         if (logEvent.Exception is { } e)
         {
             // Only reached with --debug: expected failures are logged without their exception.
             output.WriteLine(e.ToString());
+        }
+    }
+
+    private static void RenderScope(LogEvent logEvent, TextWriter output)
+    {
+        if (logEvent.Properties.TryGetValue(LogScope.PropertyName, out var value) && value is ScalarValue { Value: string scope })
+        {
+            output.Write('[');
+            output.Write(scope);
+            output.Write("] ");
         }
     }
 
