@@ -3,7 +3,7 @@ using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting;
-using Serilog.Formatting.Json;
+using Serilog.Formatting.Compact;
 
 namespace ClusterCtl.Cli.Logging;
 
@@ -14,13 +14,15 @@ internal static class LoggerFactory
 
     public static Logger Create(bool debug, bool quiet, LogFormat format)
     {
-        ITextFormatter formatter = format == LogFormat.Json
-            ? new JsonFormatter(renderMessage: true)
-            : new RkeTextFormatter(SinceStart);
         var level = debug ? LogEventLevel.Debug : quiet ? LogEventLevel.Warning : LogEventLevel.Information;
         return new LoggerConfiguration()
             .MinimumLevel.Is(level)
-            .WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose)
+            .WriteTo.Console(Formatter(format), standardErrorFromLevel: LogEventLevel.Verbose)
             .CreateLogger();
     }
+
+    public static ITextFormatter Formatter(LogFormat format) => format == LogFormat.Json
+        // The rendered message (@m) beside the properties: readable in a log viewer without re-rendering templates.
+        ? new RenderedCompactJsonFormatter()
+        : new RkeTextFormatter(SinceStart);
 }
