@@ -3,7 +3,7 @@ using ClusterCtl;
 using ClusterCtl.Cli.Commands;
 using ClusterCtl.Cli.Logging;
 using McMaster.Extensions.CommandLineUtils;
-using Serilog;
+using Serilog.Core;
 
 using var shutdown = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -18,12 +18,12 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     shutdown.Cancel();
 });
 
-var debug = args.Contains("--debug");
-// Until a command has parsed its flags, errors still need a logger to reach stderr.
-Log.Logger = LoggerFactory.Create(debug, quiet: false, args.Contains("json") ? LogFormat.Json : LogFormat.Text);
 using var app = new CommandLineApplication<ClusterCtlCommand>();
 app.Conventions.UseDefaultConventions();
 app.Model.Shutdown = shutdown.Token;
+Logger? logger = null;
+// Level and format are global flags, so the logger is made once they are parsed, before any command runs.
+app.OnParsingComplete(_ => app.Model.Logger = ProcessLogger());
 try
 {
     return app.Execute(args);
@@ -35,29 +35,36 @@ catch (CommandParsingException e)
 }
 catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
 {
-    Log.Warning("Interrupted; helpers and partial files were cleaned up");
+    ProcessLogger().Warning("Interrupted; helpers and partial files were cleaned up");
     return ExitCodes.Interrupted;
 }
 catch (ClusterCtlException e)
 {
-    Log.Fatal(debug ? e : null, "{Message:l}", e.Message);
+    ProcessLogger().Fatal(app.Model.Debug ? e : null, "{Message:l}", e.Message);
     return e.ExitCode;
 }
 catch (Exception e)
 {
-    Log.Fatal(debug ? e : null, "unexpected error: {Message:l} ({Type:l}){Hint:l}", e.Message, e.GetType().Name, debug ? "" : "; run with --debug for details");
+    ProcessLogger().Fatal(app.Model.Debug ? e : null, "unexpected error: {Message:l} ({Type:l}){Hint:l}", e.Message, e.GetType().Name, app.Model.Debug ? "" : "; run with --debug for details");
     return ExitCodes.Failed;
 }
 finally
 {
-    if (debug)
+    if (logger is not null)
     {
-        // What the benchmark's peak RSS is made of: managed heap against everything else.
-        var gc = GC.GetGCMemoryInfo();
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
-        Log.Debug("Memory: peak working set {Peak} MB; GC heap {Heap} MB, committed {Committed} MB, {Gen2} gen2 collections",
-            self.PeakWorkingSet64 >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20, GC.CollectionCount(2));
-    }
+        if (app.Model.Debug)
+        {
+            // What the benchmark's peak RSS is made of: managed heap against everything else.
+            var gc = GC.GetGCMemoryInfo();
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            logger.Debug("Memory: peak working set {Peak} MB; GC heap {Heap} MB, committed {Committed} MB, {Gen2} gen2 collections",
+                self.PeakWorkingSet64 >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20, GC.CollectionCount(2));
+        }
 
-    await Log.CloseAndFlushAsync();
+        // Writes out whatever the console sink still holds before the process ends.
+        await logger.DisposeAsync();
+    }
 }
+
+// Made on first use. A failure before the flags were parsed still reaches stderr, with the default level and format.
+Logger ProcessLogger() => logger ??= LoggerFactory.Create(app.Model.Debug, app.Model.Quiet, app.Model.Globals.LogFormat);

@@ -49,7 +49,7 @@ public partial class NamespaceLayeringTests
     /// <summary>Namespace → the other ClusterCtl namespaces its files import or name (<c>Pki.X</c>, <c>ClusterCtl.Pki.X</c>).</summary>
     private static Dictionary<string, HashSet<string>> CoreNamespaceDependencies()
     {
-        var core = Path.Combine(RepositoryRoot(), "src", "ClusterCtl.Core");
+        var core = Path.Combine(RepositorySources.Root(), "src", "ClusterCtl.Core");
         var folders = Directory.GetDirectories(core).Select(Path.GetFileName).Where(f => f is not ("bin" or "obj")).OfType<string>().ToList();
         var qualified = new Regex($@"\b(?:ClusterCtl\.)?({string.Join('|', folders)})\.[A-Z]\w*", RegexOptions.CultureInvariant);
         var dependencies = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -70,19 +70,6 @@ public partial class NamespaceLayeringTests
         }
 
         return dependencies;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ClusterCtl.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ClusterCtl.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"^namespace (ClusterCtl[\w.]*);", RegexOptions.Multiline | RegexOptions.CultureInvariant)]

@@ -81,7 +81,7 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
             return WithPhases(EtcdRestorer.DryRunReport(planned), phases);
         }
 
-        var staging = session.Nodes.Where(n => n.Node.IsEtcd).Select(n => new RestoreStaging(n, config, session.RunId)).ToList();
+        var staging = session.Nodes.Where(n => n.Node.IsEtcd).Select(n => new RestoreStaging(n, config, session.RunId, logger)).ToList();
         var certificates = new NewNodeCertificates(config, logger);
         try
         {

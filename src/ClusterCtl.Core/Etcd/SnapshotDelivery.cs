@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ClusterCtl.Storage;
+using Serilog;
 
 namespace ClusterCtl.Etcd;
 
@@ -10,10 +11,12 @@ namespace ClusterCtl.Etcd;
 /// </summary>
 internal sealed class SnapshotDelivery
 {
+    private readonly ILogger _logger;
     private bool _aborted;
 
-    public SnapshotDelivery(IReadOnlyList<NodeSnapshotDirectory> directories, string name, S3SnapshotStore? s3, CancellationToken cancellationToken)
+    public SnapshotDelivery(IReadOnlyList<NodeSnapshotDirectory> directories, string name, S3SnapshotStore? s3, ILogger logger, CancellationToken cancellationToken)
     {
+        _logger = logger;
         Directories = directories;
         var fileName = FileName = SnapshotName.FileName(name);
         var destinations = directories
@@ -59,6 +62,6 @@ internal sealed class SnapshotDelivery
         DigestsWhenDone.TrySetException(reason);
         await FanOut.AbortAsync(reason, CancellationToken.None);
         await FanOut.DisposeAsync();
-        await Task.WhenAll(Directories.Select(d => d.RemovePartialAsync(FileName, CancellationToken.None)));
+        await Task.WhenAll(Directories.Select(d => d.RemovePartialAsync(FileName, _logger, CancellationToken.None)));
     }
 }

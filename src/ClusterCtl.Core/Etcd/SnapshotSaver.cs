@@ -58,7 +58,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             {
                 // The receivers on every node (and the S3 upload) start while etcd writes the snapshot, so their
                 // containers are up by the time the first byte is; a member that fails to snapshot leaves them unused.
-                delivery ??= new SnapshotDelivery([.. etcdNodes.Select(t => new NodeSnapshotDirectory(t, config))], name, s3, cancellationToken);
+                delivery ??= new SnapshotDelivery([.. etcdNodes.Select(t => new NodeSnapshotDirectory(t, config))], name, s3, logger, cancellationToken);
                 var taken = await TryTakeSnapshotAsync(source, version, name, session.RunId, cancellationToken);
                 phases.Mark("snapshot");
                 if (taken is null)
@@ -327,7 +327,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             var result = results.Single(r => r.Name == d.Host);
             if (!result.Succeeded)
             {
-                await d.RemovePartialAsync(fileName, CancellationToken.None);
+                await d.RemovePartialAsync(fileName, logger, CancellationToken.None);
                 return new SnapshotCopyResult(d.Host, false, null, result.Elapsed, result.Error!.Message);
             }
 

@@ -2,7 +2,9 @@ using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Services;
+using Serilog;
 
 namespace ClusterCtl.Restore;
 
@@ -11,8 +13,10 @@ namespace ClusterCtl.Restore;
 /// so that every later move is a rename on one filesystem. The verified raw db lands there as <c>snapshot.db</c>,
 /// first under a partial name, and is renamed only after the node itself has hashed it.
 /// </summary>
-internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, string runId)
+internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, string runId, ILogger logger)
 {
+    private readonly ILogger _log = logger.ForScope("restore");
+
     public string Host => node.Host;
 
     public string DirectoryName => RestoreLayout.ScratchDirectoryName(runId);
@@ -79,7 +83,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         }
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
         {
-            Serilog.Log.Warning("[restore] {Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", Host, DirectoryName, e.Message);
+            _log.Warning("{Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", Host, DirectoryName, e.Message);
         }
     }
 

@@ -2,7 +2,9 @@ using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Services;
+using Serilog;
 
 namespace ClusterCtl.Storage;
 
@@ -73,7 +75,7 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     private const int ExpectedWaitTicks = 1200; // of 50 ms: one minute
 
     /// <summary>Removes what a failed or interrupted write may have left. Never throws: it runs during cleanup.</summary>
-    public async Task RemovePartialAsync(string fileName, CancellationToken cancellationToken)
+    public async Task RemovePartialAsync(string fileName, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -82,7 +84,7 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
         {
             // The next cleanup or save removes it; say so rather than hide it.
-            Serilog.Log.Warning("[snapshot] {Host}: could not remove {File}: {Error}", Host, PartialName(fileName), e.Message);
+            logger.ForScope("snapshot").Warning("{Host}: could not remove {File}: {Error}", Host, PartialName(fileName), e.Message);
         }
     }
 

@@ -2,6 +2,7 @@ using ClusterCtl.Cli.Commands.Etcd;
 using ClusterCtl.Cli.Logging;
 using ClusterCtl.Hosts;
 using McMaster.Extensions.CommandLineUtils;
+using Serilog;
 
 namespace ClusterCtl.Cli.Commands;
 
@@ -37,6 +38,9 @@ internal sealed class ClusterCtlCommand
 
     /// <summary>Set by Program: cancelled on Ctrl+C or SIGTERM.</summary>
     public CancellationToken Shutdown { get; set; }
+
+    /// <summary>Set by Program once the global flags are parsed: the process's one logger, for every command.</summary>
+    public ILogger Logger { get; set; } = Serilog.Core.Logger.None;
 
     public GlobalOptions Globals => new(
         Debug,

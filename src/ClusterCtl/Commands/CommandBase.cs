@@ -1,17 +1,17 @@
-using ClusterCtl.Cli.Logging;
 using McMaster.Extensions.CommandLineUtils;
 using Serilog;
 
 namespace ClusterCtl.Cli.Commands;
 
 /// <summary>
-/// A leaf command: finds the root for the global flags and the shutdown token, builds the logger,
+/// A leaf command: finds the root for the global flags, the shutdown token and the logger,
 /// and leaves the work to <see cref="RunAsync"/>. Errors are turned into exit codes by Program.
 /// </summary>
 internal abstract class CommandBase
 {
     protected GlobalOptions Globals { get; private set; } = null!;
 
+    /// <summary>The process's logger, without a scope: hand it on as it is; a command's own messages take <c>Log.ForScope(...)</c>.</summary>
     protected ILogger Log { get; private set; } = Serilog.Core.Logger.None;
 
     protected abstract Task<int> RunAsync(CancellationToken cancellationToken);
@@ -27,8 +27,7 @@ internal abstract class CommandBase
 
         var rootCommand = ((CommandLineApplication<ClusterCtlCommand>)root).Model;
         Globals = rootCommand.Globals;
-        Serilog.Log.Logger = LoggerFactory.Create(Globals.Debug, Globals.Quiet, Globals.LogFormat);
-        Log = Serilog.Log.Logger;
+        Log = rootCommand.Logger;
         return await RunAsync(rootCommand.Shutdown);
     }
 }
