@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ClusterCtl.Config;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Pki;
 using ClusterCtl.Restore;
 using ClusterCtl.Storage;
@@ -22,6 +23,10 @@ namespace ClusterCtl.Cluster;
 /// </remarks>
 internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
 {
+    // Handed on as it came: the parts this class calls log under their own scope, or none.
+    private readonly ILogger _logger = logger;
+    private readonly ILogger _log = logger.ForScope("restore");
+
     /// <summary>
     /// Restores <paramref name="name"/> on every etcd node of the session, or, with <see cref="RestoreOptions.DryRun"/>,
     /// verifies the copy it would use and returns the plan, writing nothing. Throws <see cref="RestoreFailedException"/>
@@ -39,7 +44,7 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
         // Phase 1, plan: every host is connected (kube components run on control-plane and worker nodes too).
         await options.EnterPhaseAsync(RestorePhase.Plan, cancellationToken);
         RefuseUnreachableEtcdNodes(session);
-        await using var clusterLock = options.DryRun ? null : await session.LockAsync(config, "etcd snapshot-restore", logger, cancellationToken);
+        await using var clusterLock = options.DryRun ? null : await session.LockAsync(config, "etcd snapshot-restore", _logger, cancellationToken);
         // A restore runs a handful of shell steps per node; one shared container each saves a container start per step.
         await using var sharedHelpers = session.ShareHelperContainers();
         // Started while the CA and the snapshot are looked for; preflight is the first to use them. Not in a dry run,
@@ -52,18 +57,18 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
         // The CA's local sources are read now; a control-plane node's kube-ca files only if preflight finds a node without certificates.
         options = options with
         {
-            CertificateAuthority = new CertificateAuthorityLocator(config, logger).Source(session.Nodes, options.CaCertificateFile, options.CaKeyFile),
+            CertificateAuthority = new CertificateAuthorityLocator(config, _logger).Source(session.Nodes, options.CaCertificateFile, options.CaKeyFile),
         };
         phases.Add(new PhaseReport(RestorePhase.Plan, session.ConnectDuration + clock.Elapsed, true, $"{session.Nodes.Count} hosts connected"));
 
         // Phase 2, locate.
         clock.Restart();
         await options.EnterPhaseAsync(RestorePhase.Locate, cancellationToken);
-        var copies = await new SnapshotLocator(config, logger).FindAsync(session, s3, name, cancellationToken);
+        var copies = await new SnapshotLocator(config, _logger).FindAsync(session, s3, name, cancellationToken);
         phases.Add(new PhaseReport(RestorePhase.Locate, clock.Elapsed, true, $"{copies.Count} copies; using {copies[0]}"));
         await DrillFirstAsync(session, s3, name, copies, options, cancellationToken);
-        var distributor = new SnapshotDistributor(config, logger);
-        var restorer = new EtcdRestorer(config, logger);
+        var distributor = new SnapshotDistributor(config, _logger);
+        var restorer = new EtcdRestorer(config, _logger);
 
         if (options.DryRun)
         {
@@ -81,8 +86,8 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
             return WithPhases(EtcdRestorer.DryRunReport(planned), phases);
         }
 
-        var staging = session.Nodes.Where(n => n.Node.IsEtcd).Select(n => new RestoreStaging(n, config, session.RunId, logger)).ToList();
-        var certificates = new NewNodeCertificates(config, logger);
+        var staging = session.Nodes.Where(n => n.Node.IsEtcd).Select(n => new RestoreStaging(n, config, session.RunId, _logger)).ToList();
+        var certificates = new NewNodeCertificates(config, _logger);
         try
         {
             // New nodes get their certificates now: after preflight, before the point of no return, so a refusal can take them back.
@@ -116,11 +121,11 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
     {
         if (copies.Max(c => c.VerifiedAt) is { } verifiedAt)
         {
-            logger.Information("[restore] {Name} was last verified by a restore drill at {VerifiedAt:u}", name, verifiedAt.UtcDateTime);
+            _log.Information("{Name} was last verified by a restore drill at {VerifiedAt:u}", name, verifiedAt.UtcDateTime);
         }
         else if (!options.VerifyFirst)
         {
-            logger.Warning("[restore] {Name} was never verified by a restore drill; 'clusterctl etcd snapshot-verify' or --verify-first proves that it restores", name);
+            _log.Warning("{Name} was never verified by a restore drill; 'clusterctl etcd snapshot-verify' or --verify-first proves that it restores", name);
         }
 
         if (!options.VerifyFirst || options.DryRun)
@@ -128,7 +133,7 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
             return;
         }
 
-        var drill = await new SnapshotDrill(config, logger).RunAsync(session, s3, name, copies, null, cancellationToken);
+        var drill = await new SnapshotDrill(config, _logger).RunAsync(session, s3, name, copies, null, cancellationToken);
         if (!drill.Verified)
         {
             throw new ClusterCtlException($"restore refused, nothing was changed: the restore drill of {name} failed: {drill.Failure ?? string.Join("; ", drill.Mismatches)}");

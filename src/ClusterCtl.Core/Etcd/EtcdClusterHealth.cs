@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using Serilog;
 
 namespace ClusterCtl.Etcd;
@@ -14,6 +15,8 @@ namespace ClusterCtl.Etcd;
 /// </summary>
 internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
 {
+    private readonly ILogger _log = logger.ForScope("etcd");
+
     // Short: a poll is itself a few hundred ms of etcdctl, and a restore waits on nothing else here.
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
@@ -85,7 +88,7 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
                 var problem = observed.Problem(minimumRevision, memberIds);
                 if (problem is not null && problem != lastProblem)
                 {
-                    logger.Information("[etcd] Waiting for a healthy cluster: {Problem}", problem);
+                    _log.Information("Waiting for a healthy cluster: {Problem}", problem);
                     lastProblem = problem;
                 }
 
@@ -98,7 +101,7 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
                 $"etcd did not become healthy within {timeout.TotalSeconds:0} s: {problem}; check 'docker logs etcd' on that node, or raise the timeout (backup_config.timeout)");
         }
 
-        logger.Information("[etcd] Cluster healthy after {Seconds:0.0} s: {Members} members started, one leader, revision {Revision}",
+        _log.Information("Cluster healthy after {Seconds:0.0} s: {Members} members started, one leader, revision {Revision}",
             clock.Elapsed.TotalSeconds, observation.Members.Count, observation.MinimumRevision);
         return observation;
     }
@@ -120,7 +123,7 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
             }
             catch (ClusterCtlException e)
             {
-                logger.Debug("[etcd] {Host}: etcdctl {Purpose} failed: {Error}", node.Host, purpose, e.Message);
+                _log.Debug("{Host}: etcdctl {Purpose} failed: {Error}", node.Host, purpose, e.Message);
             }
             catch (OperationCanceledException)
             {
@@ -151,7 +154,7 @@ internal sealed class EtcdClusterHealth(ClusterConfig config, ILogger logger)
         }
         catch (EtcdctlAnswerException e)
         {
-            logger.Debug("[etcd] {Error}", e.Message);
+            _log.Debug("{Error}", e.Message);
             return null;
         }
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Pki;
 using ClusterCtl.Services;
 using ClusterCtl.Storage;
@@ -16,6 +17,10 @@ namespace ClusterCtl.Etcd;
 /// </summary>
 internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 {
+    // Handed on as it came: the parts this class calls log under their own scope, or none.
+    private readonly ILogger _logger = logger;
+    private readonly ILogger _log = logger.ForScope("snapshot");
+
     /// <param name="overwrite">Replace a snapshot of the same name; without it, one on any node or in S3 is refused before anything is taken.</param>
     public async Task<SnapshotSaveReport> SaveAsync(
         ClusterSession session, string name, S3SnapshotStore? s3, bool overwrite, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
@@ -45,7 +50,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         var s3Unchecked = existing.Result.S3Error is null ? null : s3;
         if (s3Unchecked is not null)
         {
-            logger.Warning("[snapshot] Not uploading {Name} to {Location}: could not check whether it exists there: {Error}", name, s3Unchecked.Location, existing.Result.S3Error);
+            _log.Warning("Not uploading {Name} to {Location}: could not check whether it exists there: {Error}", name, s3Unchecked.Location, existing.Result.S3Error);
             s3 = null;
         }
 
@@ -58,7 +63,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             {
                 // The receivers on every node (and the S3 upload) start while etcd writes the snapshot, so their
                 // containers are up by the time the first byte is; a member that fails to snapshot leaves them unused.
-                delivery ??= new SnapshotDelivery([.. etcdNodes.Select(t => new NodeSnapshotDirectory(t, config))], name, s3, logger, cancellationToken);
+                delivery ??= new SnapshotDelivery([.. etcdNodes.Select(t => new NodeSnapshotDirectory(t, config))], name, s3, _logger, cancellationToken);
                 var taken = await TryTakeSnapshotAsync(source, version, name, session.RunId, cancellationToken);
                 phases.Mark("snapshot");
                 if (taken is null)
@@ -80,7 +85,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
                 }
                 catch (SnapshotCorruptException e) when (index < candidates.Count - 1)
                 {
-                    logger.Warning("[snapshot] The snapshot taken on {Host} does not verify ({Error}); trying the next member", source.Host, e.Message);
+                    _log.Warning("The snapshot taken on {Host} does not verify ({Error}); trying the next member", source.Host, e.Message);
                 }
                 finally
                 {
@@ -133,7 +138,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         var choice = SnapshotSourceChoice.Choose(statuses);
         foreach (var (node, reason) in choice.Passed)
         {
-            logger.Warning("[snapshot] {Host}: not taking the snapshot from this member: {Reason}", node.Host, reason);
+            _log.Warning("{Host}: not taking the snapshot from this member: {Reason}", node.Host, reason);
         }
 
         return choice.Sources.Count > 0
@@ -149,7 +154,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
     {
         var prober = nodes[0];
         var endpoints = nodes.Select(n => n.Node.EtcdClientUrl).ToList();
-        var result = await new EtcdctlRunner(config, logger).RunAsync(prober, "etcd-status", endpoints, EtcdClusterHealth.ProbeTimeout, ["endpoint", "status", "-w", "json"], cancellationToken);
+        var result = await new EtcdctlRunner(config, _logger).RunAsync(prober, "etcd-status", endpoints, EtcdClusterHealth.ProbeTimeout, ["endpoint", "status", "-w", "json"], cancellationToken);
         IReadOnlyList<EtcdEndpointStatus> answered;
         try
         {
@@ -157,14 +162,14 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         }
         catch (EtcdctlAnswerException)
         {
-            logger.Debug("[snapshot] {Host}: asking every member from here failed ({Error}); asking each node", prober.Host, result.LastErrorLine);
+            _log.Debug("{Host}: asking every member from here failed ({Error}); asking each node", prober.Host, result.LastErrorLine);
             return null;
         }
 
         var statuses = nodes.Select(n => (n, answered.FirstOrDefault(a => a.Endpoint == n.Node.EtcdClientUrl))).ToList();
         foreach (var (node, _) in statuses.Where(s => s.Item2 is null))
         {
-            logger.Warning("[snapshot] {Host}: etcd does not answer: {Error}", node.Host, result.LastErrorLine);
+            _log.Warning("{Host}: etcd does not answer: {Error}", node.Host, result.LastErrorLine);
         }
 
         return statuses;
@@ -177,7 +182,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             var status = result.Succeeded && EtcdctlJson.ParseEndpointStatus(node.Host, result.Stdout) is [var s, ..] ? s : null;
             if (status is null)
             {
-                logger.Warning("[snapshot] {Host}: etcd does not answer: {Error}", node.Host, result.LastErrorLine);
+                _log.Warning("{Host}: etcd does not answer: {Error}", node.Host, result.LastErrorLine);
             }
 
             return (node, status);
@@ -186,7 +191,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
     private async Task<TakenSnapshot?> TryTakeSnapshotAsync(NodeSession source, string? etcdVersion, string name, string runId, CancellationToken cancellationToken)
     {
         var tempFile = $".{name}.{runId}.db{SnapshotName.PartialSuffix}";
-        logger.Information("[snapshot] Taking snapshot {Name} from member {Member} on {Host}", name, source.Node.EtcdMemberName, source.Host);
+        _log.Information("Taking snapshot {Name} from member {Member} on {Host}", name, source.Node.EtcdMemberName, source.Host);
         // etcdctl's --command-timeout bounds the whole snapshot stream, so the probes' 10 s cut 1 GiB snapshots off on a
         // busy node; backup_config.timeout is RKE's own bound for taking a snapshot.
         var save = WithSnapshotDirectory(EtcdHelperSpecs.Etcdctl(
@@ -205,7 +210,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 
         if (!saved.Succeeded)
         {
-            logger.Warning("[snapshot] {Host}: etcdctl snapshot save failed: {Error}", source.Host, saved.LastErrorLine);
+            _log.Warning("{Host}: etcdctl snapshot save failed: {Error}", source.Host, saved.LastErrorLine);
             await RemoveRawAsync(source, tempFile);
             return null;
         }
@@ -238,15 +243,15 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
                     return EtcdctlJson.ParseSnapshotStatus(source.Host, status.Stdout).Revision;
                 }
 
-                logger.Debug("[snapshot] {Host}: {Tool} snapshot status failed: {Error}", source.Host, tool, status.LastErrorLine);
+                _log.Debug("{Host}: {Tool} snapshot status failed: {Error}", source.Host, tool, status.LastErrorLine);
             }
             catch (EtcdctlAnswerException e)
             {
-                logger.Debug("[snapshot] {Host}: {Error}", source.Host, e.Message);
+                _log.Debug("{Host}: {Error}", source.Host, e.Message);
             }
         }
 
-        logger.Warning("[snapshot] {Host}: neither etcdutl nor etcdctl of the etcd image read the revision of {Name}; the manifest records none", source.Host, taken.Name);
+        _log.Warning("{Host}: neither etcdutl nor etcdctl of the etcd image read the revision of {Name}; the manifest records none", source.Host, taken.Name);
         return 0;
     }
 
@@ -263,7 +268,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             return origin with { Revision = revision };
         }
 
-        var etcdctl = new EtcdctlRunner(config, logger);
+        var etcdctl = new EtcdctlRunner(config, _logger);
         var reader = new SnapshotProofReader(source.Host, (args, ct) =>
             etcdctl.RunAsync(source, "etcd-snapshot-proof", [source.Node.EtcdClientUrl], config.Etcd.Backup.Timeout, args, ct));
         try
@@ -272,7 +277,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         }
         catch (ClusterCtlException e)
         {
-            logger.Warning("[snapshot] {Host}: no hash and key counts recorded for {Name}, so a drill can only show that it restores: {Error}", source.Host, taken.Name, e.Message);
+            _log.Warning("{Host}: no hash and key counts recorded for {Name}, so a drill can only show that it restores: {Error}", source.Host, taken.Name, e.Message);
             return origin with { Revision = revision };
         }
     }
@@ -318,7 +323,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         }
 
         phases.Mark("stream");
-        logger.Information("[snapshot] {Name}: db {DbSize} bytes at revision {Revision}, zip {ZipSize} bytes, sha256 {Sha256}",
+        _log.Information("{Name}: db {DbSize} bytes at revision {Revision}, zip {ZipSize} bytes, sha256 {Sha256}",
             taken.Name, zip.Manifest.DbSize, revision, zip.ZipLength, zip.ZipSha256);
 
         // Each node's receiver has read its copy back and committed it, or says why not.
@@ -327,7 +332,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             var result = results.Single(r => r.Name == d.Host);
             if (!result.Succeeded)
             {
-                await d.RemovePartialAsync(fileName, logger, CancellationToken.None);
+                await d.RemovePartialAsync(fileName, _logger, CancellationToken.None);
                 return new SnapshotCopyResult(d.Host, false, null, result.Elapsed, result.Error!.Message);
             }
 
@@ -361,7 +366,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         }
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
         {
-            logger.Warning("[snapshot] {Host}: could not remove {File}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, tempFile, e.Message);
+            _log.Warning("{Host}: could not remove {File}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, tempFile, e.Message);
         }
     }
 }

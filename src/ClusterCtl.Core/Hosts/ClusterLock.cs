@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using ClusterCtl.Docker;
+using ClusterCtl.Logging;
 using Serilog;
 
 namespace ClusterCtl.Hosts;
@@ -23,9 +24,9 @@ internal sealed class ClusterLock : IAsyncDisposable
     private const string SinceLabel = "io.clusterctl.lock.since";
 
     private readonly List<(NodeSession Node, string Id)> _held = [];
-    private readonly ILogger _logger;
+    private readonly ILogger _log;
 
-    private ClusterLock(ILogger logger) => _logger = logger;
+    private ClusterLock(ILogger log) => _log = log;
 
     /// <summary>
     /// Takes the lock on every node in <paramref name="nodes"/>, or none. A lock whose holder is provably gone
@@ -34,7 +35,8 @@ internal sealed class ClusterLock : IAsyncDisposable
     public static async Task<ClusterLock> AcquireAsync(
         IReadOnlyList<NodeSession> nodes, LockRequest request, ILogger logger, CancellationToken cancellationToken)
     {
-        var clusterLock = new ClusterLock(logger);
+        var log = logger.ForScope("lock");
+        var clusterLock = new ClusterLock(log);
         try
         {
             foreach (var node in nodes)
@@ -42,13 +44,13 @@ internal sealed class ClusterLock : IAsyncDisposable
                 await node.Docker.EnsureImageAsync(request.Image, request.RegistryAuth, cancellationToken);
                 if (request.ForceUnlock)
                 {
-                    await RemoveAnyAsync(node, logger, cancellationToken);
+                    await RemoveAnyAsync(node, log, cancellationToken);
                 }
 
                 clusterLock._held.Add((node, await CreateOrExplainAsync(node, request, logger, cancellationToken)));
             }
 
-            logger.Debug("[lock] Holding the cluster lock on {Count} nodes", nodes.Count);
+            log.Debug("Holding the cluster lock on {Count} nodes", nodes.Count);
             return clusterLock;
         }
         catch
@@ -69,7 +71,7 @@ internal sealed class ClusterLock : IAsyncDisposable
             }
             catch (Exception e) when (e is DockerException or OperationCanceledException)
             {
-                _logger.Warning("[lock] Could not release the lock on {Host}: {Error}; the next run with {Flag} removes it", node.Host, e.Message, ForceUnlockFlag);
+                _log.Warning("Could not release the lock on {Host}: {Error}; the next run with {Flag} removes it", node.Host, e.Message, ForceUnlockFlag);
             }
         }
 
@@ -84,18 +86,19 @@ internal sealed class ClusterLock : IAsyncDisposable
             $"{owner?.Display ?? "unknown holder"}, since {labels.GetValueOrDefault(SinceLabel, "?")})";
     }
 
-    private static async Task RemoveAnyAsync(NodeSession node, ILogger logger, CancellationToken cancellationToken)
+    private static async Task RemoveAnyAsync(NodeSession node, ILogger log, CancellationToken cancellationToken)
     {
         var holder = await node.Docker.InspectContainerAsync(ContainerName, cancellationToken);
         if (holder is not null)
         {
-            logger.Warning("[lock] {Flag}: removing the lock on {Host} held by {Holder}", ForceUnlockFlag, node.Host, DescribeHolder(holder.Config.Labels ?? new Dictionary<string, string>()));
+            log.Warning("{Flag}: removing the lock on {Host} held by {Holder}", ForceUnlockFlag, node.Host, DescribeHolder(holder.Config.Labels ?? new Dictionary<string, string>()));
             await node.Docker.RemoveContainerAsync(holder.Id, force: true, cancellationToken);
         }
     }
 
     private static async Task<string> CreateOrExplainAsync(NodeSession node, LockRequest request, ILogger logger, CancellationToken cancellationToken)
     {
+        var log = logger.ForScope("lock");
         var labels = new Dictionary<string, string>(RunOwner.Current.ToLabels(), StringComparer.Ordinal)
         {
             [HelperLabels.RunId] = request.RunId,
@@ -123,7 +126,7 @@ internal sealed class ClusterLock : IAsyncDisposable
                 if (holder is not null && RunOwner.FromLabels(holderLabels) is { } owner && owner.IsProvablyGone())
                 {
                     // This machine, this boot, and that process is gone: a run that was killed. Its lock is ours to take over.
-                    logger.Warning("[lock] Taking over the lock on {Host} left by run {RunId} (process {Pid} is gone)",
+                    log.Warning("Taking over the lock on {Host} left by run {RunId} (process {Pid} is gone)",
                         node.Host, holderLabels.GetValueOrDefault(HelperLabels.RunId), owner.Pid);
                     await node.Docker.RemoveContainerAsync(holder.Id, force: true, cancellationToken);
                     continue;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
+using ClusterCtl.Logging;
 using ClusterCtl.Services;
 using Serilog;
 
@@ -51,6 +52,7 @@ internal sealed class ClusterSession : IAsyncDisposable
     /// <summary>Connects to the given nodes in parallel. A node that fails is recorded in <see cref="Unreachable"/>, not thrown.</summary>
     public static async Task<ClusterSession> OpenAsync(ClusterConfig config, IReadOnlyList<ClusterNode> nodes, SessionOptions options, ILogger logger, CancellationToken cancellationToken)
     {
+        var log = logger.ForScope("dialer");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var runId = NewRunId();
         var connector = new HostConnector(new SshClientOptions { HostKeyPolicy = options.HostKeyPolicy, KnownHostsFile = options.KnownHostsFile }, logger);
@@ -60,7 +62,7 @@ internal sealed class ClusterSession : IAsyncDisposable
         var session = new ClusterSession(runId, options, connector, endpoints, sessions, unreachable);
         try
         {
-            logger.Information("[dialer] Connecting to {Count} hosts over SSH (run {RunId})", nodes.Count, runId);
+            log.Information("Connecting to {Count} hosts over SSH (run {RunId})", nodes.Count, runId);
             var connections = await connector.ConnectAsync(nodes.Select(endpoints.For), cancellationToken);
             var attached = await Task.WhenAll(nodes.Select(async node =>
             {
@@ -88,7 +90,7 @@ internal sealed class ClusterSession : IAsyncDisposable
                 else
                 {
                     unreachable[node] = error!;
-                    logger.Warning("[dialer] {Host}: {Reason}", node.Address, error!.Message);
+                    log.Warning("{Host}: {Reason}", node.Address, error!.Message);
                 }
             }
 
@@ -169,7 +171,7 @@ internal sealed class ClusterSession : IAsyncDisposable
         try
         {
             var version = await docker.NegotiateAsync(cancellationToken);
-            logger.Debug("[dialer] {Host}: Docker {Version}, API {ApiVersion}", node.Address, version.Version, docker.ApiVersion);
+            logger.ForScope("dialer").Debug("{Host}: Docker {Version}, API {ApiVersion}", node.Address, version.Version, docker.ApiVersion);
             return new NodeSession(node, docker, new HelperContainerRunner(docker, runId, logger));
         }
         catch

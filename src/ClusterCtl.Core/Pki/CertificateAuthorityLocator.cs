@@ -3,6 +3,7 @@ using System.Text;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Services;
 using Serilog;
 
@@ -14,6 +15,8 @@ namespace ClusterCtl.Pki;
 /// </summary>
 internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger logger)
 {
+    private readonly ILogger _log = logger.ForScope("restore");
+
     public const string CaKeyFile = "/etc/kubernetes/ssl/kube-ca-key.pem";
 
     // A PEM certificate or key is a few KiB; anything much larger is not one.
@@ -94,7 +97,7 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
             // Looking for the CA must never pull an image: this runs before the point of no return, and in dry runs.
             if (await node.Docker.InspectImageAsync(config.Images.Alpine, cancellationToken) is null)
             {
-                logger.Information("[restore] {Host}: {Image} is not there; not looking for the kube-ca files on it", node.Host, config.Images.Alpine);
+                _log.Information("{Host}: {Image} is not there; not looking for the kube-ca files on it", node.Host, config.Images.Alpine);
                 return null;
             }
 
@@ -103,7 +106,7 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
             var key = certificate is null ? null : await ReadPemAsync(helper, CaKeyFile, cancellationToken);
             if (certificate is null || key is null || !key.Contains("PRIVATE KEY", StringComparison.Ordinal))
             {
-                logger.Information("[restore] {Host}: no kube-ca certificate and key to sign new certificates with", node.Host);
+                _log.Information("{Host}: no kube-ca certificate and key to sign new certificates with", node.Host);
                 return null;
             }
 
@@ -111,7 +114,7 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
         }
         catch (DockerException e)
         {
-            logger.Warning("[restore] {Host}: cannot read the kube-ca files: {Error}", node.Host, e.Message);
+            _log.Warning("{Host}: cannot read the kube-ca files: {Error}", node.Host, e.Message);
             return null;
         }
     }
@@ -132,7 +135,7 @@ internal sealed class CertificateAuthorityLocator(ClusterConfig config, ILogger 
         }
         catch (InvalidDataException e)
         {
-            logger.Information("[restore] {Host}: {Path} is not a PEM file to use: {Error}", helper.Docker.Host, path, e.Message);
+            _log.Information("{Host}: {Path} is not a PEM file to use: {Error}", helper.Docker.Host, path, e.Message);
             return null;
         }
     }

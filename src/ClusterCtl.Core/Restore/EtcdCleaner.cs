@@ -3,6 +3,7 @@ using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Services;
 using Serilog;
 
@@ -16,6 +17,10 @@ namespace ClusterCtl.Restore;
 /// </summary>
 internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
 {
+    // Handed on as it came: the parts this class calls log under their own scope, or none.
+    private readonly ILogger _logger = logger;
+    private readonly ILogger _log = logger.ForScope("cleanup");
+
     private const string SnapshotMount = NodeHelperSpecs.SnapshotDirectoryInContainer;
 
     /// <summary>
@@ -98,7 +103,7 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
 
                 if (node.Node.IsEtcd)
                 {
-                    var etcdRunning = await RunningEtcdContainer.FindAsync(node, logger, cancellationToken) is not null;
+                    var etcdRunning = await RunningEtcdContainer.FindAsync(node, _logger, cancellationToken) is not null;
                     found.AddRange(await CleanDirectoriesAsync(node, keepPreRestore, dryRun, etcdRunning, cancellationToken));
                     found.AddRange(await CleanReplacedEtcdAsync(node, dryRun, etcdRunning, cancellationToken));
                 }
@@ -115,12 +120,12 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
         problems.AddRange(perNode.Select(r => r.Item2).OfType<string>());
         foreach (var item in items)
         {
-            logger.Information("[cleanup] {Host}: {Action} {Kind} {Path}", item.Host, dryRun ? "would remove" : "removed", item.Kind, item.Path);
+            _log.Information("{Host}: {Action} {Kind} {Path}", item.Host, dryRun ? "would remove" : "removed", item.Kind, item.Path);
         }
 
         foreach (var problem in problems)
         {
-            logger.Error("[cleanup] {Problem}", problem);
+            _log.Error("{Problem}", problem);
         }
 
         return new CleanupReport(dryRun, items, problems);
@@ -138,7 +143,7 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
         {
             if (line.TrimEnd('\r').Split('\t') is ["kept", var name, var why])
             {
-                logger.Warning("[cleanup] {Host}: keeping {Path} although --keep-pre-restore is 0: {Reason}, so it may be the only copy of this node's data",
+                _log.Warning("{Host}: keeping {Path} although --keep-pre-restore is 0: {Reason}, so it may be the only copy of this node's data",
                     node.Host, config.EtcdDataDirectory.TrimEnd('/') + "/" + name, why);
             }
         }
@@ -181,7 +186,7 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
 
         if (!etcdRunning)
         {
-            logger.Warning("[cleanup] {Host}: keeping {Containers}: no etcd container is running, so it may still be needed", node.Host, string.Join(", ", old.Select(c => c.Name)));
+            _log.Warning("{Host}: keeping {Containers}: no etcd container is running, so it may still be needed", node.Host, string.Join(", ", old.Select(c => c.Name)));
             return [];
         }
 

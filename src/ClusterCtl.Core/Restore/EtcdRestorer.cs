@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ClusterCtl.Config;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using Serilog;
 
 namespace ClusterCtl.Restore;
@@ -17,6 +18,10 @@ namespace ClusterCtl.Restore;
 /// </remarks>
 internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 {
+    // Handed on as it came: the parts this class calls log under their own scope, or none.
+    private readonly ILogger _logger = logger;
+    private readonly ILogger _log = logger.ForScope("restore");
+
     /// <summary>Phase 3 on every etcd node, writing nothing (and, in a dry run, pulling nothing). Never throws for what it finds: see <see cref="RestorePlan.Problems"/>.</summary>
     public async Task<RestorePlan> PreflightAsync(ClusterSession session, RestoreSource source, RestoreOptions options, CancellationToken cancellationToken)
     {
@@ -24,7 +29,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         EtcdDataLocation.RequireRestorable(config);
         await options.EnterPhaseAsync(RestorePhase.Preflight, cancellationToken);
 
-        return await new RestorePreflight(config, logger).RunAsync(session, source, options, cancellationToken);
+        return await new RestorePreflight(config, _logger).RunAsync(session, source, options, cancellationToken);
     }
 
     /// <summary>The report of a dry run: the plan, and exit code 1 when it has problems.</summary>
@@ -72,16 +77,16 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
             throw new InvalidOperationException($"the plan was made for run {plan.RunId}, not for this session's run {session.RunId}");
         }
 
-        var run = new RestoreRun(config, session, plan, options, logger);
+        var run = new RestoreRun(config, session, plan, options, _logger);
         var phases = new List<PhaseReport> { new(RestorePhase.Preflight, plan.PreflightDuration, true, "ready") };
 
         await TimedAsync(phases, RestorePhase.Restore, run, () => RestoreDataPhase.RestoreIntoScratchAsync(run, cancellationToken), cancellationToken);
 
         cancellationToken.ThrowIfCancellationRequested();
-        logger.Warning("[restore] POINT OF NO RETURN: stopping kube-apiserver on the control-plane nodes and etcd on {Nodes}; Ctrl+C is held until the cluster is restored or rolled back",
+        _log.Warning("POINT OF NO RETURN: stopping kube-apiserver on the control-plane nodes and etcd on {Nodes}; Ctrl+C is held until the cluster is restored or rolled back",
             string.Join(", ", run.EtcdNodes.Select(n => n.Host)));
         using var deferral = cancellationToken.Register(() =>
-            logger.Warning("[restore] Ctrl+C received after the point of no return: held until the cluster is restored or rolled back"));
+            _log.Warning("Ctrl+C received after the point of no return: held until the cluster is restored or rolled back"));
 
         var current = RestorePhase.Stop;
         try
@@ -118,7 +123,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
             throw new RestoreFailedException(report);
         }
 
-        logger.Information("[restore] Restored {Snapshot} on {Count} etcd nodes in {Seconds:0.0} s; revision {Revision}",
+        _log.Information("Restored {Snapshot} on {Count} etcd nodes in {Seconds:0.0} s; revision {Revision}",
             plan.Source.Name, run.EtcdNodes.Count, report.TotalSeconds, run.FinalRevision);
         return cancellationToken.IsCancellationRequested
             ? report with { Warnings = [.. report.Warnings, "Ctrl+C was held during the restore; it completed"] }
@@ -127,7 +132,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 
     private async Task<RestoreFailedException> RollBackAsync(RestoreRun run, List<PhaseReport> phases, RestorePhase failedPhase, Exception cause)
     {
-        logger.Error("[restore] {Phase} failed: {Error}", failedPhase, cause.Message);
+        _log.Error("{Phase} failed: {Error}", failedPhase, cause.Message);
         var clock = Stopwatch.StartNew();
         RollbackResult rollback;
         try
@@ -137,7 +142,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            logger.Error("[restore] the rollback stopped: {Error}", e.Message);
+            _log.Error("the rollback stopped: {Error}", e.Message);
             rollback = new RollbackResult([OneLine(e)], run.EtcdNodes.SelectMany(n => RollbackPhase.ManualSteps(run, n))
                 .Concat(run.StoppedApiservers.Select(s => new ManualStep(s.Session.Host, $"docker start {KubeComponents.Apiserver}"))).ToList());
         }
@@ -153,7 +158,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
                 Failure = $"restore failed in phase {Describe(failedPhase)} ({causeText}); rolled back: etcd runs on its previous data again",
                 PreRestoreDirectory = null,
             };
-            logger.Error("[restore] Rolled back{OnHost}: the cluster is as it was before the restore", failedHost is null ? "" : $" after the failure on {failedHost}");
+            _log.Error("Rolled back{OnHost}: the cluster is as it was before the restore", failedHost is null ? "" : $" after the failure on {failedHost}");
             return new RestoreFailedException(report, cause);
         }
 
@@ -181,7 +186,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
             throw;
         }
 
-        logger.Information("[restore] Phase {Phase} done in {Seconds:0.0} s", Describe(phase), clock.Elapsed.TotalSeconds);
+        _log.Information("Phase {Phase} done in {Seconds:0.0} s", Describe(phase), clock.Elapsed.TotalSeconds);
         phases.Add(new PhaseReport(phase, clock.Elapsed, true, Detail(run, phase)));
     }
 
@@ -195,13 +200,13 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
                 var result = await node.Session.Helpers.RunAsync(RestoreHelperSpecs.DataShell(config, "restore-tidy", RestoreScripts.RemoveScratch(run.RunId)), CancellationToken.None);
                 if (!result.Succeeded)
                 {
-                    logger.Warning("[restore] {Host}: could not remove {Directory}: {Error}; clusterctl etcd cleanup removes it", node.Host,
+                    _log.Warning("{Host}: could not remove {Directory}: {Error}; clusterctl etcd cleanup removes it", node.Host,
                         RestoreLayout.ScratchDirectory(config, run.RunId), result.LastErrorLine);
                 }
             }
             catch (ClusterCtlException e)
             {
-                logger.Warning("[restore] {Host}: could not remove {Directory}: {Error}; clusterctl etcd cleanup removes it", node.Host,
+                _log.Warning("{Host}: could not remove {Directory}: {Error}; clusterctl etcd cleanup removes it", node.Host,
                     RestoreLayout.ScratchDirectory(config, run.RunId), e.Message);
             }
         }));
@@ -229,7 +234,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
     {
         foreach (var step in steps)
         {
-            logger.Error("[restore] MANUAL STEP on {Host}: {Command}", step.Host, step.Command);
+            _log.Error("MANUAL STEP on {Host}: {Command}", step.Host, step.Command);
         }
     }
 

@@ -46,18 +46,18 @@ internal static class EtcdStopper
             if (etcd is { State.Running: true } || etcd?.State.Status == "restarting")
             {
                 await node.Session.Docker.StopContainerAsync(etcd.Id, RestoreRun.StopTimeout, CancellationToken.None);
-                run.Logger.Information("[restore] {Host}: stopped {Container}", node.Host, EtcdContainerSpec.ContainerName);
+                run.Logger.Information("{Host}: stopped {Container}", node.Host, EtcdContainerSpec.ContainerName);
             }
             else
             {
-                run.Logger.Information("[restore] {Host}: {Container} is not running ({State})", node.Host, EtcdContainerSpec.ContainerName, etcd?.State.Status ?? "missing");
+                run.Logger.Information("{Host}: {Container} is not running ({State})", node.Host, EtcdContainerSpec.ContainerName, etcd?.State.Status ?? "missing");
             }
 
             return (node, null);
         }
         catch (DockerException e)
         {
-            run.Logger.Error("[restore] {Host}: could not stop {Container}: {Error}", node.Host, EtcdContainerSpec.ContainerName, e.Message);
+            run.Logger.Error("{Host}: could not stop {Container}: {Error}", node.Host, EtcdContainerSpec.ContainerName, e.Message);
             return (node, e);
         }
     }

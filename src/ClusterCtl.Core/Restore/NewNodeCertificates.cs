@@ -3,6 +3,7 @@ using System.Text;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Pki;
 using ClusterCtl.Services;
 using Serilog;
@@ -18,6 +19,8 @@ namespace ClusterCtl.Restore;
 /// </summary>
 internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
 {
+    private readonly ILogger _log = logger.ForScope("restore");
+
     private const string SslDirectory = "/etc/kubernetes/ssl";
 
     private readonly List<(NodeSession Node, string File)> _created = [];
@@ -57,11 +60,11 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
                 await group.Key.Helpers.RunAsync(Shell("remove-new-certs", RemoveScript(group.Select(c => c.File))), timeout.Token);
-                logger.Information("[restore] {Host}: removed the certificates this run made, because the restore did not go ahead", group.Key.Host);
+                _log.Information("{Host}: removed the certificates this run made, because the restore did not go ahead", group.Key.Host);
             }
             catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
             {
-                logger.Warning("[restore] {Host}: could not remove the certificates this run made ({Files}): {Error}", group.Key.Host, files, e.Message);
+                _log.Warning("{Host}: could not remove the certificates this run made ({Files}): {Error}", group.Key.Host, files, e.Message);
             }
         }
 
@@ -96,7 +99,7 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
             throw new ClusterCtlException($"restore refused: writing the certificates of new node {node.Host} failed: {result.Stderr.Trim()}");
         }
 
-        logger.Information("[restore] {Host}: new node: {Written}", node.Host, string.Join(", ",
+        _log.Information("{Host}: new node: {Written}", node.Host, string.Join(", ",
             result.Stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(l => l.Replace('=', ' '))));
     }
 

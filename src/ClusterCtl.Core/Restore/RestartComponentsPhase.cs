@@ -35,7 +35,7 @@ internal static class RestartComponentsPhase
         }
         catch (DockerException e)
         {
-            run.Logger.Error("[restore] {Host}: cannot list containers to restart: {Error}", node.Host, e.Message);
+            run.Logger.Error("{Host}: cannot list containers to restart: {Error}", node.Host, e.Message);
             return [new ManualStep(node.Host, $"docker restart {string.Join(' ', KubeComponents.Restarted)} (and the flannel/calico containers)")];
         }
 
@@ -61,7 +61,7 @@ internal static class RestartComponentsPhase
         }
         catch (DockerException e)
         {
-            run.Logger.Error("[restore] {Host}: cannot start {Container}: {Error}", node.Host, KubeComponents.Apiserver, e.Message);
+            run.Logger.Error("{Host}: cannot start {Container}: {Error}", node.Host, KubeComponents.Apiserver, e.Message);
             return [new ManualStep(node.Host, $"docker start {KubeComponents.Apiserver}")];
         }
     }
@@ -88,11 +88,11 @@ internal static class RestartComponentsPhase
             if (IsUp(state))
             {
                 run.Restarted.Enqueue(new RestartedContainer(node.Host, name, action, state!.StartedAt));
-                run.Logger.Information("[restore] {Host}: {Action} {Container}", node.Host, action, name);
+                run.Logger.Information("{Host}: {Action} {Container}", node.Host, action, name);
                 return null;
             }
 
-            run.Logger.Error("[restore] {Host}: {Container} is not running {Seconds:0} s after it was {Action} ({State})",
+            run.Logger.Error("{Host}: {Container} is not running {Seconds:0} s after it was {Action} ({State})",
                 node.Host, name, clock.Elapsed.TotalSeconds, action, state?.Status ?? "gone");
             return new ManualStep(node.Host, $"docker start {name}   # then check 'docker logs {name}'");
 
@@ -101,7 +101,7 @@ internal static class RestartComponentsPhase
         }
         catch (DockerException e)
         {
-            run.Logger.Error("[restore] {Host}: could not restart {Container}: {Error}", node.Host, name, e.Message);
+            run.Logger.Error("{Host}: could not restart {Container}: {Error}", node.Host, name, e.Message);
             return new ManualStep(node.Host, $"docker {(start ? "start" : "restart")} {name}");
         }
     }

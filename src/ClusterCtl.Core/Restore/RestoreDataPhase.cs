@@ -18,7 +18,7 @@ internal static class RestoreDataPhase
         {
             await EnsureRoomForRestoredDataAsync(run, node, cancellationToken);
             var spec = RestoreHelperSpecs.SnapshotRestore(run.Config, node.Spec, run.RunId, plan.Tool, plan.BumpRevision);
-            run.Logger.Information("[restore] {Host}: {Tool} snapshot restore into {Directory}/data as {Member}",
+            run.Logger.Information("{Host}: {Tool} snapshot restore into {Directory}/data as {Member}",
                 node.Host, plan.Tool == RestoreTool.Etcdutl ? "etcdutl" : "etcdctl", RestoreLayout.ScratchDirectory(run.Config, run.RunId), node.Spec.MemberName);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(run.Options.RestoreHelperTimeout);
@@ -74,7 +74,7 @@ internal static class RestoreDataPhase
             }
 
             node.Swap = SwapProgress.Completed;
-            run.Logger.Information("[restore] {Host}: restored member moved in{Kept}", node.Host,
+            run.Logger.Information("{Host}: restored member moved in{Kept}", node.Host,
                 node.OriginalMoved ? $"; the previous one is in {RestoreLayout.HostDataDirectory(run.Config)}/{run.PreRestoreDirectory}/member" : " (there was no previous one)");
         }));
     }

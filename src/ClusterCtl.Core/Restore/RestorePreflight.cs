@@ -4,6 +4,7 @@ using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Services;
 using Serilog;
 
@@ -17,6 +18,10 @@ namespace ClusterCtl.Restore;
 /// </summary>
 internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
 {
+    // Handed on as it came: the parts this class calls log under their own scope, or none.
+    private readonly ILogger _logger = logger;
+    private readonly ILogger _log = logger.ForScope("restore");
+
     /// <summary>Room beyond the data itself: etcd preallocates a 64 MiB WAL segment, and a full disk must never be the cause of a failed restore.</summary>
     public const long DiskMarginBytes = 128L * 1024 * 1024;
 
@@ -26,10 +31,10 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        logger.Information("[restore] Preflight on {Count} etcd nodes{DryRun}", config.EtcdNodes.Count(), options.DryRun ? " (dry run: nothing is written or pulled)" : "");
+        _log.Information("Preflight on {Count} etcd nodes{DryRun}", config.EtcdNodes.Count(), options.DryRun ? " (dry run: nothing is written or pulled)" : "");
 
         var etcdNodes = config.EtcdNodes.ToList();
-        var images = new EtcdImageProbe(config, logger);
+        var images = new EtcdImageProbe(config, _logger);
         var results = await Task.WhenAll(etcdNodes.Select(node =>
             Find(session, node) is { } reachable
                 ? CheckNodeAsync(reachable, images, source, session.RunId, options, cancellationToken)
@@ -62,7 +67,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         {
             // A new node has no member to observe yet; the cluster before the restore is the nodes that had one.
             var newNodes = results.Where(r => r.IsNewNode).Select(r => r.Host).ToHashSet(StringComparer.Ordinal);
-            before = await new EtcdClusterHealth(config, logger).ObserveAsync(EtcdSessions(session).Where(n => !newNodes.Contains(n.Host)).ToList(), cancellationToken);
+            before = await new EtcdClusterHealth(config, _logger).ObserveAsync(EtcdSessions(session).Where(n => !newNodes.Contains(n.Host)).ToList(), cancellationToken);
         }
 
         var healthBefore = before?.Problem(0);
@@ -98,16 +103,16 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
         {
             foreach (var failure in result.Failures)
             {
-                logger.Error("[restore] {Host}: preflight {Check} failed: {Detail}; {Fix}", result.Host, failure.Name, failure.Detail, failure.Fix);
+                _log.Error("{Host}: preflight {Check} failed: {Detail}; {Fix}", result.Host, failure.Name, failure.Detail, failure.Fix);
             }
         }
 
         foreach (var warning in warnings)
         {
-            logger.Warning("[restore] {Warning}", warning);
+            _log.Warning("{Warning}", warning);
         }
 
-        logger.Information("[restore] Preflight {Outcome} in {Seconds:0.0} s", plan.Ready ? "passed" : "found problems", clock.Elapsed.TotalSeconds);
+        _log.Information("Preflight {Outcome} in {Seconds:0.0} s", plan.Ready ? "passed" : "found problems", clock.Elapsed.TotalSeconds);
         return plan;
     }
 
@@ -136,7 +141,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
             }
             catch (DockerException e)
             {
-                logger.Warning("[restore] {Host}: cannot look for kube-apiserver: {Error}", node.Host, e.Message);
+                _log.Warning("{Host}: cannot look for kube-apiserver: {Error}", node.Host, e.Message);
                 return (null, null);
             }
         }));
@@ -229,7 +234,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
 
         try
         {
-            logger.Information("[restore] {Host}: pulling {Image}", node.Host, image);
+            _log.Information("{Host}: pulling {Image}", node.Host, image);
             await node.Docker.PullImageAsync(image, NodeHelperSpecs.RegistryAuthFor(config, image), progress: null, cancellationToken);
             return (PreflightCheck.Pass(name, "pulled"), (await node.Docker.InspectImageAsync(image, cancellationToken))?.Id);
         }
@@ -310,7 +315,7 @@ internal sealed class RestorePreflight(ClusterConfig config, ILogger logger)
             return PreflightCheck.Fail("certificates", $"{missing}: {e.Message}", Pki.CertificateAuthorityLocator.WaysToSupply(config));
         }
 
-        logger.Information("[restore] {Host}: {Missing}; made from the cluster CA ({Source})", node.Host, missing, ca.Source);
+        _log.Information("{Host}: {Missing}; made from the cluster CA ({Source})", node.Host, missing, ca.Source);
         return PreflightCheck.Pass("certificates", $"{missing}: made from the cluster CA ({ca.Source}) before the point of no return");
     }
 

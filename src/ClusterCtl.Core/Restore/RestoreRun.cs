@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ClusterCtl.Config;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using Serilog;
 
 namespace ClusterCtl.Restore;
@@ -15,7 +16,7 @@ internal sealed class RestoreRun
         Session = session;
         Plan = plan;
         Options = options;
-        Logger = logger;
+        Logger = logger.ForScope("restore");
         EtcdNodes = config.EtcdNodes
             .Select(node => new EtcdNodeState(
                 session.Nodes.Single(n => n.Node == node),
@@ -33,6 +34,7 @@ internal sealed class RestoreRun
 
     public RestoreOptions Options { get; }
 
+    /// <summary>For the phases' own messages, under the restore scope.</summary>
     public ILogger Logger { get; }
 
     public string RunId => Plan.RunId;

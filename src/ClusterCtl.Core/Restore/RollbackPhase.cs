@@ -16,7 +16,7 @@ internal static class RollbackPhase
 {
     public static async Task<RollbackResult> RunAsync(RestoreRun run)
     {
-        run.Logger.Warning("[restore] Rolling back on {Count} etcd nodes", run.EtcdNodes.Count);
+        run.Logger.Warning("Rolling back on {Count} etcd nodes", run.EtcdNodes.Count);
 
         // Every etcd that runs now is stopped before any original one starts: the restored members have the same
         // member and cluster ids as the originals (same peer URLs and token), so a restored member still running
@@ -34,7 +34,7 @@ internal static class RollbackPhase
         var problems = new List<string>();
         if (notStopped.Count > 0 && !startEtcd)
         {
-            run.Logger.Error("[restore] etcd could not be stopped on {Hosts}; no original etcd is started until it is", string.Join(", ", notStopped.Keys.Select(n => n.Host)));
+            run.Logger.Error("etcd could not be stopped on {Hosts}; no original etcd is started until it is", string.Join(", ", notStopped.Keys.Select(n => n.Host)));
         }
 
         if (steps.Count > 0)
@@ -55,7 +55,7 @@ internal static class RollbackPhase
         }
         else
         {
-            run.Logger.Warning("[restore] etcd was not healthy before the restore ({Health}); not waiting for health after the rollback", run.Plan.HealthBefore);
+            run.Logger.Warning("etcd was not healthy before the restore ({Health}); not waiting for health after the rollback", run.Plan.HealthBefore);
         }
 
         foreach (var stop in run.StoppedApiservers)
@@ -63,7 +63,7 @@ internal static class RollbackPhase
             try
             {
                 await stop.Session.Docker.StartContainerAsync(stop.ContainerId, CancellationToken.None);
-                run.Logger.Information("[restore] {Host}: started {Container} again", stop.Session.Host, KubeComponents.Apiserver);
+                run.Logger.Information("{Host}: started {Container} again", stop.Session.Host, KubeComponents.Apiserver);
             }
             catch (DockerException e)
             {
@@ -131,13 +131,13 @@ internal static class RollbackPhase
                 if (current is not null && current.Id != node.OriginalContainerId)
                 {
                     await docker.RemoveContainerAsync(current.Id, force: true, CancellationToken.None);
-                    run.Logger.Information("[restore] {Host}: removed the etcd container the restore created", node.Host);
+                    run.Logger.Information("{Host}: removed the etcd container the restore created", node.Host);
                 }
 
                 if (node.OriginalContainerId is { } original && (current is null || current.Id != original))
                 {
                     await docker.RenameContainerAsync(original, EtcdContainerSpec.ContainerName, CancellationToken.None);
-                    run.Logger.Information("[restore] {Host}: the original container is etcd again", node.Host);
+                    run.Logger.Information("{Host}: the original container is etcd again", node.Host);
                 }
 
                 node.ContainerAction = null;
@@ -153,7 +153,7 @@ internal static class RollbackPhase
                     throw new HelperFailedException(node.Host, result.ContainerName, result.ExitCode, result.Stderr);
                 }
 
-                run.Logger.Information("[restore] {Host}: data directory put back ({Moves})", node.Host,
+                run.Logger.Information("{Host}: data directory put back ({Moves})", node.Host,
                     string.Join(", ", result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
                 node.Swap = SwapProgress.NotStarted;
             }
@@ -166,14 +166,14 @@ internal static class RollbackPhase
                 }
 
                 await docker.StartContainerAsync(id, CancellationToken.None);
-                run.Logger.Information("[restore] {Host}: started the original etcd", node.Host);
+                run.Logger.Information("{Host}: started the original etcd", node.Host);
             }
 
             return [];
         }
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException or IOException)
         {
-            run.Logger.Error("[restore] {Host}: rollback failed: {Error}", node.Host, e.Message);
+            run.Logger.Error("{Host}: rollback failed: {Error}", node.Host, e.Message);
             return ManualSteps(run, node);
         }
     }

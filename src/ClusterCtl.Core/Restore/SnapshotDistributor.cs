@@ -1,5 +1,6 @@
 using ClusterCtl.Config;
 using ClusterCtl.Etcd;
+using ClusterCtl.Logging;
 using ClusterCtl.Storage;
 using Serilog;
 
@@ -16,6 +17,8 @@ namespace ClusterCtl.Restore;
 /// </summary>
 internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
 {
+    private readonly ILogger _log = logger.ForScope("restore");
+
     public async Task<VerifiedSnapshot> DistributeAsync(
         string name, IReadOnlyList<SnapshotCopy> candidates, IReadOnlyList<RestoreStaging> targets, S3SnapshotStore? s3,
         long maxDbBytes, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
@@ -34,7 +37,7 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
             var fanOut = new FanOutStream(destinations, cancellationToken);
             try
             {
-                logger.Information("[restore] Reading {Copy}{Purpose}", copy, targets.Count > 0 ? $" and copying it to {targets.Count} etcd nodes" : " to verify it");
+                _log.Information("Reading {Copy}{Purpose}", copy, targets.Count > 0 ? $" and copying it to {targets.Count} etcd nodes" : " to verify it");
                 await using var source = await copy.OpenAsync(config, s3, cancellationToken);
                 await using var counted = new ProgressReadStream(source, "restore " + name, copy.Size, progress);
                 await using var bounded = new BoundedWriteStream(fanOut, maxDbBytes);
@@ -47,13 +50,13 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
                 }
 
                 await Task.WhenAll(targets.Select(t => t.CommitAsync(read.Check.DbSha256, cancellationToken)));
-                logger.Information("[restore] Using {Copy}: db {DbSize} bytes, sha256 {Sha256}, verified", copy, read.Check.Length, read.Check.DbSha256);
+                _log.Information("Using {Copy}: db {DbSize} bytes, sha256 {Sha256}, verified", copy, read.Check.Length, read.Check.DbSha256);
                 return VerifiedSnapshot.Read(name, copy, read);
             }
             catch (SnapshotCorruptException e)
             {
                 problems.Add(e.Message);
-                logger.Warning("[restore] {Copy} does not verify, not using it: {Error}", copy, e.Message);
+                _log.Warning("{Copy} does not verify, not using it: {Error}", copy, e.Message);
                 await fanOut.AbortAsync(e, CancellationToken.None);
                 await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
             }
@@ -64,7 +67,7 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
                 var problem = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"the db in {copy} is larger than the {maxDbBytes} bytes the preflight checked the disks for");
                 problems.Add(problem);
-                logger.Warning("[restore] {Copy} does not verify, not using it: {Error}; its partial copies are removed", copy, problem);
+                _log.Warning("{Copy} does not verify, not using it: {Error}; its partial copies are removed", copy, problem);
                 await fanOut.AbortAsync(e, CancellationToken.None);
                 await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
             }
@@ -101,7 +104,7 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
             return null;
         }
 
-        logger.Information("[restore] Every etcd node holds {Name} with sha256 {Sha256}: extracting it on each node, nothing is copied", name, sha256);
+        _log.Information("Every etcd node holds {Name} with sha256 {Sha256}: extracting it on each node, nothing is copied", name, sha256);
         try
         {
             await Task.WhenAll(targets.Select(t => t.ExtractAsync(zips[t]!.FileName!, SnapshotZipLayout.DbEntryName(name), manifest.DbSize, cancellationToken)));
@@ -109,7 +112,7 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
         }
         catch (ClusterCtlException e)
         {
-            logger.Warning("[restore] {Error}; copying the snapshot to every node instead", e.Message);
+            _log.Warning("{Error}; copying the snapshot to every node instead", e.Message);
             await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
             return null;
         }

@@ -1,5 +1,6 @@
 using ClusterCtl.Config;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Storage;
 using Serilog;
 
@@ -12,6 +13,8 @@ namespace ClusterCtl.Restore;
 /// </summary>
 internal sealed class SnapshotLocator(ClusterConfig config, ILogger logger)
 {
+    private readonly ILogger _log = logger.ForScope("restore");
+
     public async Task<IReadOnlyList<SnapshotCopy>> FindAsync(ClusterSession session, S3SnapshotStore? s3, string name, CancellationToken cancellationToken)
     {
         var nodeCopies = (await Task.WhenAll(session.Nodes.Where(n => n.Node.IsEtcd).Select(async node =>
@@ -40,7 +43,7 @@ internal sealed class SnapshotLocator(ClusterConfig config, ILogger logger)
         var majority = votes.OrderByDescending(v => v.Value).Select(v => v.Key).FirstOrDefault();
         if (votes.Count > 1)
         {
-            logger.Warning("[restore] The copies of {Name} differ: {Copies}; each is verified against its manifest before use",
+            _log.Warning("The copies of {Name} differ: {Copies}; each is verified against its manifest before use",
                 name, string.Join(", ", all.Select(c => $"{c.Location}={c.Sha256?[..12] ?? "?"}")));
         }
 

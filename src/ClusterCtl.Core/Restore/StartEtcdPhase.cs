@@ -35,11 +35,11 @@ internal static class StartEtcdPhase
             try
             {
                 await node.Session.Docker.RemoveContainerAsync(old, force: false, CancellationToken.None);
-                run.Logger.Information("[restore] {Host}: removed the replaced container {Container}", node.Host, old);
+                run.Logger.Information("{Host}: removed the replaced container {Container}", node.Host, old);
             }
             catch (DockerException e)
             {
-                run.Logger.Warning("[restore] {Host}: could not remove {Container}: {Error}; remove it with 'docker rm {Container}' or clusterctl etcd cleanup",
+                run.Logger.Warning("{Host}: could not remove {Container}: {Error}; remove it with 'docker rm {Container}' or clusterctl etcd cleanup",
                     node.Host, old, e.Message, old);
             }
         }
@@ -73,7 +73,7 @@ internal static class StartEtcdPhase
         {
             node.ContainerAction = EtcdContainerAction.StartAsIs;
             await docker.StartContainerAsync(existing.Id, CancellationToken.None);
-            run.Logger.Information("[restore] {Host}: started {Container} as it is", node.Host, EtcdContainerSpec.ContainerName);
+            run.Logger.Information("{Host}: started {Container} as it is", node.Host, EtcdContainerSpec.ContainerName);
             return;
         }
 
@@ -82,18 +82,18 @@ internal static class StartEtcdPhase
         {
             node.ContainerAction = EtcdContainerAction.Recreate;
             var old = RestoreLayout.OldEtcdContainerName(run.RunId);
-            run.Logger.Information("[restore] {Host}: {Container} differs from cluster.yml ({Differences}); keeping it as {OldContainer} and creating a new one",
+            run.Logger.Information("{Host}: {Container} differs from cluster.yml ({Differences}); keeping it as {OldContainer} and creating a new one",
                 node.Host, EtcdContainerSpec.ContainerName, string.Join("; ", node.Spec.DifferencesFrom(existing)), old);
             await docker.RenameContainerAsync(existing.Id, old, CancellationToken.None);
         }
         else
         {
             node.ContainerAction = EtcdContainerAction.Create;
-            run.Logger.Information("[restore] {Host}: no {Container} container; creating it from cluster.yml", node.Host, EtcdContainerSpec.ContainerName);
+            run.Logger.Information("{Host}: no {Container} container; creating it from cluster.yml", node.Host, EtcdContainerSpec.ContainerName);
         }
 
         var id = await docker.CreateContainerAsync(EtcdContainerSpec.ContainerName, node.Spec.ToContainerSpec(), CancellationToken.None);
         await docker.StartContainerAsync(id, CancellationToken.None);
-        run.Logger.Information("[restore] {Host}: started the new {Container}", node.Host, EtcdContainerSpec.ContainerName);
+        run.Logger.Information("{Host}: started the new {Container}", node.Host, EtcdContainerSpec.ContainerName);
     }
 }

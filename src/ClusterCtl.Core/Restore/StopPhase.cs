@@ -23,7 +23,7 @@ internal static class StopPhase
                 // Recorded first: a stop that fails half-way still leaves something to start again.
                 run.StoppedApiservers.Enqueue(new ApiserverStop(node, apiserver.Id));
                 await node.Docker.StopContainerAsync(apiserver.Id, RestoreRun.StopTimeout, CancellationToken.None);
-                run.Logger.Information("[restore] {Host}: stopped {Container}", node.Host, KubeComponents.Apiserver);
+                run.Logger.Information("{Host}: stopped {Container}", node.Host, KubeComponents.Apiserver);
             }
         }));
 

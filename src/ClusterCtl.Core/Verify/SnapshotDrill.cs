@@ -4,6 +4,7 @@ using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Restore;
 using ClusterCtl.Storage;
 using Serilog;
@@ -18,6 +19,10 @@ namespace ClusterCtl.Verify;
 /// </summary>
 internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
 {
+    // Handed on as it came: the parts this class calls log under their own scope, or none.
+    private readonly ILogger _logger = logger;
+    private readonly ILogger _log = logger.ForScope("verify");
+
     /// <summary>How long the throwaway etcd may take to serve: it replays nothing, so this is mostly opening the db.</summary>
     public static readonly TimeSpan ServeTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan ServePollInterval = TimeSpan.FromMilliseconds(500);
@@ -28,7 +33,7 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
         SnapshotName.Validate(name);
         var requested = nodeAddress is null ? null : RequireNode(session, nodeAddress);
         var locating = Stopwatch.StartNew();
-        var copies = await new SnapshotLocator(config, logger).FindAsync(session, s3, name, cancellationToken);
+        var copies = await new SnapshotLocator(config, _logger).FindAsync(session, s3, name, cancellationToken);
         var located = locating.Elapsed;
         var report = await RunAsync(session, s3, name, copies, requested, cancellationToken);
         return report with { Duration = located + report.Duration };
@@ -50,7 +55,7 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
         var limit = await EnsureRoomAsync(node, copy, cancellationToken);
 
         var report = new SnapshotDrillReport { Name = name, Node = node.Host, Copy = copy.ToString() };
-        logger.Information("[verify] Drill on {Host}: restoring {Copy} into {Scratch}, served by an etcd without network", node.Host, copy,
+        _log.Information("Drill on {Host}: restoring {Copy} into {Scratch}, served by an etcd without network", node.Host, copy,
             DrillHelperSpecs.ScratchOnHost(config, session.RunId));
         await node.Helpers.RunAndRequireSuccessAsync(DrillHelperSpecs.CreateScratch(config, session.RunId), cancellationToken);
         try
@@ -66,12 +71,12 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
         if (report.Verified)
         {
             await MarkVerifiedAsync(copies, copy, s3, cancellationToken);
-            logger.Information("[verify] {Name} restores and serves at revision {Revision}, {Keys} keys{Proof}", name, report.Revision, report.TotalKeys,
+            _log.Information("{Name} restores and serves at revision {Revision}, {Keys} keys{Proof}", name, report.Revision, report.TotalKeys,
                 report.RecordedKeyCounts is null ? "; no recorded hash to compare" : ", as recorded at save");
         }
         else
         {
-            logger.Error("[verify] {Name} does not verify: {Problems}", name, report.Failure ?? string.Join("; ", report.Mismatches));
+            _log.Error("{Name} does not verify: {Problems}", name, report.Failure ?? string.Join("; ", report.Mismatches));
         }
 
         return report;
@@ -123,12 +128,12 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
                 }
                 else if (s3 is not null && !await s3.MarkVerifiedAsync(c.SnapshotName, at, cancellationToken))
                 {
-                    logger.Warning("[verify] {Location}: the object is over 5 GiB, which S3 cannot copy onto itself to record the drill; the nodes' copies record it", c.Location);
+                    _log.Warning("{Location}: the object is over 5 GiB, which S3 cannot copy onto itself to record the drill; the nodes' copies record it", c.Location);
                 }
             }
             catch (ClusterCtlException e)
             {
-                logger.Warning("[verify] could not record the drill beside {Copy}: {Error}", c, e.Message);
+                _log.Warning("could not record the drill beside {Copy}: {Error}", c, e.Message);
             }
         }));
     }
@@ -234,11 +239,11 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
                 return;
             }
 
-            logger.Warning("[verify] {Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, DrillHelperSpecs.ScratchOnHost(config, runId), result.LastErrorLine);
+            _log.Warning("{Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, DrillHelperSpecs.ScratchOnHost(config, runId), result.LastErrorLine);
         }
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
         {
-            logger.Warning("[verify] {Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, DrillHelperSpecs.ScratchOnHost(config, runId), e.Message);
+            _log.Warning("{Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, DrillHelperSpecs.ScratchOnHost(config, runId), e.Message);
         }
     }
 }

@@ -1,3 +1,4 @@
+using ClusterCtl.Logging;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -31,10 +32,15 @@ internal sealed class TestLog : ILogEventSink
         return (logger, sink);
     }
 
-    /// <summary>The message with strings as they are (no quotes), as an operator reads it.</summary>
+    /// <summary>The message with strings as they are (no quotes), after its scope in brackets, as an operator reads it.</summary>
     private static string Render(LogEvent logEvent)
     {
         var text = new System.Text.StringBuilder();
+        if (logEvent.Properties.TryGetValue(LogScope.PropertyName, out var scope) && scope is ScalarValue { Value: string name })
+        {
+            text.Append('[').Append(name).Append("] ");
+        }
+
         foreach (var token in logEvent.MessageTemplate.Tokens)
         {
             if (token is Serilog.Parsing.PropertyToken property && logEvent.Properties.TryGetValue(property.PropertyName, out var value))

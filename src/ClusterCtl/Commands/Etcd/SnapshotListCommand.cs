@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using McMaster.Extensions.CommandLineUtils;
 using Spectre.Console;
 
@@ -15,6 +16,7 @@ internal sealed class SnapshotListCommand : SnapshotCommandBase
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        var log = Log.ForScope("snapshot");
         var config = LoadConfig();
         using var s3 = OpenS3(config);
         await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), SessionOptions, Log, cancellationToken);
@@ -57,13 +59,13 @@ internal sealed class SnapshotListCommand : SnapshotCommandBase
 
         foreach (var s in snapshots.Where(s => !s.CopiesAgree))
         {
-            Log.Warning("[snapshot] Copies of {Name} differ: {Hashes}", s.Name,
+            log.Warning("Copies of {Name} differ: {Hashes}", s.Name,
                 string.Join(", ", s.NodeCopies.Select(c => $"{c.Key}={c.Value[..12]}").Concat(s.S3Sha256 is { } h ? [$"s3={h[..12]}"] : s.S3SizeDiffers ? ["s3=another size"] : [])));
         }
 
         foreach (var (node, error) in session.Unreachable)
         {
-            Log.Error("[snapshot] {Host} was not listed: {Error}", node.Address, error.Message);
+            log.Error("{Host} was not listed: {Error}", node.Address, error.Message);
         }
 
         return session.Unreachable.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using McMaster.Extensions.CommandLineUtils;
 
 namespace ClusterCtl.Cli.Commands.Etcd;
@@ -20,6 +21,7 @@ internal sealed class SnapshotPruneCommand : SnapshotCommandBase
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        var log = Log.ForScope("snapshot");
         var config = LoadConfig();
         var retention = Retention ?? config.Etcd.Backup.Retention;
         using var s3 = OpenS3(config);
@@ -31,10 +33,10 @@ internal sealed class SnapshotPruneCommand : SnapshotCommandBase
         var plan = SnapshotPrunePlan.For(snapshots, retention, AllSnapshots ? _ => true : ownership.IsOurs);
         foreach (var other in plan.NotOurs)
         {
-            Log.Information("[snapshot] Not ours, kept: {Name:l} ({Reason:l})", other.Name, ownership.WhyNotOurs(other));
+            log.Information("Not ours, kept: {Name:l} ({Reason:l})", other.Name, ownership.WhyNotOurs(other));
         }
 
-        Log.Information("[snapshot] Keeping {Kept} of {Total} snapshots in scope (retention {Retention}): {Names}",
+        log.Information("Keeping {Kept} of {Total} snapshots in scope (retention {Retention}): {Names}",
             plan.Keep.Count, plan.Keep.Count + plan.Remove.Count, retention, string.Join(", ", plan.Keep.Select(s => s.Name)));
 
         var remover = new SnapshotRemover(config, Log);
@@ -42,7 +44,7 @@ internal sealed class SnapshotPruneCommand : SnapshotCommandBase
         {
             if (DryRun)
             {
-                Log.Information("[snapshot] Would remove {Name} ({Created:u})", snapshot.Name, snapshot.CreatedAt);
+                log.Information("Would remove {Name} ({Created:u})", snapshot.Name, snapshot.CreatedAt);
                 Console.Out.WriteLine(snapshot.Name);
             }
             else

@@ -1,3 +1,4 @@
+using ClusterCtl.Logging;
 using RangeAttribute = System.ComponentModel.DataAnnotations.RangeAttribute;
 using RequiredAttribute = System.ComponentModel.DataAnnotations.RequiredAttribute;
 using ClusterCtl.Cluster;
@@ -71,12 +72,13 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
 
     private int Finish(RestoreReport report, OutputFormat format)
     {
+        var log = Log.ForScope("restore");
         RestoreViews.Write(report, format);
         if (report.Outcome == RestoreOutcome.DryRun && report.Plan is { Ready: false } plan)
         {
             foreach (var problem in plan.Problems)
             {
-                Log.Error("[restore] {Problem}", problem);
+                log.Error("{Problem}", problem);
             }
         }
 

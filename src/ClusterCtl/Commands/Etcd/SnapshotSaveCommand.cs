@@ -1,5 +1,6 @@
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using ClusterCtl.Storage;
 using McMaster.Extensions.CommandLineUtils;
 using Spectre.Console;
@@ -21,6 +22,7 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        var log = Log.ForScope("snapshot");
         var config = LoadConfig();
         var name = Name is null ? SnapshotName.Default(config.ClusterName, DateTimeOffset.UtcNow) : SnapshotName.Validate(Name);
         using var s3 = OpenS3(config);
@@ -45,7 +47,7 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
 
         foreach (var failed in report.Copies.Where(c => !c.Succeeded))
         {
-            Log.Error("[snapshot] No good copy of {Name} on {Target}: {Error}", report.Name, failed.Target, failed.Error);
+            log.Error("No good copy of {Name} on {Target}: {Error}", report.Name, failed.Target, failed.Error);
         }
 
         if (!report.AllCopiesSucceeded)
@@ -58,7 +60,7 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
                 (good.Count > 0 ? $"the verified copies on {string.Join(", ", good)} are kept" : "no copy was kept"));
         }
 
-        Log.Information("[snapshot] Saved {Name} (revision {Revision}) on {Copies} targets in {Duration:0.0}s",
+        log.Information("Saved {Name} (revision {Revision}) on {Copies} targets in {Duration:0.0}s",
             report.Name, report.Revision, report.Copies.Count, report.Duration.TotalSeconds);
         return ExitCodes.Success;
     }

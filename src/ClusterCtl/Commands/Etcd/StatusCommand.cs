@@ -1,6 +1,7 @@
 using ClusterCtl.Config;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
+using ClusterCtl.Logging;
 using McMaster.Extensions.CommandLineUtils;
 using Spectre.Console;
 
@@ -15,6 +16,7 @@ internal sealed class StatusCommand : ClusterCommandBase
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        var log = Log.ForScope("etcd");
         var config = LoadConfig();
         var etcdNodes = config.EtcdNodes.ToList();
         await using var session = await ClusterSession.OpenAsync(config, etcdNodes, SessionOptions, Log, cancellationToken);
@@ -34,13 +36,13 @@ internal sealed class StatusCommand : ClusterCommandBase
         var unhealthy = reports.Where(r => !r.Healthy).ToList();
         foreach (var report in unhealthy)
         {
-            Log.Error("[etcd] {Host}: member {Member} is not healthy: {Problem}", report.Node, report.MemberName, report.Problem);
+            log.Error("{Host}: member {Member} is not healthy: {Problem}", report.Node, report.MemberName, report.Problem);
         }
 
         var leaders = reports.Count(r => r.IsLeader);
         if (unhealthy.Count == 0 && leaders != 1)
         {
-            Log.Error("[etcd] Expected exactly one leader, found {Leaders}", leaders);
+            log.Error("Expected exactly one leader, found {Leaders}", leaders);
             return ExitCodes.Failed;
         }
 
@@ -49,6 +51,7 @@ internal sealed class StatusCommand : ClusterCommandBase
 
     private async Task<EtcdMemberReport> ReportAsync(ClusterNode node, ClusterSession session, EtcdStatusProbe probe, CancellationToken cancellationToken)
     {
+        var log = Log.ForScope("etcd");
         if (session.Unreachable.TryGetValue(node, out var unreachable))
         {
             return new EtcdMemberReport { Node = node.Address, Container = "unreachable", MemberName = node.EtcdMemberName, Problem = unreachable.Message };
@@ -60,7 +63,7 @@ internal sealed class StatusCommand : ClusterCommandBase
         }
         catch (ClusterCtlException e)
         {
-            Log.Debug(e, "[etcd] {Host}: probe failed", node.Address);
+            log.Debug(e, "{Host}: probe failed", node.Address);
             return new EtcdMemberReport { Node = node.Address, Container = "unknown", MemberName = node.EtcdMemberName, Problem = e.Message };
         }
     }
