@@ -1,13 +1,13 @@
 using System.Net;
-using System.Text;
 using ClusterCtl.Schedule;
 using Serilog;
 
 namespace ClusterCtl.Cli.Commands;
 
 /// <summary>
-/// /metrics (Prometheus text) and /healthz over plain HTTP. HttpListener rather than a hand-written TcpListener
-/// responder: it is in the BCL (no ASP.NET), parses HTTP properly, and binding an IP literal needs no privileges on Linux.
+/// /metrics (Prometheus text, written by prometheus-net) and /healthz over plain HTTP. HttpListener rather than
+/// prometheus-net's own MetricServer: that one listens under the metrics path only, so it could not answer /healthz.
+/// HttpListener is in the BCL (no ASP.NET), parses HTTP properly, and binding an IP literal needs no privileges on Linux.
 /// </summary>
 internal sealed class MetricsEndpoint : IDisposable
 {
@@ -77,7 +77,7 @@ internal sealed class MetricsEndpoint : IDisposable
 
             try
             {
-                Respond(context);
+                await RespondAsync(context);
             }
             catch (Exception e) when (e is HttpListenerException or IOException)
             {
@@ -86,23 +86,38 @@ internal sealed class MetricsEndpoint : IDisposable
         }
     }
 
-    private void Respond(HttpListenerContext context)
+    private async Task RespondAsync(HttpListenerContext context)
     {
-        var now = DateTimeOffset.UtcNow;
-        var (status, body, type) = context.Request.Url?.AbsolutePath switch
+        var response = context.Response;
+        switch (context.Request.Url?.AbsolutePath)
         {
-            "/metrics" => (200, _metrics.Render(now), "text/plain; version=0.0.4; charset=utf-8"),
-            "/healthz" => _metrics.IsHealthy(now)
-                ? (200, "ok\n", "text/plain; charset=utf-8")
-                : (503, "unhealthy: no successful snapshot within twice the interval\n", "text/plain; charset=utf-8"),
-            _ => (404, "not found: try /metrics or /healthz\n", "text/plain; charset=utf-8"),
-        };
+            case "/metrics":
+                // Buffered, so that the length is known and a failed export cannot leave a half-written 200 behind.
+                using (var body = new MemoryStream())
+                {
+                    await _metrics.ExportAsync(body, CancellationToken.None);
+                    await WriteAsync(response, 200, "text/plain; version=0.0.4; charset=utf-8", body.ToArray());
+                }
 
-        var bytes = Encoding.UTF8.GetBytes(body);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = type;
-        context.Response.ContentLength64 = bytes.Length;
-        context.Response.OutputStream.Write(bytes);
-        context.Response.Close();
+                break;
+            case "/healthz" when _metrics.IsHealthy():
+                await WriteAsync(response, 200, "text/plain; charset=utf-8", "ok\n"u8.ToArray());
+                break;
+            case "/healthz":
+                await WriteAsync(response, 503, "text/plain; charset=utf-8", "unhealthy: no successful snapshot within twice the interval\n"u8.ToArray());
+                break;
+            default:
+                await WriteAsync(response, 404, "text/plain; charset=utf-8", "not found: try /metrics or /healthz\n"u8.ToArray());
+                break;
+        }
+    }
+
+    private static async Task WriteAsync(HttpListenerResponse response, int status, string contentType, byte[] body)
+    {
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.ContentLength64 = body.Length;
+        await response.OutputStream.WriteAsync(body);
+        response.Close();
     }
 }

@@ -52,7 +52,7 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
         var listen = MetricsListen is null ? null : MetricsEndpoint.ParseListenAddress(MetricsListen);
 
         using var s3 = OpenS3(config);
-        var metrics = new ScheduleMetrics(interval, DateTimeOffset.UtcNow);
+        var metrics = new ScheduleMetrics(interval, TimeProvider.System);
         using var endpoint = listen is null ? null : new MetricsEndpoint(listen, metrics, Log);
         endpoint?.Start();
 
