@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ClusterCtl.Config;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
@@ -14,17 +13,18 @@ namespace ClusterCtl.Schedule;
 /// the nodes and in S3. Never throws for a failed tick:
 /// the outcome carries the cause, so the schedule goes on. Only cancellation escapes.
 /// </summary>
-internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions sessionOptions, int retention, bool verify, ILogger logger)
+internal sealed class ScheduledSnapshotTick(
+    ClusterConfig config, SessionOptions sessionOptions, S3SnapshotStore? s3, int retention, bool verify, TimeProvider time, ILogger logger) : ISnapshotTick
 {
     public const string LockCommand = "etcd snapshot-schedule";
 
     private DateTimeOffset _startedAt;
     private string _name = "";
 
-    public async Task<TickResult> RunAsync(S3SnapshotStore? s3, CancellationToken cancellationToken)
+    public async Task<TickResult> RunAsync(CancellationToken cancellationToken)
     {
-        var startedAt = _startedAt = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
+        var startedAt = _startedAt = time.GetUtcNow();
+        var clock = time.GetTimestamp();
         var name = _name = ScheduledSnapshotName.For(config.ClusterName, startedAt);
         try
         {
@@ -36,7 +36,7 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
             }
             catch (ClusterCtlException e) when (e.Message.Contains("locked by", StringComparison.Ordinal))
             {
-                return new TickResult(TickOutcome.Skipped, name, startedAt, clock.Elapsed, 0, 0, 0, 0, e.Message);
+                return new TickResult(TickOutcome.Skipped, name, startedAt, time.GetElapsedTime(clock), 0, 0, 0, 0, e.Message);
             }
 
             await using (clusterLock)
@@ -50,7 +50,7 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
                 {
                     // No prune after an incomplete save: the older complete snapshots are what a restore would need.
                     var failed = string.Join("; ", report.Copies.Where(c => !c.Succeeded).Select(c => $"{c.Target}: {c.Error}"));
-                    return new TickResult(TickOutcome.Failed, name, startedAt, clock.Elapsed, report.ZipSize, copies, 0, 0,
+                    return new TickResult(TickOutcome.Failed, name, startedAt, time.GetElapsedTime(clock), report.ZipSize, copies, 0, 0,
                         $"snapshot {name} is incomplete ({failed}); nothing was pruned");
                 }
 
@@ -61,30 +61,28 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
                     var drill = await new SnapshotDrill(config, logger).RunAsync(session, s3, name, null, cancellationToken);
                     if (!drill.Verified)
                     {
-                        return new TickResult(TickOutcome.Failed, name, startedAt, clock.Elapsed, report.ZipSize, copies, 0, 0,
+                        return new TickResult(TickOutcome.Failed, name, startedAt, time.GetElapsedTime(clock), report.ZipSize, copies, 0, 0,
                             $"snapshot {name} was saved but its restore drill failed ({drill.Failure ?? string.Join("; ", drill.Mismatches)}); nothing was pruned") { VerifyFailed = true };
                     }
 
-                    verifiedAt = DateTimeOffset.UtcNow;
+                    verifiedAt = time.GetUtcNow();
                 }
 
-                var (retained, pruned) = await PruneAsync(session, s3, cancellationToken);
-                return new TickResult(TickOutcome.Succeeded, name, startedAt, clock.Elapsed, report.ZipSize, copies, retained, pruned, null) { VerifiedAt = verifiedAt };
+                var (retained, pruned) = await PruneAsync(session, cancellationToken);
+                return new TickResult(TickOutcome.Succeeded, name, startedAt, time.GetElapsedTime(clock), report.ZipSize, copies, retained, pruned, null) { VerifiedAt = verifiedAt };
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new TickResult(TickOutcome.Failed, name, startedAt, clock.Elapsed, 0, 0, 0, 0, e.Message);
+            return new TickResult(TickOutcome.Failed, name, startedAt, time.GetElapsedTime(clock), 0, 0, 0, 0, e.Message);
         }
     }
 
-    /// <summary>The result of the last tick when it was cancelled for running longer than <paramref name="timeout"/>.</summary>
     public TickResult TimedOut(TimeSpan timeout) =>
-        new(TickOutcome.Failed, _name, _startedAt, DateTimeOffset.UtcNow - _startedAt, 0, 0, 0, 0,
+        new(TickOutcome.Failed, _name, _startedAt, time.GetUtcNow() - _startedAt, 0, 0, 0, 0,
             $"the tick took longer than {timeout.TotalSeconds:0.###}s (--tick-timeout) and was cancelled; its partial files and helpers were removed");
 
-    /// <summary>The newest scheduled snapshot and how many there are, for the catch-up decision at start.</summary>
-    public async Task<(DateTimeOffset? Newest, int Count)> FindScheduledAsync(S3SnapshotStore? s3, CancellationToken cancellationToken)
+    public async Task<(DateTimeOffset? Newest, int Count)> FindScheduledAsync(CancellationToken cancellationToken)
     {
         await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), sessionOptions, logger, cancellationToken);
         var listings = await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken);
@@ -93,7 +91,7 @@ internal sealed class ScheduledSnapshotTick(ClusterConfig config, SessionOptions
             listings.Count(l => ScheduledPrunePlan.IsOurScheduled(l, ownership, config.ClusterName)));
     }
 
-    private async Task<(int Retained, int Pruned)> PruneAsync(ClusterSession session, S3SnapshotStore? s3, CancellationToken cancellationToken)
+    private async Task<(int Retained, int Pruned)> PruneAsync(ClusterSession session, CancellationToken cancellationToken)
     {
         var listings = await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken);
         var plan = ScheduledPrunePlan.For(listings, SnapshotOwnership.Of(config), config.ClusterName, retention);

@@ -1,17 +1,20 @@
-using ClusterCtl.Config;
-using ClusterCtl.Storage;
 using Serilog;
 
 namespace ClusterCtl.Schedule;
 
 /// <summary>
-/// The scheduler loop: catch-up at start, then one tick per interval (plus jitter) until stopped. A stop request
-/// lets an in-flight tick finish within <paramref name="shutdownGrace"/>, then cancels it; the saver removes
-/// its partial files and helpers on cancellation, so either way nothing is left behind.
+/// The scheduler loop: catch-up at start, then one tick per interval (plus jitter) until stopped. A stop lets an in-flight tick finish within <paramref name="shutdownGrace"/>, then cancels it; the saver
+/// removes its partial files and helpers on cancellation, so either way nothing is left behind.
 /// </summary>
-/// <remarks>A tick that runs longer than <paramref name="tickTimeout"/> (an SSH session or an upload that hangs) is cancelled the same way and counted as failed, so one stuck tick cannot stop the schedule.</remarks>
+/// <remarks>
+/// A tick that runs longer than <paramref name="tickTimeout"/> (an SSH session or an upload that hangs) is cancelled the
+/// same way and counted as failed, so one stuck tick cannot stop the schedule. Every clock reading, wait and timeout
+/// goes through <paramref name="time"/>, and the jitter comes from <paramref name="jitterFraction"/>, so tests can run
+/// the loop on a fake clock.
+/// </remarks>
 internal sealed class SnapshotScheduler(
-    SnapshotSchedule schedule, ScheduledSnapshotTick tick, S3SnapshotStore? s3, ScheduleMetrics metrics, TimeSpan shutdownGrace, TimeSpan tickTimeout, ILogger logger)
+    SnapshotSchedule schedule, ISnapshotTick tick, ScheduleMetrics metrics, TimeSpan shutdownGrace, TimeSpan tickTimeout,
+    TimeProvider time, Func<double> jitterFraction, ILogger logger)
 {
     /// <summary>Runs until <paramref name="stopping"/> is cancelled. Returns true when an in-flight tick had to be cancelled.</summary>
     public async Task<bool> RunAsync(CancellationToken stopping)
@@ -24,8 +27,9 @@ internal sealed class SnapshotScheduler(
                 break;
             }
 
-            using var tickCancellation = new CancellationTokenSource();
-            using var tickTimedOut = new CancellationTokenSource(tickTimeout);
+            // Both on the scheduler's clock, so that the grace period and the timeout run on a fake clock in tests.
+            using var tickCancellation = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+            using var tickTimedOut = new CancellationTokenSource(tickTimeout, time);
             using var tickToken = CancellationTokenSource.CreateLinkedTokenSource(tickCancellation.Token, tickTimedOut.Token);
             await using var onStop = stopping.Register(() =>
             {
@@ -36,7 +40,7 @@ internal sealed class SnapshotScheduler(
             TickResult result;
             try
             {
-                result = await tick.RunAsync(s3, tickToken.Token);
+                result = await tick.RunAsync(tickToken.Token);
             }
             catch (OperationCanceledException) when (tickCancellation.IsCancellationRequested)
             {
@@ -51,7 +55,7 @@ internal sealed class SnapshotScheduler(
 
             metrics.Record(result);
             LogTick(result);
-            next = schedule.NextTick(result.StartedAt, DateTimeOffset.UtcNow, Random.Shared.NextDouble());
+            next = schedule.NextTick(result.StartedAt, time.GetUtcNow(), jitterFraction());
             if (!stopping.IsCancellationRequested)
             {
                 logger.Debug("[schedule] Next tick at {Next:u}", next);
@@ -63,12 +67,12 @@ internal sealed class SnapshotScheduler(
 
     private async Task<DateTimeOffset> FirstTickAsync(CancellationToken stopping)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         try
         {
-            var (newest, count) = await tick.FindScheduledAsync(s3, stopping);
+            var (newest, count) = await tick.FindScheduledAsync(stopping);
             metrics.SetRetained(count);
-            var first = schedule.FirstTick(now, newest, Random.Shared.NextDouble());
+            var first = schedule.FirstTick(now, newest, jitterFraction());
             logger.Information("[schedule] Every {IntervalSeconds}s; {Count} scheduled snapshots, newest {Newest}; {Decision}",
                 schedule.Interval.TotalSeconds, count, newest?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "none",
                 first <= now ? "catching up: taking one now" : $"first tick at {first:u}");
@@ -87,14 +91,14 @@ internal sealed class SnapshotScheduler(
         }
     }
 
-    private static async Task<bool> DelayUntilAsync(DateTimeOffset when, CancellationToken stopping)
+    private async Task<bool> DelayUntilAsync(DateTimeOffset when, CancellationToken stopping)
     {
-        var wait = when - DateTimeOffset.UtcNow;
+        var wait = when - time.GetUtcNow();
         try
         {
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, stopping);
+                await Task.Delay(wait, time, stopping);
             }
 
             return !stopping.IsCancellationRequested;

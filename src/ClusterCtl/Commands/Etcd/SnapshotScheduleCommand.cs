@@ -59,8 +59,9 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
         Log.Information("[schedule] Scheduled snapshots of {Cluster} every {Interval}, keeping {Retention}{S3:l}{Verify:l}",
             string.IsNullOrWhiteSpace(config.ClusterName) ? "rke" : config.ClusterName, GoDuration.Format(interval), retention,
             s3 is null ? "" : " (and in " + s3.Location + ")", Verify || config.Etcd.Backup.Verify ? ", each verified by a restore drill" : "");
-        var tick = new ScheduledSnapshotTick(config, SessionOptions, retention, Verify || config.Etcd.Backup.Verify, Log);
-        var cancelledInFlight = await new SnapshotScheduler(new SnapshotSchedule(interval), tick, s3, metrics, grace, tickTimeout, Log).RunAsync(cancellationToken);
+        var tick = new ScheduledSnapshotTick(config, SessionOptions, s3, retention, Verify || config.Etcd.Backup.Verify, TimeProvider.System, Log);
+        var scheduler = new SnapshotScheduler(new SnapshotSchedule(interval), tick, metrics, grace, tickTimeout, TimeProvider.System, Random.Shared.NextDouble, Log);
+        var cancelledInFlight = await scheduler.RunAsync(cancellationToken);
         Log.Information("[schedule] Stopped{Detail:l}", cancelledInFlight ? " (the snapshot in progress was cancelled and cleaned up)" : "");
         return ExitCodes.Success;
     }
