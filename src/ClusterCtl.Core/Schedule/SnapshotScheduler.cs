@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Hosting;
 using Serilog;
 
 namespace ClusterCtl.Schedule;
 
 /// <summary>
-/// The scheduler loop: catch-up at start, then one tick per interval (plus jitter) until stopped. A stop lets an in-flight tick finish within <paramref name="shutdownGrace"/>, then cancels it; the saver
+/// The scheduler loop, run as a hosted service: catch-up at start, then one tick per interval (plus jitter) until the
+/// host stops. A stop lets an in-flight tick finish within <paramref name="shutdownGrace"/>, then cancels it; the saver
 /// removes its partial files and helpers on cancellation, so either way nothing is left behind.
 /// </summary>
 /// <remarks>
@@ -14,8 +16,13 @@ namespace ClusterCtl.Schedule;
 /// </remarks>
 internal sealed class SnapshotScheduler(
     SnapshotSchedule schedule, ISnapshotTick tick, ScheduleMetrics metrics, TimeSpan shutdownGrace, TimeSpan tickTimeout,
-    TimeProvider time, Func<double> jitterFraction, ILogger logger)
+    TimeProvider time, Func<double> jitterFraction, ILogger logger) : BackgroundService
 {
+    /// <summary>Set when the loop has ended: true when an in-flight tick had to be cancelled at shutdown.</summary>
+    public bool CancelledInFlight { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken) => CancelledInFlight = await RunAsync(stoppingToken);
+
     /// <summary>Runs until <paramref name="stopping"/> is cancelled. Returns true when an in-flight tick had to be cancelled.</summary>
     public async Task<bool> RunAsync(CancellationToken stopping)
     {

@@ -61,8 +61,8 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
             s3 is null ? "" : " (and in " + s3.Location + ")", Verify || config.Etcd.Backup.Verify ? ", each verified by a restore drill" : "");
         var tick = new ScheduledSnapshotTick(config, SessionOptions, s3, retention, Verify || config.Etcd.Backup.Verify, TimeProvider.System, Log);
         var scheduler = new SnapshotScheduler(new SnapshotSchedule(interval), tick, metrics, grace, tickTimeout, TimeProvider.System, Random.Shared.NextDouble, Log);
-        var cancelledInFlight = await scheduler.RunAsync(cancellationToken);
-        Log.Information("[schedule] Stopped{Detail:l}", cancelledInFlight ? " (the snapshot in progress was cancelled and cleaned up)" : "");
+        await ScheduleHost.RunAsync(scheduler, cancellationToken);
+        Log.Information("[schedule] Stopped{Detail:l}", scheduler.CancelledInFlight ? " (the snapshot in progress was cancelled and cleaned up)" : "");
         return ExitCodes.Success;
     }
 
