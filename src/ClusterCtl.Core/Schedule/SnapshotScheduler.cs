@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using ClusterCtl.Logging;
 using Serilog;
 
 namespace ClusterCtl.Schedule;
@@ -18,6 +19,8 @@ internal sealed class SnapshotScheduler(
     SnapshotSchedule schedule, ISnapshotTick tick, ScheduleMetrics metrics, TimeSpan shutdownGrace, TimeSpan tickTimeout,
     TimeProvider time, Func<double> jitterFraction, ILogger logger) : BackgroundService
 {
+    private readonly ILogger _log = logger.ForScope("schedule");
+
     /// <summary>Set when the loop has ended: true when an in-flight tick had to be cancelled at shutdown.</summary>
     public bool CancelledInFlight { get; private set; }
 
@@ -40,7 +43,7 @@ internal sealed class SnapshotScheduler(
             using var tickToken = CancellationTokenSource.CreateLinkedTokenSource(tickCancellation.Token, tickTimedOut.Token);
             await using var onStop = stopping.Register(() =>
             {
-                logger.Information("[schedule] Stopping: letting the snapshot in progress finish for up to {GraceSeconds}s", shutdownGrace.TotalSeconds);
+                _log.Information("Stopping: letting the snapshot in progress finish for up to {GraceSeconds}s", shutdownGrace.TotalSeconds);
                 tickCancellation.CancelAfter(shutdownGrace);
             });
 
@@ -51,7 +54,7 @@ internal sealed class SnapshotScheduler(
             }
             catch (OperationCanceledException) when (tickCancellation.IsCancellationRequested)
             {
-                logger.Warning("[schedule] The snapshot in progress was cancelled at shutdown after {GraceSeconds}s; its partial files and helpers were removed",
+                _log.Warning("The snapshot in progress was cancelled at shutdown after {GraceSeconds}s; its partial files and helpers were removed",
                     shutdownGrace.TotalSeconds);
                 return true;
             }
@@ -65,7 +68,7 @@ internal sealed class SnapshotScheduler(
             next = schedule.NextTick(result.StartedAt, time.GetUtcNow(), jitterFraction());
             if (!stopping.IsCancellationRequested)
             {
-                logger.Debug("[schedule] Next tick at {Next:u}", next);
+                _log.Debug("Next tick at {Next:u}", next);
             }
         }
 
@@ -80,7 +83,7 @@ internal sealed class SnapshotScheduler(
             var (newest, count) = await tick.FindScheduledAsync(stopping);
             metrics.SetRetained(count);
             var first = schedule.FirstTick(now, newest, jitterFraction());
-            logger.Information("[schedule] Every {IntervalSeconds}s; {Count} scheduled snapshots, newest {Newest}; {Decision}",
+            _log.Information("Every {IntervalSeconds}s; {Count} scheduled snapshots, newest {Newest}; {Decision}",
                 schedule.Interval.TotalSeconds, count, newest?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "none",
                 first <= now ? "catching up: taking one now" : $"first tick at {first:u}");
             return first;
@@ -93,7 +96,7 @@ internal sealed class SnapshotScheduler(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Without a listing we cannot tell how old the newest is: a snapshot now is the safe side.
-            logger.Warning("[schedule] Could not list existing snapshots ({Error}); taking one now", e.Message);
+            _log.Warning("Could not list existing snapshots ({Error}); taking one now", e.Message);
             return now;
         }
     }
@@ -121,17 +124,17 @@ internal sealed class SnapshotScheduler(
         switch (result.Outcome)
         {
             case TickOutcome.Succeeded:
-                logger.Information(
-                    "[schedule] Tick {Outcome}: {Name} in {DurationSeconds:0.0}s, {SizeBytes} bytes, {Copies} copies{Verified:l}; {Retained} scheduled kept, {Pruned} pruned",
+                _log.Information(
+                    "Tick {Outcome}: {Name} in {DurationSeconds:0.0}s, {SizeBytes} bytes, {Copies} copies{Verified:l}; {Retained} scheduled kept, {Pruned} pruned",
                     result.Outcome, result.Name, result.Duration.TotalSeconds, result.SizeBytes, result.Copies,
                     result.VerifiedAt is null ? "" : ", verified by a restore drill", result.Retained, result.Pruned);
                 break;
             case TickOutcome.Skipped:
-                logger.Warning("[schedule] Tick {Outcome}: {Name} not taken after {DurationSeconds:0.0}s: {Error}",
+                _log.Warning("Tick {Outcome}: {Name} not taken after {DurationSeconds:0.0}s: {Error}",
                     result.Outcome, result.Name, result.Duration.TotalSeconds, result.Error);
                 break;
             default:
-                logger.Error("[schedule] Tick {Outcome}: {Name} after {DurationSeconds:0.0}s, {SizeBytes} bytes, {Copies} copies: {Error}",
+                _log.Error("Tick {Outcome}: {Name} after {DurationSeconds:0.0}s, {SizeBytes} bytes, {Copies} copies: {Error}",
                     result.Outcome, result.Name, result.Duration.TotalSeconds, result.SizeBytes, result.Copies, result.Error);
                 break;
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using ClusterCtl.Schedule;
+using ClusterCtl.Logging;
 using Serilog;
 
 namespace ClusterCtl.Cli.Commands;
@@ -19,7 +20,7 @@ internal sealed class MetricsEndpoint : IDisposable
     public MetricsEndpoint(IPEndPoint endpoint, ScheduleMetrics metrics, ILogger logger)
     {
         _metrics = metrics;
-        _logger = logger;
+        _logger = logger.ForScope("schedule");
         Prefix = $"http://{endpoint}/";
         _listener.Prefixes.Add(Prefix);
     }
@@ -44,7 +45,7 @@ internal sealed class MetricsEndpoint : IDisposable
             throw new ClusterCtlException($"cannot listen on {Prefix} for metrics: {e.Message}; choose another --metrics-listen port", ExitCodes.Failed, e);
         }
 
-        _logger.Information("[schedule] Serving {MetricsUrl} and {HealthUrl}", Prefix + "metrics", Prefix + "healthz");
+        _logger.Information("Serving {MetricsUrl} and {HealthUrl}", Prefix + "metrics", Prefix + "healthz");
         _serving = Task.Run(ServeAsync);
     }
 
@@ -81,7 +82,7 @@ internal sealed class MetricsEndpoint : IDisposable
             }
             catch (Exception e) when (e is HttpListenerException or IOException)
             {
-                _logger.Debug("[schedule] Metrics client went away: {Error}", e.Message);
+                _logger.Debug("Metrics client went away: {Error}", e.Message);
             }
         }
     }

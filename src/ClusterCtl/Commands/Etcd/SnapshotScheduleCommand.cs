@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ClusterCtl.Config;
+using ClusterCtl.Logging;
 using ClusterCtl.Schedule;
 using McMaster.Extensions.CommandLineUtils;
 
@@ -56,13 +57,14 @@ internal sealed class SnapshotScheduleCommand : SnapshotCommandBase
         using var endpoint = listen is null ? null : new MetricsEndpoint(listen, metrics, Log);
         endpoint?.Start();
 
-        Log.Information("[schedule] Scheduled snapshots of {Cluster} every {Interval}, keeping {Retention}{S3:l}{Verify:l}",
+        var log = Log.ForScope("schedule");
+        log.Information("Scheduled snapshots of {Cluster} every {Interval}, keeping {Retention}{S3:l}{Verify:l}",
             string.IsNullOrWhiteSpace(config.ClusterName) ? "rke" : config.ClusterName, GoDuration.Format(interval), retention,
             s3 is null ? "" : " (and in " + s3.Location + ")", Verify || config.Etcd.Backup.Verify ? ", each verified by a restore drill" : "");
         var tick = new ScheduledSnapshotTick(config, SessionOptions, s3, retention, Verify || config.Etcd.Backup.Verify, TimeProvider.System, Log);
         var scheduler = new SnapshotScheduler(new SnapshotSchedule(interval), tick, metrics, grace, tickTimeout, TimeProvider.System, Random.Shared.NextDouble, Log);
         await ScheduleHost.RunAsync(scheduler, cancellationToken);
-        Log.Information("[schedule] Stopped{Detail:l}", scheduler.CancelledInFlight ? " (the snapshot in progress was cancelled and cleaned up)" : "");
+        log.Information("Stopped{Detail:l}", scheduler.CancelledInFlight ? " (the snapshot in progress was cancelled and cleaned up)" : "");
         return ExitCodes.Success;
     }
 
