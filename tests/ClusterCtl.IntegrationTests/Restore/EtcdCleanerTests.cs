@@ -37,7 +37,7 @@ public class EtcdCleanerTests
     [Test]
     public async Task It_keeps_the_newest_pre_restore_dir_and_removes_the_leftovers()
     {
-        var (exit, stdout, stderr) = await ShellScript.RunAsync(EtcdCleaner.Script(1, dryRun: false, etcdRunning: true), _data, _snapshots);
+        var (exit, stdout, stderr) = await NodeShell.RunAsync(EtcdCleaner.Script(1, dryRun: false, etcdRunning: true), _data, _snapshots);
 
         Assert.That(exit, Is.Zero, stderr);
         Assert.That(Entries(_data), Is.EqualTo(new[] { "member", "pre-restore-2026-03-01T00-00-00Z", "unrelated" }));
@@ -58,7 +58,7 @@ public class EtcdCleanerTests
     {
         var before = (Entries(_data), Entries(_snapshots));
 
-        var (exit, stdout, _) = await ShellScript.RunAsync(EtcdCleaner.Script(0, dryRun: true, etcdRunning: true), _data, _snapshots);
+        var (exit, stdout, _) = await NodeShell.RunAsync(EtcdCleaner.Script(0, dryRun: true, etcdRunning: true), _data, _snapshots);
 
         Assert.That(exit, Is.Zero);
         Assert.That(stdout.Split('\n').Count(l => l.StartsWith("item\t", StringComparison.Ordinal)), Is.EqualTo(8), "keep 0: all three pre-restore dirs");
@@ -68,7 +68,7 @@ public class EtcdCleanerTests
     [Test]
     public async Task Keeping_more_than_there_are_removes_no_pre_restore_dir()
     {
-        var (exit, _, _) = await ShellScript.RunAsync(EtcdCleaner.Script(5, dryRun: false, etcdRunning: true), _data, _snapshots);
+        var (exit, _, _) = await NodeShell.RunAsync(EtcdCleaner.Script(5, dryRun: false, etcdRunning: true), _data, _snapshots);
 
         Assert.That(exit, Is.Zero);
         Assert.That(Entries(_data).Count(e => e.StartsWith("pre-restore-", StringComparison.Ordinal)), Is.EqualTo(3));
@@ -77,7 +77,7 @@ public class EtcdCleanerTests
     [Test]
     public async Task Keeping_none_removes_every_pre_restore_dir_when_the_member_dir_is_there_and_etcd_runs()
     {
-        var (exit, stdout, _) = await ShellScript.RunAsync(EtcdCleaner.Script(0, dryRun: false, etcdRunning: true), _data, _snapshots);
+        var (exit, stdout, _) = await NodeShell.RunAsync(EtcdCleaner.Script(0, dryRun: false, etcdRunning: true), _data, _snapshots);
 
         Assert.That(exit, Is.Zero);
         Assert.That(Entries(_data).Where(e => e.StartsWith("pre-restore-", StringComparison.Ordinal)), Is.Empty);
@@ -87,7 +87,7 @@ public class EtcdCleanerTests
     [Test]
     public async Task Keeping_none_still_keeps_the_newest_pre_restore_dir_while_etcd_is_not_running()
     {
-        var (exit, stdout, _) = await ShellScript.RunAsync(EtcdCleaner.Script(0, dryRun: false, etcdRunning: false), _data, _snapshots);
+        var (exit, stdout, _) = await NodeShell.RunAsync(EtcdCleaner.Script(0, dryRun: false, etcdRunning: false), _data, _snapshots);
 
         Assert.That(exit, Is.Zero);
         Assert.That(Entries(_data).Where(e => e.StartsWith("pre-restore-", StringComparison.Ordinal)), Is.EqualTo(new[] { "pre-restore-2026-03-01T00-00-00Z" }));
@@ -99,7 +99,7 @@ public class EtcdCleanerTests
     {
         Directory.Delete(Path.Combine(_data, "member"));
 
-        var (exit, stdout, _) = await ShellScript.RunAsync(EtcdCleaner.Script(0, dryRun: false, etcdRunning: true), _data, _snapshots);
+        var (exit, stdout, _) = await NodeShell.RunAsync(EtcdCleaner.Script(0, dryRun: false, etcdRunning: true), _data, _snapshots);
 
         Assert.That(exit, Is.Zero);
         Assert.That(Entries(_data).Where(e => e.StartsWith("pre-restore-", StringComparison.Ordinal)), Is.EqualTo(new[] { "pre-restore-2026-03-01T00-00-00Z" }));

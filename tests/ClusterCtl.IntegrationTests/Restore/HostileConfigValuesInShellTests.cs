@@ -3,7 +3,7 @@ using ClusterCtl.Restore;
 namespace ClusterCtl.IntegrationTests.Restore;
 
 /// <summary>
-/// A hostile certificate path given to the preflight facts script, run for real by the local sh: the path's shell
+/// A hostile certificate path given to the preflight facts script, run for real in a node's busybox: the path's shell
 /// code does not run. (That no node value reaches any script's text is checked without a shell in the unit tests.)
 /// </summary>
 public class HostileConfigValuesInShellTests
@@ -17,9 +17,9 @@ public class HostileConfigValuesInShellTests
         try
         {
             var marker = Path.Combine(data, "pwned");
-            var hostile = $"/nonexistent/kube-etcd-10-0-0-1$(touch {marker}).pem";
+            var hostile = $"/nonexistent/kube-etcd-10-0-0-1$(touch {RestoreLayout.DataDirectoryInContainer}/pwned).pem";
 
-            var (exit, stdout, _) = await ShellScript.RunAsync(RestoreScripts.Facts(Run, [hostile]), data);
+            var (exit, stdout, _) = await NodeShell.RunAsync(RestoreScripts.Facts(Run, [hostile]), data);
 
             Assert.That(exit, Is.Zero);
             Assert.That(File.Exists(marker), Is.False, "the path's $(...) did not run");

@@ -2,7 +2,10 @@ using ClusterCtl.Restore;
 
 namespace ClusterCtl.IntegrationTests.Restore;
 
-/// <summary>The swap and its rollback, run for real on a temp data dir: renames only, nothing lost whatever part of the swap happened.</summary>
+/// <summary>
+/// The swap, its rollback and the preflight facts, run in a node's busybox on a temp data dir: renames only, nothing
+/// lost whatever part of the swap happened.
+/// </summary>
 public class RestoreScriptsTests
 {
     private const string Run = "20261121T102742-1a2b3c4d";
@@ -32,7 +35,7 @@ public class RestoreScriptsTests
         Member("member", "original");
         Restored();
 
-        var (exit, stdout, _) = await ShellScript.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
+        var (exit, stdout, _) = await NodeShell.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
 
         Assert.That(exit, Is.Zero);
         Assert.That(stdout, Does.Contain(RestoreScripts.MovedOriginalMarker).And.Contain(RestoreScripts.MovedRestoredMarker));
@@ -46,7 +49,7 @@ public class RestoreScriptsTests
         Member("member", "original");
         Restored();
 
-        var (exit, _, _) = await ShellScript.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
+        var (exit, _, _) = await NodeShell.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
 
         Assert.That(exit, Is.Zero);
         Assert.That(File.Exists(Path.Combine(_data, "member", RestoreLayout.RestoredMarkerName(Run))), Is.True);
@@ -58,7 +61,7 @@ public class RestoreScriptsTests
     {
         Restored();
 
-        var (exit, stdout, _) = await ShellScript.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
+        var (exit, stdout, _) = await NodeShell.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
 
         Assert.That(exit, Is.Zero);
         Assert.That(stdout, Does.Not.Contain(RestoreScripts.MovedOriginalMarker));
@@ -73,7 +76,7 @@ public class RestoreScriptsTests
         Member($"{PreRestore}/member", "older");
         Restored();
 
-        var (exit, _, _) = await ShellScript.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
+        var (exit, _, _) = await NodeShell.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
 
         Assert.That(exit, Is.Not.Zero);
         Assert.That(Content("member"), Is.EqualTo("original"));
@@ -85,7 +88,7 @@ public class RestoreScriptsTests
     {
         Member("member", "original");
 
-        var (exit, _, stderr) = await ShellScript.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
+        var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
 
         Assert.That(exit, Is.Not.Zero);
         Assert.That(stderr, Does.Contain("is missing"));
@@ -97,9 +100,9 @@ public class RestoreScriptsTests
     {
         Member("member", "original");
         Restored();
-        await ShellScript.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
+        await NodeShell.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
 
-        var (exit, _, _) = await ShellScript.RunAsync(RestoreScripts.RollBack(Run, PreRestore, hadOriginal: true, originalMustBeBacked: true), _data);
+        var (exit, _, _) = await NodeShell.RunAsync(RestoreScripts.RollBack(Run, PreRestore, hadOriginal: true, originalMustBeBacked: true), _data);
 
         Assert.That(exit, Is.Zero);
         Assert.That(Content("member"), Is.EqualTo("original"));
@@ -113,7 +116,7 @@ public class RestoreScriptsTests
         Member($"{PreRestore}/member", "original");
         Restored();
 
-        var (exit, _, _) = await ShellScript.RunAsync(RestoreScripts.RollBack(Run, PreRestore, hadOriginal: true, originalMustBeBacked: false), _data);
+        var (exit, _, _) = await NodeShell.RunAsync(RestoreScripts.RollBack(Run, PreRestore, hadOriginal: true, originalMustBeBacked: false), _data);
 
         Assert.That(exit, Is.Zero);
         Assert.That(Content("member"), Is.EqualTo("original"));
@@ -126,7 +129,7 @@ public class RestoreScriptsTests
         Member("member", "original");
         Restored();
 
-        var (exit, _, _) = await ShellScript.RunAsync(RestoreScripts.RollBack(Run, PreRestore, hadOriginal: true, originalMustBeBacked: false), _data);
+        var (exit, _, _) = await NodeShell.RunAsync(RestoreScripts.RollBack(Run, PreRestore, hadOriginal: true, originalMustBeBacked: false), _data);
 
         Assert.That(exit, Is.Zero);
         Assert.That(Content("member"), Is.EqualTo("original"));
@@ -137,9 +140,9 @@ public class RestoreScriptsTests
     public async Task Rolling_back_a_node_that_had_no_member_moves_the_restored_one_aside()
     {
         Restored();
-        await ShellScript.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
+        await NodeShell.RunAsync(RestoreScripts.Swap(Run, PreRestore), _data);
 
-        var (exit, _, _) = await ShellScript.RunAsync(RestoreScripts.RollBack(Run, PreRestore, hadOriginal: false, originalMustBeBacked: false), _data);
+        var (exit, _, _) = await NodeShell.RunAsync(RestoreScripts.RollBack(Run, PreRestore, hadOriginal: false, originalMustBeBacked: false), _data);
 
         Assert.That(exit, Is.Zero);
         Assert.That(Directory.Exists(Path.Combine(_data, "member")), Is.False);
@@ -151,7 +154,7 @@ public class RestoreScriptsTests
     {
         Member("member", "restored");
 
-        var (exit, _, stderr) = await ShellScript.RunAsync(RestoreScripts.RollBack(Run, PreRestore, hadOriginal: true, originalMustBeBacked: true), _data);
+        var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.RollBack(Run, PreRestore, hadOriginal: true, originalMustBeBacked: true), _data);
 
         Assert.That(exit, Is.Not.Zero);
         Assert.That(stderr, Does.Contain($"{PreRestore}/member is missing"));
@@ -164,10 +167,10 @@ public class RestoreScriptsTests
         Member("member", "original");
         Directory.CreateDirectory(Path.Combine(_data, $"restore-{Run}"));
         await File.WriteAllTextAsync(Path.Combine(_data, $"restore-{Run}", "snapshot.db"), "12345");
-        var present = Path.Combine(_data, "ca.pem");
-        await File.WriteAllTextAsync(present, "pem");
+        await File.WriteAllTextAsync(Path.Combine(_data, "ca.pem"), "pem");
+        var present = RestoreLayout.DataDirectoryInContainer + "/ca.pem";
 
-        var (exit, stdout, _) = await ShellScript.RunAsync(RestoreScripts.Facts(Run, [present, "/nonexistent/kube-etcd-key.pem"]), _data);
+        var (exit, stdout, _) = await NodeShell.RunAsync(RestoreScripts.Facts(Run, [present, "/nonexistent/kube-etcd-key.pem"]), _data);
         var facts = PreflightFacts.Parse(stdout);
 
         Assert.That(exit, Is.Zero);

@@ -71,9 +71,9 @@ public class HostileConfigValuesTests
         // Their only inputs are the run id, the pre-restore directory's time stamp and numbers, all made by clusterctl.
         foreach (var text in new[]
         {
-            RestoreScripts.Swap(Run, "pre-restore-2026-12-05T12-00-00Z"),
-            RestoreScripts.RollBack(Run, "pre-restore-2026-12-05T12-00-00Z", hadOriginal: true, originalMustBeBacked: true),
-            RestoreScripts.RemoveScratch(Run),
+            RestoreScripts.Swap(Run, "pre-restore-2026-12-05T12-00-00Z").Text,
+            RestoreScripts.RollBack(Run, "pre-restore-2026-12-05T12-00-00Z", hadOriginal: true, originalMustBeBacked: true).Text,
+            RestoreScripts.RemoveScratch(Run).Text,
             EtcdCleaner.Script(3, dryRun: false, etcdRunning: true),
         })
         {

@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using ClusterCtl.Docker;
+using ClusterCtl.Restore;
+
+namespace ClusterCtl.Tests.Docker;
+
+public partial class EmbeddedScriptsTests
+{
+    private const string Run = "20261207T040000-0a1b2c3d";
+
+    private static IEnumerable<string> ScriptFiles() =>
+        Directory.EnumerateFiles(Path.Combine(RepositorySources.Root(), "src", "ClusterCtl.Core", "Scripts"), "*.sh").Select(Path.GetFileName).OfType<string>();
+
+    private static IEnumerable<TestCaseData> RestoreScripts()
+    {
+        yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Swap(Run, "pre-restore-x")).SetArgDisplayNames("swap");
+        yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.RollBack(Run, "pre-restore-x", hadOriginal: true, originalMustBeBacked: false)).SetArgDisplayNames("roll-back");
+        yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Facts(Run, ["/a.pem", "/b.pem"])).SetArgDisplayNames("facts");
+        yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.FreeSpace()).SetArgDisplayNames("free-space");
+        yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.RemoveScratch(Run)).SetArgDisplayNames("remove-scratch");
+    }
+
+    [TestCaseSource(nameof(ScriptFiles))]
+    public void Every_script_file_is_embedded_as_it_is_in_the_repository(string fileName)
+    {
+        var path = Path.Combine(RepositorySources.Root(), "src", "ClusterCtl.Core", "Scripts", fileName);
+
+        Assert.That(HelperScript.FromResource(fileName, []).Text, Is.EqualTo(File.ReadAllText(path)));
+    }
+
+    [Test]
+    public void A_script_name_that_is_not_embedded_fails_at_once() =>
+        Assert.That(() => HelperScript.FromResource("restore-swapp.sh", []), Throws.ArgumentException.With.Message.Contains("restore-swapp.sh"));
+
+    [TestCaseSource(nameof(RestoreScripts))]
+    public void A_script_reads_exactly_the_variables_its_caller_sets(object helperScript)
+    {
+        var script = (HelperScript)helperScript;
+        var read = ReadVariable().Matches(script.Text).Select(m => m.Groups[1].Value)
+            // The numbered certificate paths are read through eval, by number.
+            .Where(v => !v.StartsWith(ClusterCtl.Restore.RestoreScripts.CertificateVariable, StringComparison.Ordinal))
+            .ToHashSet(StringComparer.Ordinal);
+        var set = script.Environment.Select(e => e[..e.IndexOf('=', StringComparison.Ordinal)])
+            .Where(v => !v.StartsWith(ClusterCtl.Restore.RestoreScripts.CertificateVariable, StringComparison.Ordinal))
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.That(read, Is.EquivalentTo(set));
+    }
+
+    // Upper case only: the scripts' own locals are lower case.
+    [GeneratedRegex(@"\$\{?([A-Z][A-Z0-9_]*)")]
+    private static partial Regex ReadVariable();
+}
