@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClusterCtl.Cli.Commands;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -15,9 +16,11 @@ internal static class LoggerFactory
     public static Logger Create(bool debug, bool quiet, LogFormat format)
     {
         var level = debug ? LogEventLevel.Debug : quiet ? LogEventLevel.Warning : LogEventLevel.Information;
-        return new LoggerConfiguration()
-            .MinimumLevel.Is(level)
-            .WriteTo.Console(Formatter(format), standardErrorFromLevel: LogEventLevel.Verbose)
+        var configuration = new LoggerConfiguration().MinimumLevel.Is(level);
+        // On a terminal a transfer may draw a live display on stderr: logs must go through the same console.
+        return (Terminal.StderrShowsLiveDisplays
+                ? configuration.WriteTo.Sink(new AnsiConsoleLogSink(Formatter(format), Terminal.Stderr))
+                : configuration.WriteTo.Console(Formatter(format), standardErrorFromLevel: LogEventLevel.Verbose))
             .CreateLogger();
     }
 
