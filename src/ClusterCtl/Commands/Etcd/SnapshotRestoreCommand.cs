@@ -58,16 +58,20 @@ internal sealed class SnapshotRestoreCommand : SnapshotCommandBase
         };
 
         await using var session = await ClusterSession.OpenAsync(config, config.Nodes, SessionOptions, Log, cancellationToken);
-        using var progress = new TransferProgressReporter(Log, Globals.Quiet);
+        RestoreReport report;
         try
         {
-            return Finish(await new SnapshotRestore(config, Log).RunAsync(session, s3, name, options, progress, cancellationToken), format);
+            // Ended before the report is written, on success or failure: a live display would be drawn over it.
+            await using var progress = TransferProgressDisplay.For(Globals.Quiet, Log);
+            report = await new SnapshotRestore(config, Log).RunAsync(session, s3, name, options, progress, cancellationToken);
         }
         catch (RestoreFailedException e)
         {
             Finish(e.Report, format);
             throw;
         }
+
+        return Finish(report, format);
     }
 
     private int Finish(RestoreReport report, OutputFormat format)

@@ -32,8 +32,13 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
         await using var clusterLock = await session.LockAsync(config, "etcd snapshot-save", Log, cancellationToken);
         phases.Mark("lock");
 
-        using var progress = new TransferProgressReporter(Log, Globals.Quiet);
-        var report = await new SnapshotSaver(config, Log).SaveAsync(session, name, s3, Overwrite, progress, cancellationToken);
+        SnapshotSaveReport report;
+        // Ended before the table is written: a live display on stderr would be drawn over it.
+        await using (var progress = TransferProgressDisplay.For(Globals.Quiet, Log))
+        {
+            report = await new SnapshotSaver(config, Log).SaveAsync(session, name, s3, Overwrite, progress, cancellationToken);
+        }
+
         report = report with { Phases = [.. phases.Phases, .. report.Phases] };
 
         if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
