@@ -93,7 +93,9 @@ internal sealed class LiveTransferProgress(IAnsiConsole console, TimeProvider ti
                 .AutoClear(false)
                 .Columns(
                     new TaskDescriptionColumn { Alignment = Justify.Left },
-                    new ProgressBarColumn(),
+                    // Narrower than Spectre's 40: a row with a full snapshot name then fits in about 110 columns (narrower
+                    // terminals wrap its size and speed onto a second row, which Spectre still redraws cleanly).
+                    new ProgressBarColumn { Width = 20 },
                     new PercentageColumn(),
                     new DownloadedColumn(),
                     new TransferSpeedColumn(),
