@@ -19,6 +19,8 @@ internal static class RestoreScripts
     /// <summary>The environment variables that carry the certificate paths into <see cref="Facts"/>: CLUSTERCTL_CERT_1, ...</summary>
     public const string CertificateVariable = "CLUSTERCTL_CERT";
 
+    private const string PartialFileName = RestoreLayout.SnapshotFileName + ".partial";
+
     private static readonly (string, string) DataDirectory = ("DATA_DIR", RestoreLayout.DataDirectoryInContainer);
 
     /// <summary>Phase 3 facts, printed as key=value lines (read by <see cref="PreflightFacts"/>); reads only (test, stat, df).</summary>
@@ -67,6 +69,37 @@ internal static class RestoreScripts
             ("HAD_ORIGINAL", hadOriginal ? "yes" : "no"),
             ("ORIGINAL_MUST_BE_BACKED", originalMustBeBacked ? "yes" : "no"),
         ]);
+
+    /// <summary>Receives the db on stdin into this run's partial file, refusing more than <paramref name="maxBytes"/>.</summary>
+    public static HelperScript Receive(string runId, long maxBytes) => HelperScript.FromResource("restore-receive.sh",
+    [
+        DataDirectory,
+        ("SCRATCH", RestoreLayout.ScratchDirectoryName(runId)),
+        ("PARTIAL", PartialFileName),
+        ("MAX_BYTES", maxBytes.ToString(CultureInfo.InvariantCulture)),
+    ]);
+
+    /// <summary>Extracts the db entry matching <paramref name="entryPattern"/> from a zip on the node into place.</summary>
+    public static HelperScript Extract(string runId, string zipPath, string entryPattern, long expectedSize) => HelperScript.FromResource("restore-extract.sh",
+    [
+        DataDirectory,
+        ("SCRATCH", RestoreLayout.ScratchDirectoryName(runId)),
+        ("PARTIAL", PartialFileName),
+        ("SNAPSHOT_FILE", RestoreLayout.SnapshotFileName),
+        ("ZIP", zipPath),
+        ("ENTRY_PATTERN", entryPattern),
+        ("EXPECTED_SIZE", expectedSize.ToString(CultureInfo.InvariantCulture)),
+    ]);
+
+    /// <summary>Renames the received db into place if its SHA-256 on the node is <paramref name="expectedSha256"/>.</summary>
+    public static HelperScript Commit(string runId, string expectedSha256) => HelperScript.FromResource("restore-commit.sh",
+    [
+        DataDirectory,
+        ("SCRATCH", RestoreLayout.ScratchDirectoryName(runId)),
+        ("PARTIAL", PartialFileName),
+        ("SNAPSHOT_FILE", RestoreLayout.SnapshotFileName),
+        ("EXPECTED_SHA256", expectedSha256),
+    ]);
 
     /// <summary>After a successful restore: this run's scratch directory holds only the snapshot copy and an empty data dir.</summary>
     public static HelperScript RemoveScratch(string runId) =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
@@ -27,10 +26,8 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
     /// </summary>
     public async Task WriteAsync(Stream db, long maxBytes, CancellationToken cancellationToken)
     {
-        var script = string.Create(CultureInfo.InvariantCulture,
-            $"umask 077; mkdir -p {Dir} && head -c {maxBytes + 1} > {Partial} || exit 1; {RefuseLongerThan(maxBytes)}");
         var result = await node.Helpers.RunWithStdinAsync(
-            Shell("restore-receive", script),
+            Shell("restore-receive", RestoreScripts.Receive(runId, maxBytes)),
             (stdin, ct) => db.CopyToAsync(stdin, 1024 * 1024, ct),
             cancellationToken);
         if (!result.Succeeded)
@@ -48,12 +45,8 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
     {
         // '*' before the name: busybox unzip strips the leading '/' of rke-tools' absolute entry names before matching.
         var pattern = "*" + dbEntryName.TrimStart('/');
-        var script =
-            // pipefail: a damaged zip makes unzip fail, and that must not hide behind the bounding head.
-            $"set -o pipefail; umask 077; mkdir -p {Dir} && unzip -p {NodeHelperSpecs.SnapshotDirectoryInContainer}/{SshQuoting.ShellQuote(zipFileName)} {SshQuoting.ShellQuote(pattern)} | head -c {expectedSize + 1} > {Partial} || exit 1; " +
-            $"size=$(stat -c %s {Partial}); [ \"$size\" = '{expectedSize}' ] || {{ rm -f {Partial}; echo \"extracted $size bytes, the manifest says {expectedSize}\" >&2; exit 3; }}; " +
-            $"mv {Partial} {Dir}/{RestoreLayout.SnapshotFileName}";
-        var result = await node.Helpers.RunAsync(Shell("restore-extract", script), cancellationToken);
+        var zip = $"{NodeHelperSpecs.SnapshotDirectoryInContainer}/{zipFileName}";
+        var result = await node.Helpers.RunAsync(Shell("restore-extract", RestoreScripts.Extract(runId, zip, pattern, expectedSize)), cancellationToken);
         if (!result.Succeeded)
         {
             throw new ClusterCtlException($"{Host}: extracting the snapshot from {zipFileName} into {RestoreLayout.HostDataDirectory(config)}/{DirectoryName} failed: {result.LastErrorLine ?? "no message"}");
@@ -63,10 +56,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
     /// <summary>Hashes the received db on the node and renames it into place only if it is the verified one.</summary>
     public async Task CommitAsync(string expectedSha256, CancellationToken cancellationToken)
     {
-        var script =
-            $"sum=$(sha256sum {Partial} | cut -d' ' -f1) || exit 1; " +
-            $"[ \"$sum\" = '{expectedSha256}' ] || {{ echo \"read back $sum\" >&2; exit 3; }}; mv {Partial} {Dir}/{RestoreLayout.SnapshotFileName}";
-        var result = await node.Helpers.RunAsync(Shell("restore-verify", script), cancellationToken);
+        var result = await node.Helpers.RunAsync(Shell("restore-verify", RestoreScripts.Commit(runId, expectedSha256)), cancellationToken);
         if (!result.Succeeded)
         {
             throw new ClusterCtlException($"{Host}: the copied snapshot does not verify on the node ({result.LastErrorLine ?? "no message"}, expected {expectedSha256})");
@@ -79,7 +69,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         using var timeout = new CancellationTokenSource(HelperContainerRunner.RemovalTimeout);
         try
         {
-            await node.Helpers.RunAsync(Shell("restore-cleanup", $"rm -rf {Dir}"), timeout.Token);
+            await node.Helpers.RunAsync(Shell("restore-cleanup", RestoreScripts.RemoveScratch(runId)), timeout.Token);
         }
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
         {
@@ -87,12 +77,5 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         }
     }
 
-    private string RefuseLongerThan(long maxBytes) => string.Create(CultureInfo.InvariantCulture,
-        $"size=$(stat -c %s {Partial}); [ \"$size\" -le {maxBytes} ] || {{ rm -f {Partial}; echo \"the db is longer than the {maxBytes} bytes checked\" >&2; exit 3; }}");
-
-    private string Dir => $"{RestoreLayout.DataDirectoryInContainer}/{DirectoryName}";
-
-    private string Partial => $"{Dir}/{RestoreLayout.SnapshotFileName}.partial";
-
-    private HelperSpec Shell(string purpose, string script) => RestoreHelperSpecs.DataShell(config, purpose, script);
+    private HelperSpec Shell(string purpose, HelperScript script) => RestoreHelperSpecs.DataShell(config, purpose, script);
 }

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
 using ClusterCtl.Restore;
 
 namespace ClusterCtl.IntegrationTests.Restore;
@@ -182,5 +184,69 @@ public class RestoreScriptsTests
             Assert.That(facts.MissingCertificates, Is.EqualTo(new[] { "/nonexistent/kube-etcd-key.pem" }));
             Assert.That(facts.FreeBytes, Is.GreaterThan(0));
         });
+    }
+
+    [Test]
+    public async Task The_extract_finds_an_rke_style_absolute_entry_with_busybox_unzip_and_puts_the_db_in_place()
+    {
+        var snapshots = Directory.CreateTempSubdirectory("clusterctl-snapshots-").FullName;
+        try
+        {
+            var db = RandomNumberGenerator.GetBytes(5000);
+            WriteZip(Path.Combine(snapshots, "s1.zip"), "/backup/s1", db);
+
+            var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s1.zip", "*backup/s1", db.Length), _data, snapshots);
+
+            Assert.That(exit, Is.Zero, stderr);
+            Assert.That(await File.ReadAllBytesAsync(Path.Combine(_data, $"restore-{Run}", RestoreLayout.SnapshotFileName)), Is.EqualTo(db));
+        }
+        finally
+        {
+            Directory.Delete(snapshots, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task An_extract_that_comes_out_at_another_size_than_the_manifest_says_leaves_nothing()
+    {
+        var snapshots = Directory.CreateTempSubdirectory("clusterctl-snapshots-").FullName;
+        try
+        {
+            WriteZip(Path.Combine(snapshots, "s2.zip"), "/backup/s2", new byte[5000]);
+
+            var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s2.zip", "*backup/s2", 4000), _data, snapshots);
+
+            Assert.That(exit, Is.EqualTo(3), stderr);
+            Assert.That(stderr, Does.Contain("the manifest says 4000"));
+            Assert.That(Directory.GetFiles(Path.Combine(_data, $"restore-{Run}")), Is.Empty);
+        }
+        finally
+        {
+            Directory.Delete(snapshots, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task The_commit_renames_only_a_db_whose_sha256_on_the_node_is_the_verified_one()
+    {
+        var scratch = Path.Combine(_data, $"restore-{Run}");
+        Directory.CreateDirectory(scratch);
+        var db = RandomNumberGenerator.GetBytes(3000);
+        await File.WriteAllBytesAsync(Path.Combine(scratch, RestoreLayout.SnapshotFileName + ".partial"), db);
+
+        var wrong = await NodeShell.RunAsync(RestoreScripts.Commit(Run, new string('0', 64)), _data);
+        var right = await NodeShell.RunAsync(RestoreScripts.Commit(Run, Convert.ToHexStringLower(SHA256.HashData(db))), _data);
+
+        Assert.That(wrong.ExitCode, Is.EqualTo(3), wrong.Stderr);
+        Assert.That(wrong.Stderr, Does.Contain("read back " + Convert.ToHexStringLower(SHA256.HashData(db))));
+        Assert.That(right.ExitCode, Is.Zero, right.Stderr);
+        Assert.That(Directory.GetFiles(scratch).Select(Path.GetFileName), Is.EqualTo(new[] { RestoreLayout.SnapshotFileName }));
+    }
+
+    private static void WriteZip(string path, string entryName, byte[] content)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        using var entry = zip.CreateEntry(entryName).Open();
+        entry.Write(content);
     }
 }

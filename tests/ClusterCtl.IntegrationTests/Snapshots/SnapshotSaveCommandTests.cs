@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
-using System.Security.Cryptography;
-using System.Text.Json;
 using ClusterCtl.Testing;
 
 namespace ClusterCtl.IntegrationTests.Snapshots;

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.Json;
 using ClusterCtl.Testing;
 

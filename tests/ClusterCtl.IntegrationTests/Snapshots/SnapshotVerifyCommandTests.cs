@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ClusterCtl.IntegrationTests.Restore;
 using ClusterCtl.Testing;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ClusterCtl.IntegrationTests.Restore;
 using ClusterCtl.Testing;
 

@@ -18,6 +18,9 @@ public partial class EmbeddedScriptsTests
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Facts(Run, ["/a.pem", "/b.pem"])).SetArgDisplayNames("facts");
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.FreeSpace()).SetArgDisplayNames("free-space");
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.RemoveScratch(Run)).SetArgDisplayNames("remove-scratch");
+        yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Receive(Run, 4096)).SetArgDisplayNames("receive");
+        yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Extract(Run, "/backup/a.zip", "*backup/a", 4096)).SetArgDisplayNames("extract");
+        yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Commit(Run, new string('0', 64))).SetArgDisplayNames("commit");
     }
 
     [TestCaseSource(nameof(ScriptFiles))]
