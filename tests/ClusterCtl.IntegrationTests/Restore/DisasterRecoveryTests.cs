@@ -14,6 +14,11 @@ namespace ClusterCtl.IntegrationTests.Restore;
 public class DisasterRecoveryTests
 {
     private string _folder = null!;
+
+    // Keys of this test alone: the testbed is shared, and an earlier fixture may have left keys of the same name.
+    private string KeyA => $"/registry/{_folder}/a";
+
+    private string KeyB => $"/registry/{_folder}/b";
     private string _configDirectory = null!;
 
     [SetUp]
@@ -35,7 +40,7 @@ public class DisasterRecoveryTests
         await RestoreTestbed.RepairIfUnhealthyAsync();
         _folder = "dr-" + Guid.NewGuid().ToString("N")[..8];
         _configDirectory = Directory.CreateTempSubdirectory("clusterctl-dr-").FullName;
-        await RestoreTestbed.PutAsync("/registry/a", "A");
+        await RestoreTestbed.PutAsync(KeyA, "A");
     }
 
     [TearDown]
@@ -48,7 +53,7 @@ public class DisasterRecoveryTests
     public async Task A_destroyed_node_is_replaced_by_a_bare_node_from_an_S3_snapshot()
     {
         await SaveAsync(Testbed.ClusterYml, "before-loss", s3: true);
-        await RestoreTestbed.PutAsync("/registry/b", "B");
+        await RestoreTestbed.PutAsync(KeyB, "B");
         await ReplaceNode2ByNode4Async();
         var config = WriteConfig([1, 4, 3], withState: true);
 
@@ -73,7 +78,7 @@ public class DisasterRecoveryTests
     public async Task A_destroyed_node_is_replaced_from_a_surviving_nodes_copy_with_the_ca_from_a_control_plane_node()
     {
         await SaveAsync(Testbed.ClusterYml, "local-only", s3: false);
-        await RestoreTestbed.PutAsync("/registry/b", "B");
+        await RestoreTestbed.PutAsync(KeyB, "B");
         await ReplaceNode2ByNode4Async();
         // No cluster.rkestate and no --ca-cert: the CA comes from the kube-ca files on node 1 or 3.
         var config = WriteConfig([1, 4, 3], withState: false);
@@ -96,7 +101,7 @@ public class DisasterRecoveryTests
     public async Task A_three_node_snapshot_shrinks_to_one_node_and_a_one_node_snapshot_grows_back_to_three()
     {
         await SaveAsync(Testbed.ClusterYml, "three", s3: false);
-        await RestoreTestbed.PutAsync("/registry/b", "B");
+        await RestoreTestbed.PutAsync(KeyB, "B");
         var node2Etcd = await RestoreTestbed.StartedAtAsync(2, "etcd");
         var single = WriteConfig([1], withState: true);
 
@@ -248,7 +253,7 @@ public class DisasterRecoveryTests
         (await Testbed.RunAsync("etcdctl", node.ToString(CultureInfo.InvariantCulture), "get", key, "--print-value-only", "--consistency=s")).Trim();
 
     /// <summary>Exactly these members, all started and healthy, one leader, and the snapshot's data (A, none of B) on each.</summary>
-    private static async Task AssertRestoredAsync(IReadOnlyList<int> nodes)
+    private async Task AssertRestoredAsync(IReadOnlyList<int> nodes)
     {
         var members = await Testbed.RunAsync("etcdctl", nodes[0].ToString(CultureInfo.InvariantCulture), "member", "list", "-w", "json");
         using var json = JsonDocument.Parse(members);
@@ -262,8 +267,8 @@ public class DisasterRecoveryTests
             var health = await Testbed.TryRunAsync("etcdctl", n, "endpoint", "health");
             Assert.That(health.ExitCode, Is.Zero, $"node{node}: {health.Stdout}{health.Stderr}");
             leaders += ClusterCtl.Etcd.EtcdctlJson.ParseEndpointStatus("testbed", await Testbed.RunAsync("etcdctl", n, "endpoint", "status", "-w", "json")).Count(s => s.IsLeader);
-            Assert.That(await GetAsync(node, "/registry/a"), Is.EqualTo("A"), $"node{node} has the snapshot's data");
-            Assert.That(await GetAsync(node, "/registry/b"), Is.Empty, $"node{node} has nothing written after the snapshot");
+            Assert.That(await GetAsync(node, KeyA), Is.EqualTo("A"), $"node{node} has the snapshot's data");
+            Assert.That(await GetAsync(node, KeyB), Is.Empty, $"node{node} has nothing written after the snapshot");
         }
 
         Assert.That(leaders, Is.EqualTo(1));
