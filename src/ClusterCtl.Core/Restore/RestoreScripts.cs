@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterCtl.Docker;
+using ClusterCtl.Storage;
 
 namespace ClusterCtl.Restore;
 
@@ -19,9 +20,11 @@ internal static class RestoreScripts
     /// <summary>The environment variables that carry the certificate paths into <see cref="Facts"/>: CLUSTERCTL_CERT_1, ...</summary>
     public const string CertificateVariable = "CLUSTERCTL_CERT";
 
-    private const string PartialFileName = RestoreLayout.SnapshotFileName + ".partial";
+    private const string PartialFileName = RestoreLayout.SnapshotFileName + SnapshotName.PartialSuffix;
 
     private static readonly (string, string) DataDirectory = ("DATA_DIR", RestoreLayout.DataDirectoryInContainer);
+
+    private static (string, string) Scratch(string runId) => ("SCRATCH", RestoreLayout.ScratchDirectoryName(runId));
 
     /// <summary>Phase 3 facts, printed as key=value lines (read by <see cref="PreflightFacts"/>); reads only (test, stat, df).</summary>
     public static HelperScript Facts(string runId, IEnumerable<string> certificates)
@@ -30,7 +33,7 @@ internal static class RestoreScripts
         return HelperScript.FromResource("restore-facts.sh",
         [
             DataDirectory,
-            ("SCRATCH", RestoreLayout.ScratchDirectoryName(runId)),
+            Scratch(runId),
             ("SNAPSHOT_FILE", RestoreLayout.SnapshotFileName),
             ("CERT_COUNT", certificateVariables.Count.ToString(CultureInfo.InvariantCulture)),
             .. certificateVariables,
@@ -48,7 +51,7 @@ internal static class RestoreScripts
     public static HelperScript Swap(string runId, string preRestoreDirectory) => HelperScript.FromResource("restore-swap.sh",
     [
         DataDirectory,
-        ("SCRATCH", RestoreLayout.ScratchDirectoryName(runId)),
+        Scratch(runId),
         ("PRE_RESTORE", preRestoreDirectory),
         ("RESTORED_MARKER", RestoreLayout.RestoredMarkerName(runId)),
         ("MOVED_ORIGINAL", MovedOriginalMarker),
@@ -74,7 +77,7 @@ internal static class RestoreScripts
     public static HelperScript Receive(string runId, long maxBytes) => HelperScript.FromResource("restore-receive.sh",
     [
         DataDirectory,
-        ("SCRATCH", RestoreLayout.ScratchDirectoryName(runId)),
+        Scratch(runId),
         ("PARTIAL", PartialFileName),
         ("MAX_BYTES", maxBytes.ToString(CultureInfo.InvariantCulture)),
     ]);
@@ -83,7 +86,7 @@ internal static class RestoreScripts
     public static HelperScript Extract(string runId, string zipPath, string entryPattern, long expectedSize) => HelperScript.FromResource("restore-extract.sh",
     [
         DataDirectory,
-        ("SCRATCH", RestoreLayout.ScratchDirectoryName(runId)),
+        Scratch(runId),
         ("PARTIAL", PartialFileName),
         ("SNAPSHOT_FILE", RestoreLayout.SnapshotFileName),
         ("ZIP", zipPath),
@@ -95,7 +98,7 @@ internal static class RestoreScripts
     public static HelperScript Commit(string runId, string expectedSha256) => HelperScript.FromResource("restore-commit.sh",
     [
         DataDirectory,
-        ("SCRATCH", RestoreLayout.ScratchDirectoryName(runId)),
+        Scratch(runId),
         ("PARTIAL", PartialFileName),
         ("SNAPSHOT_FILE", RestoreLayout.SnapshotFileName),
         ("EXPECTED_SHA256", expectedSha256),
@@ -103,5 +106,5 @@ internal static class RestoreScripts
 
     /// <summary>After a successful restore: this run's scratch directory holds only the snapshot copy and an empty data dir.</summary>
     public static HelperScript RemoveScratch(string runId) =>
-        HelperScript.FromResource("restore-remove-scratch.sh", [DataDirectory, ("SCRATCH", RestoreLayout.ScratchDirectoryName(runId))]);
+        HelperScript.FromResource("restore-remove-scratch.sh", [DataDirectory, Scratch(runId)]);
 }
