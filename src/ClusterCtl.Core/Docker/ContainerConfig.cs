@@ -1,3 +1,5 @@
+using Api = Docker.DotNet;
+
 namespace ClusterCtl.Docker;
 
 /// <summary>The Config block of a container inspect: what the container was created with.</summary>
@@ -18,4 +20,16 @@ internal sealed record ContainerConfig
     public string? WorkingDir { get; init; }
 
     public bool Tty { get; init; }
+
+    public static ContainerConfig From(Api.Models.ContainerConfig? config) => config is null ? new() : new()
+    {
+        Image = config.Image ?? "",
+        Cmd = config.Cmd?.ToList(),
+        Entrypoint = config.Entrypoint?.ToList(),
+        Env = config.Env?.ToList(),
+        Labels = config.Labels?.ToDictionary(),
+        User = config.User,
+        WorkingDir = config.WorkingDir,
+        Tty = config.Tty,
+    };
 }

@@ -1,3 +1,5 @@
+using Api = Docker.DotNet;
+
 namespace ClusterCtl.Docker;
 
 /// <summary>The parts of <c>GET /containers/{id}/json</c> that clusterctl uses.</summary>
@@ -23,4 +25,17 @@ internal sealed record ContainerDetails
     public ContainerConfig Config { get; init; } = new();
 
     public ContainerHostConfig HostConfig { get; init; } = new();
+
+    public static ContainerDetails From(Api.Models.ContainerInspectResponse details) => new()
+    {
+        Id = details.ID,
+        Name = details.Name ?? "",
+        Created = DockerTime.From(details.Created),
+        Path = details.Path,
+        Args = details.Args?.ToList(),
+        Image = details.Image,
+        State = ContainerState.From(details.State),
+        Config = ContainerConfig.From(details.Config),
+        HostConfig = ContainerHostConfig.From(details.HostConfig),
+    };
 }

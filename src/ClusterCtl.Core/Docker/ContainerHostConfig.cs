@@ -1,9 +1,8 @@
+using Api = Docker.DotNet;
+
 namespace ClusterCtl.Docker;
 
-/// <summary>
-/// The part of a container's HostConfig that clusterctl sets and reads back. Property names are
-/// the API's own (PascalCase) so the same type serves create bodies and inspect answers.
-/// </summary>
+/// <summary>The part of a container's HostConfig that clusterctl sets and reads back.</summary>
 internal sealed record ContainerHostConfig
 {
     /// <summary>"host-path:container-path[:options]" entries.</summary>
@@ -19,4 +18,25 @@ internal sealed record ContainerHostConfig
     public string? PidMode { get; init; }
 
     public bool AutoRemove { get; init; }
+
+    public static ContainerHostConfig From(Api.Models.HostConfig? config) => config is null ? new() : new()
+    {
+        Binds = config.Binds?.ToList(),
+        NetworkMode = config.NetworkMode,
+        RestartPolicy = RestartPolicy.From(config.RestartPolicy),
+        Privileged = config.Privileged,
+        PidMode = config.PidMode,
+        AutoRemove = config.AutoRemove,
+    };
+
+    // Null members are left out of the request, whatever the library's annotations say.
+    public Api.Models.HostConfig ToApi() => new()
+    {
+        Binds = Binds?.ToList()!,
+        NetworkMode = NetworkMode!,
+        RestartPolicy = RestartPolicy?.ToApi()!,
+        Privileged = Privileged,
+        PidMode = PidMode!,
+        AutoRemove = AutoRemove,
+    };
 }

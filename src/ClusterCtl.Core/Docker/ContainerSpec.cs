@@ -1,10 +1,10 @@
-using System.Text.Json.Serialization;
+using Api = Docker.DotNet;
 
 namespace ClusterCtl.Docker;
 
 /// <summary>
-/// The body of <c>POST /containers/create</c>. Null members are left out of the JSON so the
-/// image's own defaults (entrypoint, user, working dir) apply.
+/// What a container is created with. Null members are left out of the request, so the image's own defaults
+/// (entrypoint, user, working dir) apply.
 /// </summary>
 internal sealed record ContainerSpec
 {
@@ -28,15 +28,30 @@ internal sealed record ContainerSpec
     public bool Tty { get; init; }
 
     /// <summary>Keep stdin open so that a client can attach and stream into it (see <see cref="DockerClient.AttachStdinAsync"/>).</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool OpenStdin { get; init; }
 
     /// <summary>Close stdin when the attached client disconnects, so the process sees end-of-file.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool StdinOnce { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool AttachStdin { get; init; }
 
     public ContainerHostConfig? HostConfig { get; init; }
+
+    // The library declares these members non-null, but leaves a null one out of the request: the image's default.
+    public Api.Models.CreateContainerParameters ToCreateParameters(string name) => new()
+    {
+        Name = name,
+        Image = Image,
+        Cmd = Cmd?.ToList()!,
+        Entrypoint = Entrypoint?.ToList()!,
+        Env = Env?.ToList()!,
+        Labels = Labels?.ToDictionary()!,
+        User = User!,
+        WorkingDir = WorkingDir!,
+        Tty = Tty,
+        OpenStdin = OpenStdin,
+        StdinOnce = StdinOnce,
+        AttachStdin = AttachStdin,
+        HostConfig = HostConfig?.ToApi(),
+    };
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Api = Docker.DotNet;
+
 namespace ClusterCtl.Docker;
 
 /// <summary>The State block of a container inspect.</summary>
@@ -19,4 +22,19 @@ internal sealed record ContainerState
 
     /// <summary>Why the daemon could not start the process, if it could not.</summary>
     public string? Error { get; init; }
+
+    public static ContainerState From(Api.Models.State? state) => state is null ? new() : new()
+    {
+        Status = state.Status ?? "",
+        Running = state.Running,
+        ExitCode = state.ExitCode,
+        StartedAt = Timestamp(state.StartedAt),
+        FinishedAt = Timestamp(state.FinishedAt),
+        Pid = state.Pid,
+        Error = string.IsNullOrEmpty(state.Error) ? null : state.Error,
+    };
+
+    // RFC 3339 with nanoseconds, which DateTimeOffset parses to its 100 ns precision.
+    private static DateTimeOffset Timestamp(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : default;
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Serialization;
+using Api = Docker.DotNet;
 
 namespace ClusterCtl.Docker;
 
@@ -20,13 +20,19 @@ internal sealed record ContainerSummary
 
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
-    /// <summary>Unix seconds, as the list endpoint reports it (inspect uses RFC 3339 instead).</summary>
-    public long Created { get; init; }
-
-    [JsonIgnore]
-    public DateTimeOffset CreatedAt => DateTimeOffset.FromUnixTimeSeconds(Created);
+    public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>The container's own name without the slash (not a link alias).</summary>
-    [JsonIgnore]
     public string Name => ContainerNames.PrimaryName(this);
+
+    public static ContainerSummary From(Api.Models.ContainerListResponse container) => new()
+    {
+        Id = container.ID,
+        Names = container.Names?.ToList() ?? [],
+        Image = container.Image,
+        State = container.State,
+        Status = container.Status,
+        Labels = container.Labels?.ToDictionary(),
+        CreatedAt = DockerTime.From(container.Created),
+    };
 }

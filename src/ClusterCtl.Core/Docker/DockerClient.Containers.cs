@@ -1,17 +1,12 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http;
-using System.Net.Http.Json;
-using System.Text;
+using Api = Docker.DotNet;
 
 namespace ClusterCtl.Docker;
 
 // Container endpoints: create, start, stop, restart, rename, remove, wait, inspect, list, logs.
 internal sealed partial class DockerClient
 {
-    private static readonly HttpStatusCode[] NotModified = [HttpStatusCode.NotModified];
-    private static readonly HttpStatusCode[] NotFound = [HttpStatusCode.NotFound];
-
     /// <summary>Creates (does not start) a container and returns its id. A name already in use fails with HTTP 409.</summary>
     public async Task<string> CreateContainerAsync(string name, ContainerSpec spec, CancellationToken cancellationToken)
     {
@@ -21,31 +16,21 @@ internal sealed partial class DockerClient
             throw new ArgumentException($"'{name}' is not a valid container name.", nameof(name));
         }
 
-        var path = await ApiPathAsync($"/containers/create?name={Escape(name)}", cancellationToken);
-        var created = await WithTimeoutAsync($"create container {name}", RequestTimeout, async ct =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path)
-            {
-                Content = JsonContent.Create(spec, DockerJsonContext.Default.ContainerSpec),
-            };
-            using var response = await SendAsync(request, null, ct);
-            return await ReadJsonAsync(response, DockerJsonContext.Default.CreateContainerResponse, $"create container {name}", ct);
-        }, cancellationToken);
-
+        var created = await CallAsync($"create container {name}",
+            (api, ct) => api.Containers.CreateContainerAsync(spec.ToCreateParameters(name), ct), cancellationToken);
         foreach (var warning in created.Warnings ?? [])
         {
             _logger.Debug("Docker on {Host} warned while creating {Container}: {DockerWarning}", Host, name, warning);
         }
 
-        _logger.Debug("Created container {Container} ({ContainerId}) on {Host}", name, ShortId(created.Id), Host);
-        return created.Id;
+        _logger.Debug("Created container {Container} ({ContainerId}) on {Host}", name, ShortId(created.ID), Host);
+        return created.ID;
     }
 
     /// <summary>Starts a container; starting one that already runs is not an error.</summary>
     public async Task StartContainerAsync(string id, CancellationToken cancellationToken)
     {
-        var path = await ApiPathAsync($"/containers/{Escape(id)}/start", cancellationToken);
-        await PostAsync($"start container {id}", path, RequestTimeout, NotModified, cancellationToken);
+        await CallAsync($"start container {id}", (api, ct) => api.Containers.StartContainerAsync(id, new(), ct), cancellationToken);
         _logger.Debug("Started container {Container} on {Host}", ShortId(id), Host);
     }
 
@@ -55,17 +40,22 @@ internal sealed partial class DockerClient
     /// </summary>
     public async Task<bool> StopContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var path = await ApiPathAsync($"/containers/{Escape(id)}/stop?t={Seconds(timeout)}", cancellationToken);
-        var status = await PostAsync($"stop container {id}", path, timeout + RequestTimeout, NotModified, cancellationToken);
-        _logger.Debug("Stopped container {Container} on {Host} (was running: {WasRunning})", ShortId(id), Host, status != HttpStatusCode.NotModified);
-        return status != HttpStatusCode.NotModified;
+        var parameters = new Api.Models.ContainerStopParameters { WaitBeforeKillSeconds = Seconds(timeout) };
+        var wasRunning = await CallAsync($"stop container {id}", RequestTimeout + timeout,
+            async ct => await (await ApiAsync(ct)).Containers.StopContainerAsync(id, parameters, ct), cancellationToken);
+        _logger.Debug("Stopped container {Container} on {Host} (was running: {WasRunning})", ShortId(id), Host, wasRunning);
+        return wasRunning;
     }
 
     /// <summary>Stops (SIGKILL after <paramref name="timeout"/>) and starts a container, running or not.</summary>
     public async Task RestartContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var path = await ApiPathAsync($"/containers/{Escape(id)}/restart?t={Seconds(timeout)}", cancellationToken);
-        await PostAsync($"restart container {id}", path, timeout + RequestTimeout, null, cancellationToken);
+        var parameters = new Api.Models.ContainerRestartParameters { WaitBeforeKillSeconds = Seconds(timeout) };
+        await CallAsync($"restart container {id}", RequestTimeout + timeout, async ct =>
+        {
+            await (await ApiAsync(ct)).Containers.RestartContainerAsync(id, parameters, ct);
+            return true;
+        }, cancellationToken);
         _logger.Debug("Restarted container {Container} on {Host}", ShortId(id), Host);
     }
 
@@ -80,36 +70,36 @@ internal sealed partial class DockerClient
             throw new ArgumentException($"'{newName}' is not a valid container name.", nameof(newName));
         }
 
-        var path = await ApiPathAsync($"/containers/{Escape(id)}/rename?name={Escape(newName)}", cancellationToken);
-        await PostAsync($"rename container {id} to {newName}", path, RequestTimeout, null, cancellationToken);
+        await CallAsync($"rename container {id} to {newName}",
+            (api, ct) => api.Containers.RenameContainerAsync(id, new() { NewName = newName }, ct), cancellationToken);
         _logger.Debug("Renamed container {Container} to {NewName} on {Host}", ShortId(id), newName, Host);
     }
 
     /// <summary>Removes a container (and its anonymous volumes). Returns false when there was no such container.</summary>
     public async Task<bool> RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken)
     {
-        var path = await ApiPathAsync($"/containers/{Escape(id)}?v=true&force={(force ? "true" : "false")}", cancellationToken);
-        var status = await WithTimeoutAsync($"remove container {id}", RequestTimeout, async ct =>
+        var existed = true;
+        try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Delete, path);
-            using var response = await SendAsync(request, NotFound, ct);
-            return response.StatusCode;
-        }, cancellationToken);
-        _logger.Debug("Removed container {Container} on {Host} (existed: {Existed})", ShortId(id), Host, status != HttpStatusCode.NotFound);
-        return status != HttpStatusCode.NotFound;
+            await CallAsync($"remove container {id}",
+                (api, ct) => api.Containers.RemoveContainerAsync(id, new() { RemoveVolumes = true, Force = force }, ct), cancellationToken);
+        }
+        catch (DockerApiException e) when (IsNotFound(e))
+        {
+            existed = false;
+        }
+
+        _logger.Debug("Removed container {Container} on {Host} (existed: {Existed})", ShortId(id), Host, existed);
+        return existed;
     }
 
     /// <summary>Waits, without a time limit of its own, until the container is not running, and returns its exit code.</summary>
     public async Task<long> WaitContainerAsync(string id, CancellationToken cancellationToken)
     {
-        // Call this after start. "not-running" returns at once for a container that already exited (a quick helper may
-        // be gone before we ask) and otherwise when it stops. Asked before start it would return at once, since a
-        // created container is not running; that ordering needs "next-exit", which in turn hangs forever if asked after
-        // the container already exited. Start-then-wait with "not-running" has no window.
-        var path = await ApiPathAsync($"/containers/{Escape(id)}/wait?condition=not-running", cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
-        using var response = await SendAsync(request, null, cancellationToken);
-        var result = await ReadJsonAsync(response, DockerJsonContext.Default.WaitContainerResponse, $"wait for container {id}", cancellationToken);
+        // Call this after start. The daemon's default condition, "not-running", returns at once for a container that
+        // already exited (a quick helper may be gone before we ask) and otherwise when it stops. Asked before start it
+        // would return at once, since a created container is not running. Start-then-wait has no window.
+        var result = await StreamingCallAsync($"wait for container {id}", (api, ct) => api.Containers.WaitContainerAsync(id, ct), cancellationToken);
         if (!string.IsNullOrWhiteSpace(result.Error?.Message))
         {
             throw new DockerException(Host, $"docker on {Host}: waiting for container {id} failed: {result.Error.Message}");
@@ -121,23 +111,30 @@ internal sealed partial class DockerClient
     /// <summary>Inspects a container by name or id; null when there is none.</summary>
     public async Task<ContainerDetails?> InspectContainerAsync(string nameOrId, CancellationToken cancellationToken)
     {
-        var path = await ApiPathAsync($"/containers/{Escape(nameOrId)}/json", cancellationToken);
-        return await GetJsonOrNullAsync(path, DockerJsonContext.Default.ContainerDetails, cancellationToken);
+        try
+        {
+            var details = await CallAsync($"inspect container {nameOrId}",
+                (api, ct) => api.Containers.InspectContainerAsync(nameOrId, ct), cancellationToken);
+            return ContainerDetails.From(details);
+        }
+        catch (DockerApiException e) when (IsNotFound(e))
+        {
+            return null;
+        }
     }
 
     /// <summary>Lists containers, running only or <paramref name="all"/>, matching every filter (e.g. label, name, status).</summary>
     public async Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(
         bool all, IReadOnlyDictionary<string, IReadOnlyList<string>>? filters, CancellationToken cancellationToken)
     {
-        var query = new StringBuilder(all ? "?all=true" : "?all=false");
-        var filterParameter = DockerFilters.ToQueryParameter(filters);
-        if (filterParameter.Length > 0)
+        var parameters = new Api.Models.ContainersListParameters
         {
-            query.Append('&').Append(filterParameter);
-        }
-
-        var path = await ApiPathAsync("/containers/json" + query, cancellationToken);
-        return await GetJsonAsync(path, DockerJsonContext.Default.IReadOnlyListContainerSummary, cancellationToken);
+            All = all,
+            // The API's filter shape: each key maps to the values that must all match, as a set.
+            Filters = filters?.ToDictionary(f => f.Key, IDictionary<string, bool> (f) => f.Value.ToDictionary(v => v, _ => true)),
+        };
+        var containers = await CallAsync("list containers", (api, ct) => api.Containers.ListContainersAsync(parameters, ct), cancellationToken);
+        return containers.Select(ContainerSummary.From).ToList();
     }
 
     /// <summary>
@@ -151,86 +148,32 @@ internal sealed partial class DockerClient
         return candidates.FirstOrDefault(c => ContainerNames.HasExactName(c, exactName));
     }
 
-    /// <summary>Everything a (finished) container wrote, learning from an inspect whether its output is raw (TTY) or multiplexed.</summary>
-    public async Task<ContainerOutput> GetContainerLogsAsync(string id, CancellationToken cancellationToken)
-    {
-        var details = await InspectContainerAsync(id, cancellationToken)
-            ?? throw new DockerApiException(Host, HttpStatusCode.NotFound, $"No such container: {id}");
-        return await GetContainerLogsAsync(id, details.Config.Tty, cancellationToken);
-    }
-
     /// <summary>
     /// Everything a container wrote so far (no follow), each stream capped to its last <see cref="LogCaptureLimit"/> bytes.
-    /// With <paramref name="tty"/> the daemon sends one raw stream, reported as stdout.
+    /// A container with a TTY has one raw stream, reported as stdout.
     /// </summary>
-    public async Task<ContainerOutput> GetContainerLogsAsync(string id, bool tty, CancellationToken cancellationToken)
-    {
-        var path = await ApiPathAsync($"/containers/{Escape(id)}/logs?stdout=true&stderr=true", cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        using var response = await SendAsync(request, null, cancellationToken);
-        return await ReadOutputAsync(response, tty, $"the log stream of container {id}", cancellationToken);
-    }
+    public Task<ContainerOutput> GetContainerLogsAsync(string id, CancellationToken cancellationToken) =>
+        StreamingCallAsync($"read the log stream of container {id}", async (api, ct) =>
+        {
+            using var logs = await api.Containers.GetContainerLogsAsync(id, new() { ShowStdout = true, ShowStderr = true }, ct);
+            return await ReadOutputAsync(logs, ct);
+        }, cancellationToken);
 
-    /// <summary>Reads a log or exec output body to its end, stdout and stderr apart unless <paramref name="tty"/>.</summary>
-    private async Task<ContainerOutput> ReadOutputAsync(HttpResponseMessage response, bool tty, string what, CancellationToken cancellationToken)
+    /// <summary>Reads log or exec output to its end, stdout and stderr apart, keeping the newest bytes of each.</summary>
+    private static async Task<ContainerOutput> ReadOutputAsync(Api.MultiplexedStream output, CancellationToken cancellationToken)
     {
         var stdout = new TailBuffer(LogCaptureLimit);
         var stderr = new TailBuffer(LogCaptureLimit);
-        var daemonError = new TailBuffer(4096);
-        try
+        var buffer = new byte[64 * 1024];
+        while (await output.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken) is { EOF: false } chunk)
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new byte[64 * 1024];
-            if (tty)
-            {
-                int read;
-                while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    stdout.Append(buffer.AsSpan(0, read));
-                }
-            }
-            else
-            {
-                var reader = new MultiplexedStreamReader(body);
-                while (await reader.ReadAsync(buffer, cancellationToken) is { } chunk)
-                {
-                    var target = chunk.Kind switch
-                    {
-                        StdStreamKind.Stderr => stderr,
-                        StdStreamKind.SystemError => daemonError,
-                        _ => stdout,
-                    };
-                    target.Append(buffer.AsSpan(0, chunk.Length));
-                }
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            throw new DockerException(Host, $"docker on {Host}: {what} is malformed: {e.Message}", e);
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException)
-        {
-            throw new DockerException(Host, $"docker on {Host}: {what} broke off: {e.Message}", e);
-        }
-
-        if (daemonError.TotalBytes > 0)
-        {
-            throw new DockerApiException(Host, HttpStatusCode.OK, daemonError.ToText().Trim());
+            var target = chunk.Target == Api.MultiplexedStream.TargetStream.StandardError ? stderr : stdout;
+            target.Append(buffer.AsSpan(0, chunk.Count));
         }
 
         return new ContainerOutput(stdout.ToText(), stderr.ToText()) { Truncated = stdout.Truncated || stderr.Truncated };
     }
 
-    private Task<HttpStatusCode> PostAsync(
-        string operation, string path, TimeSpan budget, IReadOnlyCollection<HttpStatusCode>? alsoAccepted, CancellationToken cancellationToken) =>
-        WithTimeoutAsync(operation, budget, async ct =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path);
-            using var response = await SendAsync(request, alsoAccepted, ct);
-            return response.StatusCode;
-        }, cancellationToken);
-
     /// <summary>The API takes whole seconds; round up so a sub-second timeout is not a kill.</summary>
-    private static string Seconds(TimeSpan timeout) =>
-        ((long)Math.Ceiling(Math.Max(0, timeout.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+    private static uint Seconds(TimeSpan timeout) => (uint)Math.Ceiling(Math.Max(0, timeout.TotalSeconds));
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-
 namespace ClusterCtl.Docker;
 
 // Exec endpoints: one command in a container that already runs.
@@ -17,29 +15,24 @@ internal sealed partial class DockerClient
     public async Task<HelperResult> ExecAsync(string container, IReadOnlyList<string> cmd, IReadOnlyList<string>? env, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cmd);
-        var createPath = await ApiPathAsync($"/containers/{Escape(container)}/exec", cancellationToken);
-        var created = await WithTimeoutAsync($"exec in container {container}", RequestTimeout, async ct =>
+        var operation = $"exec in container {container}";
+        var created = await CallAsync(operation, (api, ct) => api.Exec.CreateContainerExecAsync(container, new()
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, createPath)
-            {
-                Content = JsonContent.Create(new ExecCreateRequest(true, true, cmd, env), DockerJsonContext.Default.ExecCreateRequest),
-            };
-            using var response = await SendAsync(request, null, ct);
-            return await ReadJsonAsync(response, DockerJsonContext.Default.ExecCreateResponse, $"exec in container {container}", ct);
+            AttachStdout = true,
+            AttachStderr = true,
+            Cmd = [.. cmd],
+            Env = env is null ? null : [.. env],
+        }, ct), cancellationToken);
+
+        // Not detached: the daemon streams the output and closes it when the process exits, so reading to the end is
+        // waiting for the exit.
+        var output = await StreamingCallAsync(operation, async (api, ct) =>
+        {
+            using var stream = await api.Exec.StartContainerExecAsync(created.ID, new() { Detach = false, TTY = false }, ct);
+            return await ReadOutputAsync(stream, ct);
         }, cancellationToken);
 
-        // Not detached: the daemon streams the multiplexed output as the body and closes the connection when the
-        // process exits, so reading to the end is waiting for the exit.
-        var startPath = await ApiPathAsync($"/exec/{Escape(created.Id)}/start", cancellationToken);
-        using var start = new HttpRequestMessage(HttpMethod.Post, startPath)
-        {
-            Content = JsonContent.Create(new ExecStartRequest(false, false), DockerJsonContext.Default.ExecStartRequest),
-        };
-        using var started = await SendAsync(start, null, cancellationToken);
-        var output = await ReadOutputAsync(started, tty: false, $"the output of an exec in container {container}", cancellationToken);
-
-        var inspectPath = await ApiPathAsync($"/exec/{Escape(created.Id)}/json", cancellationToken);
-        var details = await GetJsonAsync(inspectPath, DockerJsonContext.Default.ExecDetails, cancellationToken);
+        var details = await CallAsync(operation, (api, ct) => api.Exec.InspectContainerExecAsync(created.ID, ct), cancellationToken);
         if (details.Running || details.ExitCode is not { } exitCode)
         {
             throw new DockerException(Host, $"docker on {Host}: the exec in container {container} ended its output but has no exit code");

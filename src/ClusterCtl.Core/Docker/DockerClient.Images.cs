@@ -1,4 +1,5 @@
-using System.Net.Http;
+using System.Net;
+using Api = Docker.DotNet;
 
 namespace ClusterCtl.Docker;
 
@@ -9,11 +10,15 @@ internal sealed partial class DockerClient
     public async Task<ImageDetails?> InspectImageAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-
-        // The route takes the reference with its slashes ("127.0.0.1:5999/none:1"); escape each segment, not the slashes.
-        var escaped = string.Join('/', name.Split('/').Select(Escape));
-        var path = await ApiPathAsync($"/images/{escaped}/json", cancellationToken);
-        return await GetJsonOrNullAsync(path, DockerJsonContext.Default.ImageDetails, cancellationToken);
+        try
+        {
+            var image = await CallAsync($"inspect image {name}", (api, ct) => api.Images.InspectImageAsync(name, ct), cancellationToken);
+            return ImageDetails.From(image);
+        }
+        catch (DockerApiException e) when (IsNotFound(e))
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -24,25 +29,26 @@ internal sealed partial class DockerClient
     public async Task PullImageAsync(string reference, RegistryAuth? auth, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var image = ImageReference.Parse(reference);
-        var path = await ApiPathAsync($"/images/create?fromImage={Escape(image.Name)}&tag={Escape(image.PullTag)}", cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
-        if (auth is not null)
-        {
-            // The header carries the password: it is set here and never logged.
-            request.Headers.Add("X-Registry-Auth", auth.ToHeaderValue());
-        }
+        var parameters = new Api.Models.ImagesCreateParameters { FromImage = image.Name, Tag = image.PullTag };
+        // The credentials travel in the X-Registry-Auth header, which the library encodes and nothing logs.
+        var credentials = auth is null ? null : new Api.Models.AuthConfig { Username = auth.Username, Password = auth.Password, ServerAddress = auth.Server };
+        var messages = new PullMessages(progress);
 
         _logger.Information("Pulling image {Image} on {Host} ({Credentials})",
             reference, Host, auth is null ? "anonymously" : $"as {auth.Username} on {auth.Server}");
         try
         {
-            using var response = await SendAsync(request, null, cancellationToken);
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            await PullStreamReader.ReadToEndAsync(body, Host, progress, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException)
-        {
-            throw new DockerException(Host, $"docker on {Host}: the pull of {reference} broke off: {e.Message}", e);
+            await StreamingCallAsync($"the pull of {reference}", async (api, ct) =>
+            {
+                await api.Images.CreateImageAsync(parameters, credentials, messages, ct);
+                return true;
+            }, cancellationToken);
+
+            // The daemon commits to HTTP 200 before it contacts the registry, so a failed pull is a message in the answer.
+            if (messages.Error is { } error)
+            {
+                throw new DockerApiException(Host, HttpStatusCode.OK, error);
+            }
         }
         catch (DockerApiException e) when (e.IsAccessDenied)
         {
@@ -73,5 +79,27 @@ internal sealed partial class DockerClient
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Hears the pull's messages as they are read (synchronously, unlike <see cref="Progress{T}"/>, so that the first
+    /// error is known when the pull returns), keeps that error and passes state changes on.
+    /// </summary>
+    private sealed class PullMessages(IProgress<string>? progress) : IProgress<Api.Models.JSONMessage>
+    {
+        public string? Error { get; private set; }
+
+        public void Report(Api.Models.JSONMessage value)
+        {
+            if (value.Error?.Message is { } message && !string.IsNullOrWhiteSpace(message))
+            {
+                Error ??= message.Trim();
+            }
+            // Progress bars ("Downloading [==> ]") repeat many times a second; report only state changes.
+            else if (progress is not null && value.Status is { } status && value.Progress is null)
+            {
+                progress.Report(value.ID is null ? status : $"{value.ID}: {status}");
+            }
+        }
     }
 }

@@ -3,18 +3,17 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Runtime.ExceptionServices;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using Docker.DotNet.NativeHttp;
 using Serilog;
+using Api = Docker.DotNet;
 
 namespace ClusterCtl.Docker;
 
 /// <summary>
-/// A small typed client for one host's Docker Engine API, spoken over the host's docker socket as
-/// forwarded to a local unix socket by SSH. Every error names the host, because a run talks to many.
-/// This file holds the transport (connection, version negotiation, error mapping, timeouts); the
-/// endpoints live in the other DockerClient.*.cs files.
+/// One host's Docker Engine API, spoken through Docker.DotNet over the host's docker socket as forwarded to a local
+/// unix socket by SSH. What this layer adds to the library: the API version negotiation, a time budget per short call,
+/// and errors that name the host (a run talks to many) and say what to do. The endpoints live in the other
+/// DockerClient.*.cs files.
 /// </summary>
 internal sealed partial class DockerClient : IDisposable
 {
@@ -29,10 +28,11 @@ internal sealed partial class DockerClient : IDisposable
     /// <summary>Per stream, the most container output kept in memory (the newest bytes win).</summary>
     public const int LogCaptureLimit = 1024 * 1024;
 
-    private const int MaxErrorBodyLength = 64 * 1024;
+    // The host part is never resolved: every connection goes to the forwarded socket.
+    private static readonly Uri Endpoint = new("http://docker");
 
-    private readonly HttpClient _http;
     private readonly ILogger _logger;
+    private Api.DockerClient? _api;
     private Version? _apiVersion;
 
     /// <param name="socketPath">The local unix socket that reaches the host's dockerd.</param>
@@ -47,20 +47,6 @@ internal sealed partial class DockerClient : IDisposable
         Host = host;
         RequestTimeout = requestTimeout ?? DefaultRequestTimeout;
         _logger = logger ?? Serilog.Core.Logger.None;
-
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = ConnectToSocketAsync,
-            // The forward lives only as long as the SSH master; do not keep idle connections through it for long.
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        };
-        _http = new HttpClient(handler, disposeHandler: true)
-        {
-            // The host part is never resolved: every connection goes to the socket.
-            BaseAddress = new Uri("http://docker"),
-            // Budgets are per call instead (WithTimeoutAsync): a wait or an 8 GiB archive copy may take as long as it takes.
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
     }
 
     public string Host { get; }
@@ -92,20 +78,20 @@ internal sealed partial class DockerClient : IDisposable
     }
 
     /// <summary>
-    /// Asks the daemon which API it speaks (<c>/_ping</c>'s API-Version header, else <c>/version</c>) and settles on
-    /// the lower of that and <see cref="MaximumApiVersion"/>. A daemon older than <see cref="MinimumApiVersion"/> is refused.
+    /// Asks the daemon which API it speaks (<c>/version</c>, unversioned) and settles on the lower of that and
+    /// <see cref="MaximumApiVersion"/>. A daemon older than <see cref="MinimumApiVersion"/> is refused. The library
+    /// takes a fixed version and does not negotiate, so the answer decides which client the other calls use.
     /// </summary>
     public async Task<DockerVersion> NegotiateAsync(CancellationToken cancellationToken)
     {
-        var pingVersion = await WithTimeoutAsync("GET /_ping", RequestTimeout, async ct =>
+        Api.Models.VersionResponse answer;
+        using (var unversioned = Build(apiVersion: null))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/_ping");
-            using var response = await SendAsync(request, null, ct);
-            return response.Headers.TryGetValues("API-Version", out var values) ? values.FirstOrDefault() : null;
-        }, cancellationToken);
+            answer = await CallAsync("GET /version", RequestTimeout, ct => unversioned.System.GetVersionAsync(ct), cancellationToken);
+        }
 
-        var version = await GetJsonAsync("/version", DockerJsonContext.Default.DockerVersion, cancellationToken);
-        var daemonApi = ParseApiVersion(pingVersion ?? version.ApiVersion);
+        var version = new DockerVersion(answer.Version ?? "", answer.APIVersion ?? "", answer.Os ?? "", answer.Arch ?? "", answer.KernelVersion ?? "");
+        var daemonApi = ParseApiVersion(version.ApiVersion);
         if (daemonApi < MinimumApiVersion && !AllowOlderApi)
         {
             throw new DockerException(Host,
@@ -113,13 +99,32 @@ internal sealed partial class DockerClient : IDisposable
                 $"{MinimumApiVersion} or newer (Docker 19.03+). Upgrade docker on that host, or pass --ignore-docker-version.");
         }
 
-        _apiVersion = daemonApi < MaximumApiVersion ? daemonApi : MaximumApiVersion;
+        var chosen = daemonApi < MaximumApiVersion ? daemonApi : MaximumApiVersion;
+        Interlocked.Exchange(ref _api, Build(chosen))?.Dispose();
+        _apiVersion = chosen;
         _logger.Debug("Docker {DockerVersion} on {Host} speaks Engine API {DaemonApiVersion}; using {ApiVersion}",
             version.Version, Host, daemonApi, _apiVersion);
         return version;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _api?.Dispose();
+
+    private Api.DockerClient Build(Version? apiVersion) =>
+        new Api.DockerClientBuilder()
+            .WithEndpoint(Endpoint)
+            .WithApiVersion(apiVersion)
+            // Budgets are per call instead (CallAsync): a wait or an 8 GiB archive copy may take as long as it takes.
+            .WithTimeout(Timeout.InfiniteTimeSpan)
+            .WithTransportOptions(new NativeHttpTransportOptions
+            {
+                ConfigureHandler = handler =>
+                {
+                    handler.ConnectCallback = ConnectToSocketAsync;
+                    // The forward lives only as long as the SSH master; do not keep idle connections through it for long.
+                    handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
+                },
+            })
+            .Build();
 
     private async ValueTask<Stream> ConnectToSocketAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
@@ -141,50 +146,67 @@ internal sealed partial class DockerClient : IDisposable
             ? version
             : throw new DockerException(Host, $"docker on {Host} reports an API version clusterctl cannot read: '{text}'");
 
-    /// <summary>"/containers/json" becomes "/v1.41/containers/json", negotiating first if nobody did.</summary>
-    private async ValueTask<string> ApiPathAsync(string pathAndQuery, CancellationToken cancellationToken)
+    /// <summary>The versioned client, negotiating first if nobody did.</summary>
+    private async ValueTask<Api.DockerClient> ApiAsync(CancellationToken cancellationToken)
     {
-        if (_apiVersion is null)
+        if (_api is null)
         {
             await NegotiateAsync(cancellationToken);
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"/v{_apiVersion}{pathAndQuery}");
+        return _api!;
     }
 
+    /// <summary>A short call: the library's call under <see cref="RequestTimeout"/>, its failures in our words.</summary>
+    private Task<T> CallAsync<T>(string operation, Func<Api.DockerClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        CallAsync(operation, RequestTimeout, async ct => await call(await ApiAsync(ct), ct), cancellationToken);
+
+    private async Task CallAsync(string operation, Func<Api.DockerClient, CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        await CallAsync(operation, RequestTimeout, async ct =>
+        {
+            await call(await ApiAsync(ct), ct);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>A streaming call (wait, logs, pull, archive, attach): no budget of its own, only the caller's token.</summary>
+    private Task<T> StreamingCallAsync<T>(string operation, Func<Api.DockerClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        CallAsync(operation, Timeout.InfiniteTimeSpan, async ct => await call(await ApiAsync(ct), ct), cancellationToken);
+
     /// <summary>
-    /// Sends a request and returns the response once its headers arrived (bodies are read by the caller, streamed).
-    /// Non-2xx answers not in <paramref name="alsoAccepted"/> become <see cref="DockerApiException"/>.
+    /// Runs <paramref name="call"/> under <paramref name="budget"/> on top of the caller's token. Running out of the
+    /// budget becomes a <see cref="DockerException"/> (a hung daemon) while the caller's own cancellation stays a
+    /// cancellation; the daemon's refusals become <see cref="DockerApiException"/>, transport failures say what to check.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(
-        HttpRequestMessage request, IReadOnlyCollection<HttpStatusCode>? alsoAccepted, CancellationToken cancellationToken)
+    private async Task<T> CallAsync<T>(string operation, TimeSpan budget, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(budget);
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return await call(timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DockerException(Host, string.Create(CultureInfo.InvariantCulture,
+                $"docker on {Host} did not answer {operation} within {budget.TotalSeconds:0} s"), e);
+        }
+        catch (Api.DockerApiException e)
+        {
+            var message = DockerErrorMessage.Extract(e.ResponseBody, e.StatusCode, null);
+            _logger.Debug("Docker on {Host} answered {Operation} with {StatusCode}: {DaemonMessage}", Host, operation, (int)e.StatusCode, message);
+            throw new DockerApiException(Host, e.StatusCode, message);
         }
         catch (HttpRequestException e)
         {
-            throw TransportFailure(request, e);
+            throw TransportFailure(e, operation);
         }
-
-        if (response.IsSuccessStatusCode || (alsoAccepted?.Contains(response.StatusCode) ?? false))
+        catch (IOException e)
         {
-            return response;
-        }
-
-        using (response)
-        {
-            var body = await ReadErrorBodyAsync(response, cancellationToken);
-            var message = DockerErrorMessage.Extract(body, response.StatusCode, response.ReasonPhrase);
-            _logger.Debug("Docker on {Host} answered {Method} {Path} with {StatusCode}: {DaemonMessage}",
-                Host, request.Method, PathOf(request), (int)response.StatusCode, message);
-            throw new DockerApiException(Host, response.StatusCode, message);
+            throw new DockerException(Host, $"docker on {Host}: {operation} broke off: {e.Message}", e);
         }
     }
 
-    private DockerException TransportFailure(HttpRequestException e, string what)
+    private DockerException TransportFailure(HttpRequestException e, string operation)
     {
         // A failure of ours while producing a request body (e.g. reading a snapshot from another host) keeps its own
         // message: wrapping it as "docker on <this host> failed" would blame the wrong host.
@@ -205,117 +227,13 @@ internal sealed partial class DockerClient : IDisposable
             HttpRequestError.ConnectionError => new DockerException(Host,
                 $"the docker socket is unreachable on {Host}: cannot connect to {SocketPath} ({cause}). Is the SSH tunnel to {Host} up?", e),
             HttpRequestError.ResponseEnded => new DockerException(Host,
-                $"docker on {Host} closed the connection during {what} without answering. " +
+                $"docker on {Host} closed the connection during {operation} without answering. " +
                 $"May the SSH user open the docker socket on {Host} (is it in the docker group)?", e),
-            _ => new DockerException(Host, $"docker on {Host}: {what} failed: {cause}", e),
+            _ => new DockerException(Host, $"docker on {Host}: {operation} failed: {cause}", e),
         };
     }
 
-    private DockerException TransportFailure(HttpRequestMessage request, HttpRequestException e) =>
-        TransportFailure(e, $"{request.Method} {PathOf(request)}");
-
-    /// <summary>The request's path without query, e.g. "/v1.41/containers/etcd/json" (the host part is always "docker").</summary>
-    private static string PathOf(HttpRequestMessage request)
-    {
-        var uri = request.RequestUri;
-        if (uri is null)
-        {
-            return "";
-        }
-
-        if (uri.IsAbsoluteUri)
-        {
-            return uri.AbsolutePath;
-        }
-
-        var path = uri.OriginalString;
-        var query = path.IndexOf('?', StringComparison.Ordinal);
-        return query < 0 ? path : path[..query];
-    }
-
-    private static async Task<string?> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new byte[MaxErrorBodyLength];
-            var filled = 0;
-            int read;
-            while (filled < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
-            {
-                filled += read;
-            }
-
-            return Encoding.UTF8.GetString(buffer, 0, filled);
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException)
-        {
-            // The status code alone still tells the story.
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// Runs a short call under <paramref name="budget"/> on top of the caller's token, and reports running out of it
-    /// as a <see cref="DockerException"/> (a hung daemon), while the caller's own cancellation stays a cancellation.
-    /// </summary>
-    private async Task<T> WithTimeoutAsync<T>(
-        string operation, TimeSpan budget, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(budget);
-        try
-        {
-            return await call(timeout.Token);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new DockerException(Host, string.Create(CultureInfo.InvariantCulture,
-                $"docker on {Host} did not answer {operation} within {budget.TotalSeconds:0} s"), e);
-        }
-    }
-
-    private Task<T> GetJsonAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
-        WithTimeoutAsync("GET " + path, RequestTimeout, async ct =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            using var response = await SendAsync(request, null, ct);
-            return await ReadJsonAsync(response, type, "GET " + path, ct);
-        }, cancellationToken);
-
-    /// <summary>GET that maps 404 to null: "no such container/image" is an answer, not an error.</summary>
-    private Task<T?> GetJsonOrNullAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
-        where T : class =>
-        WithTimeoutAsync<T?>("GET " + path, RequestTimeout, async ct =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            using var response = await SendAsync(request, [HttpStatusCode.NotFound], ct);
-            return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadJsonAsync(response, type, "GET " + path, ct);
-        }, cancellationToken);
-
-    private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return await JsonSerializer.DeserializeAsync(body, type, cancellationToken)
-                ?? throw new JsonException("the answer was null");
-        }
-        catch (JsonException e)
-        {
-            throw new DockerException(Host, $"docker on {Host} sent an answer to {what} that clusterctl cannot read: {e.Message}", e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw TransportFailure(e, what);
-        }
-        catch (IOException e)
-        {
-            throw new DockerException(Host, $"docker on {Host}: the answer to {what} broke off: {e.Message}", e);
-        }
-    }
-
-    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+    private static bool IsNotFound(DockerApiException e) => e.StatusCode == HttpStatusCode.NotFound;
 
     /// <summary>Short ids in logs, as the docker CLI shows them.</summary>
     private static string ShortId(string id) => id.Length > 12 ? id[..12] : id;

@@ -18,8 +18,12 @@ internal static class DockerErrorMessage
             {
                 try
                 {
-                    var message = JsonSerializer.Deserialize(text, DockerJsonContext.Default.DockerErrorResponse)?.Message;
-                    if (!string.IsNullOrWhiteSpace(message))
+                    using var json = JsonDocument.Parse(text);
+                    if (json.RootElement.ValueKind == JsonValueKind.Object
+                        && json.RootElement.TryGetProperty("message", out var property)
+                        && property.ValueKind == JsonValueKind.String
+                        && property.GetString() is { } message
+                        && !string.IsNullOrWhiteSpace(message))
                     {
                         return message.Trim();
                     }

@@ -92,7 +92,7 @@ internal sealed class HelperContainerRunner
             _logger.Debug("Running helper {Container} on {Host}: {Command}", name, Host, string.Join(' ', spec.Cmd));
             await _docker.StartContainerAsync(id, cancellationToken);
             var exitCode = await _docker.WaitContainerAsync(id, cancellationToken);
-            var output = await _docker.GetContainerLogsAsync(id, tty: false, cancellationToken);
+            var output = await _docker.GetContainerLogsAsync(id, cancellationToken);
             _logger.Debug("Helper {Container} on {Host} exited with {ExitCode}", name, Host, exitCode);
             return new HelperResult(exitCode, output.Stdout, output.Stderr) { ContainerName = name, OutputTruncated = output.Truncated };
         }
@@ -130,7 +130,7 @@ internal sealed class HelperContainerRunner
             }
 
             var exitCode = await _docker.WaitContainerAsync(id, cancellationToken);
-            var output = await _docker.GetContainerLogsAsync(id, tty: false, cancellationToken);
+            var output = await _docker.GetContainerLogsAsync(id, cancellationToken);
             return new HelperResult(exitCode, output.Stdout, output.Stderr) { ContainerName = name, OutputTruncated = output.Truncated };
         }
         finally

@@ -53,8 +53,10 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
             {
                 var digests = await expected.WaitAsync(ct);
                 var content = System.Text.Encoding.ASCII.GetBytes($"{digests.Md5} {digests.Sha256}\n");
-                await node.Docker.PutArchiveAsync(container, Path.GetDirectoryName(ExpectedInContainer)!, (tar, token) =>
-                    TarStreams.WriteSingleFileAsync(tar, Path.GetFileName(ExpectedInContainer), new MemoryStream(content), content.Length, UnixFileMode.UserRead, token), ct);
+                using var tar = new MemoryStream();
+                await TarStreams.WriteSingleFileAsync(tar, Path.GetFileName(ExpectedInContainer), new MemoryStream(content), content.Length, UnixFileMode.UserRead, ct);
+                tar.Position = 0;
+                await node.Docker.PutArchiveAsync(container, Path.GetDirectoryName(ExpectedInContainer)!, tar, ct);
             });
         if (result.ExitCode == 3)
         {

@@ -216,7 +216,7 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
                 catch (DockerApiException)
                 {
                     // The exec could not start: etcd exited. Its last words say why.
-                    var logs = await node.Docker.GetContainerLogsAsync(server.Id, tty: false, ct);
+                    var logs = await node.Docker.GetContainerLogsAsync(server.Id, ct);
                     var last = new HelperResult(1, logs.Stdout, logs.Stderr).LastErrorLine;
                     return (null, $"etcd did not start on the restored data on {node.Host}: {last ?? "it exited without a message"}");
                 }

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using ClusterCtl.Docker;
 using ClusterCtl.Hosts;
@@ -99,11 +100,16 @@ public class TransportTests
         await using var helper = await StartIdleHelperAsync(node, "archive-test", "mkdir -p /data; ");
 
         using var sentHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await node.Docker.PutArchiveAsync(helper.Id, "/tmp", async (tar, ct) =>
+        // Written while it is sent, so the body's length is unknown and it goes chunked.
+        var pipe = new Pipe();
+        var writing = Task.Run(async () =>
         {
             await using var source = new HashingRandomStream(size, seed: 42, sentHash);
-            await TarStreams.WriteSingleFileAsync(tar, "payload.bin", source, size, UnixFileMode.UserRead | UnixFileMode.UserWrite, ct);
-        }, CancellationToken.None);
+            await TarStreams.WriteSingleFileAsync(pipe.Writer.AsStream(), "payload.bin", source, size, UnixFileMode.UserRead | UnixFileMode.UserWrite, CancellationToken.None);
+            await pipe.Writer.CompleteAsync();
+        });
+        await node.Docker.PutArchiveAsync(helper.Id, "/tmp", pipe.Reader.AsStream(), CancellationToken.None);
+        await writing;
 
         await using var archive = await node.Docker.GetArchiveAsync(helper.Id, "/tmp/payload.bin", CancellationToken.None);
         await using var received = new HashingSink();

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -11,7 +12,7 @@ public class DockerClientTests
 {
     private const string Host = "10.213.0.11";
 
-    private static readonly string[] LazyNegotiationPaths = ["/_ping", "/version", "/v1.40/containers/etcd/json"];
+    private static readonly string[] LazyNegotiationPaths = ["/version", "/v1.40/containers/etcd/json"];
 
     [Test]
     public async Task Negotiation_uses_the_daemon_version_when_it_is_older_than_ours()
@@ -154,7 +155,7 @@ public class DockerClientTests
     }
 
     [Test]
-    public async Task Wait_asks_for_not_running_and_returns_the_exit_code()
+    public async Task Wait_relies_on_the_daemons_default_condition_not_running_and_returns_the_exit_code()
     {
         await using var daemon = Daemon(_ => new FakeResponse(200, """{"Error":null,"StatusCode":3}"""));
         using var client = new DockerClient(daemon.SocketPath, Host);
@@ -162,7 +163,8 @@ public class DockerClientTests
         var exitCode = await client.WaitContainerAsync("abc", CancellationToken.None);
 
         Assert.That(exitCode, Is.EqualTo(3));
-        Assert.That(daemon.Requests.Last().QueryValue("condition"), Is.EqualTo("not-running"));
+        Assert.That(daemon.Requests.Last().Path, Is.EqualTo("/v1.41/containers/abc/wait"));
+        Assert.That(daemon.Requests.Last().QueryValue("condition"), Is.Null.Or.EqualTo("not-running"));
     }
 
     [Test]
@@ -177,18 +179,20 @@ public class DockerClientTests
 
         Assert.That(found?.Id, Is.EqualTo("2"));
         var request = daemon.Requests.Last();
-        Assert.That(request.QueryValue("all"), Is.EqualTo("true"));
-        Assert.That(request.QueryValue("filters"), Is.EqualTo("""{"name":["^/etcd$"]}"""));
+        Assert.That(request.QueryFlag("all"), Is.True);
+        Assert.That(request.QueryValue("filters"), Is.EqualTo("""{"name":{"^/etcd$":true}}"""));
     }
 
     [Test]
     public async Task Logs_are_split_into_stdout_and_stderr()
     {
         var body = Frame(1, "out\n").Concat(Frame(2, "err\n")).Concat(Frame(1, "more out\n")).ToArray();
-        await using var daemon = Daemon(_ => new FakeResponse(200, body, "application/vnd.docker.multiplexed-stream"));
+        await using var daemon = Daemon(r => r.Path.EndsWith("/json", StringComparison.Ordinal)
+            ? new FakeResponse(200, """{"Id":"abc","Config":{"Tty":false}}""")
+            : new FakeResponse(200, body, "application/vnd.docker.multiplexed-stream"));
         using var client = new DockerClient(daemon.SocketPath, Host);
 
-        var output = await client.GetContainerLogsAsync("abc", tty: false, CancellationToken.None);
+        var output = await client.GetContainerLogsAsync("abc", CancellationToken.None);
 
         Assert.That(output, Is.EqualTo(new ContainerOutput("out\nmore out\n", "err\n")));
     }
@@ -244,7 +248,14 @@ public class DockerClientTests
         var request = daemon.Requests.Last();
         Assert.That(request.QueryValue("fromImage"), Is.EqualTo("127.0.0.1:5999/none"));
         Assert.That(request.QueryValue("tag"), Is.EqualTo("1"));
-        Assert.That(request.Headers["X-Registry-Auth"], Is.EqualTo(auth.ToHeaderValue()));
+        // URL-safe base64 with its padding kept: daemons decode it with Go's padded URL encoding.
+        var header = request.Headers["X-Registry-Auth"];
+        Assert.That(header, Does.Not.Contain("+").And.Not.Contain("/"));
+        Assert.That(header.Length % 4, Is.Zero);
+        using var credentials = JsonDocument.Parse(Convert.FromBase64String(header.Replace('-', '+').Replace('_', '/')));
+        Assert.That(credentials.RootElement.GetProperty("username").GetString(), Is.EqualTo("bob"));
+        Assert.That(credentials.RootElement.GetProperty("password").GetString(), Is.EqualTo("s3cret"));
+        Assert.That(credentials.RootElement.GetProperty("serveraddress").GetString(), Is.EqualTo("127.0.0.1:5999"));
     }
 
     [Test]
@@ -323,8 +334,16 @@ public class DockerClientTests
         using var client = new DockerClient(daemon.SocketPath, Host);
         var content = Encoding.UTF8.GetBytes("snapshot bytes");
 
-        await client.PutArchiveAsync("abc", "/backup", (output, ct) =>
-            TarStreams.WriteSingleFileAsync(output, "snap.zip", new MemoryStream(content), content.Length, UnixFileMode.UserRead, ct), CancellationToken.None);
+        // A tar of unknown length, written while it is sent.
+        var pipe = new Pipe();
+        var writing = Task.Run(async () =>
+        {
+            await TarStreams.WriteSingleFileAsync(pipe.Writer.AsStream(), "snap.zip", new MemoryStream(content), content.Length, UnixFileMode.UserRead, CancellationToken.None);
+            await pipe.Writer.CompleteAsync();
+        });
+
+        await client.PutArchiveAsync("abc", "/backup", pipe.Reader.AsStream(), CancellationToken.None);
+        await writing;
 
         var request = daemon.Requests.Last();
         Assert.That(request.Method, Is.EqualTo("PUT"));

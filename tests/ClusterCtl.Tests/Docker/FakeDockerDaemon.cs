@@ -13,6 +13,9 @@ internal sealed record FakeRequest(string Method, string PathAndQuery, IReadOnly
 
     public string BodyText => Encoding.UTF8.GetString(Body);
 
+    /// <summary>A boolean query parameter as dockerd reads it: "1" and "true" in any case are true.</summary>
+    public bool QueryFlag(string name) => QueryValue(name) is { } value && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase));
+
     public string? QueryValue(string name) =>
         Query.Split('&').Select(p => p.Split('=', 2)).Where(p => p[0] == name).Select(p => Uri.UnescapeDataString(p.Length > 1 ? p[1] : "")).FirstOrDefault();
 }
@@ -86,6 +89,26 @@ internal sealed class FakeDockerDaemon : IAsyncDisposable
             $$"""{"Version":"99.0.0","ApiVersion":"{{apiVersion}}","MinAPIVersion":"1.12","Os":"linux","Arch":"amd64","KernelVersion":"6.1.0"}"""),
         _ => null,
     };
+
+    /// <summary>
+    /// A minimal inspect of any container (no TTY), for handlers whose test is not about inspecting: the library
+    /// inspects a container before it reads its logs, to know whether they are multiplexed.
+    /// </summary>
+    public static FakeResponse? AnyContainerInspect(FakeRequest request) =>
+        request.Method == "GET" && request.Path.Split('/') is [_, _, "containers", var id, "json"] && id != "json"
+            ? new FakeResponse(200, $$$"""{"Id":"{{{id}}}","Config":{"Tty":false}}""")
+            : null;
+
+    /// <summary>An archive answer as dockerd sends it: the tar, and the path's stat in a header the library requires.</summary>
+    public static FakeResponse Archive(string name, byte[] tar) =>
+        new(200, tar, "application/x-tar")
+        {
+            Headers = new Dictionary<string, string>
+            {
+                ["X-Docker-Container-Path-Stat"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(
+                    $$$"""{"name":"{{{name}}}","size":{{{tar.Length}}},"mode":420,"mtime":"2026-12-01T00:00:00Z","linkTarget":""}""")),
+            },
+        };
 
     public async ValueTask DisposeAsync()
     {

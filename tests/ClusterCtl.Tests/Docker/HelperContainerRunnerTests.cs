@@ -115,11 +115,11 @@ public class HelperContainerRunnerTests
 
         Assert.That(removed, Is.EqualTo(ExpectedLeftoverNames));
         var list = daemon.Requests.Single(r => r.Method == "GET" && r.Path.EndsWith("/containers/json", StringComparison.Ordinal));
-        Assert.That(list.QueryValue("filters"), Is.EqualTo("""{"label":["io.clusterctl.helper"]}"""));
-        Assert.That(list.QueryValue("all"), Is.EqualTo("true"));
+        Assert.That(list.QueryValue("filters"), Is.EqualTo("""{"label":{"io.clusterctl.helper":true}}"""));
+        Assert.That(list.QueryFlag("all"), Is.True);
         var deleted = daemon.Requests.Where(r => r.Method == "DELETE").Select(r => r.Path.Split('/').Last());
         Assert.That(deleted, Is.EquivalentTo(ExpectedLeftoverIds));
-        Assert.That(daemon.Requests.Where(r => r.Method == "DELETE").Select(r => r.QueryValue("force")), Is.All.EqualTo("true"));
+        Assert.That(daemon.Requests.Where(r => r.Method == "DELETE").Select(r => r.QueryFlag("force")), Is.All.True);
     }
 
     [Test]
@@ -284,10 +284,10 @@ public class HelperContainerRunnerTests
     }
 
     private static int Removals(FakeDockerDaemon daemon) =>
-        daemon.Requests.Count(r => r.Method == "DELETE" && r.Path.EndsWith("/containers/c1", StringComparison.Ordinal) && r.QueryValue("force") == "true");
+        daemon.Requests.Count(r => r.Method == "DELETE" && r.Path.EndsWith("/containers/c1", StringComparison.Ordinal) && r.QueryFlag("force"));
 
     /// <summary>A daemon that has the image, creates "c1", and runs it to <paramref name="exitCode"/>.</summary>
-    private static FakeResponse Answer(FakeRequest request, long exitCode) => request.Path switch
+    private static FakeResponse Answer(FakeRequest request, long exitCode) => FakeDockerDaemon.AnyContainerInspect(request) ?? request.Path switch
     {
         var p when p.Contains("/images/", StringComparison.Ordinal) => new FakeResponse(200, """{"Id":"sha256:1","Size":1}"""),
         var p when p.EndsWith("/containers/create", StringComparison.Ordinal) => new FakeResponse(201, """{"Id":"c1","Warnings":null}"""),

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
+using ClusterCtl.Tests.Docker;
 
 namespace ClusterCtl.Tests.Etcd;
 
@@ -22,9 +22,8 @@ public class EtcdContainerSpecTests
     private static ClusterConfig Config(string extra = "") => ClusterConfigLoader.Parse(ThreeNodes + "\n" + extra, "cluster.yml");
 
     private static ContainerDetails TestbedContainer() =>
-        JsonSerializer.Deserialize(
-            File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "TestData", "testbed-etcd-inspect.json")),
-            DockerJsonContext.Default.ContainerDetails)!;
+        DockerAnswers.InspectAsync(
+            File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "TestData", "testbed-etcd-inspect.json"))).GetAwaiter().GetResult();
 
     [Test]
     public void The_command_carries_every_flag_RKE_sets_in_RKEs_order()

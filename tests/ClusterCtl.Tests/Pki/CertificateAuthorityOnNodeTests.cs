@@ -121,7 +121,7 @@ public class CertificateAuthorityOnNodeTests
             files[CertificateAuthorityLocator.CaKeyFile] = KeyPem;
         }
 
-        return request.Path switch
+        return FakeDockerDaemon.AnyContainerInspect(request) ?? request.Path switch
         {
             var p when p.Contains("/images/", StringComparison.Ordinal) => new FakeResponse(200, """{"Id":"sha256:1","Size":1}"""),
             var p when p.EndsWith("/containers/create", StringComparison.Ordinal) => new FakeResponse(201, """{"Id":"c1","Warnings":null}"""),
@@ -130,7 +130,7 @@ public class CertificateAuthorityOnNodeTests
                 Stdout(string.Join("--clusterctl-kube-ca-key--\n", files.Values)), "application/vnd.docker.raw-stream"),
             var p when p.EndsWith("/archive", StringComparison.Ordinal) && request.Method == "GET" =>
                 files.TryGetValue(request.QueryValue("path") ?? "", out var text)
-                    ? new FakeResponse(200, Tar(Path.GetFileName(request.QueryValue("path")!), text), "application/x-tar")
+                    ? FakeDockerDaemon.Archive(Path.GetFileName(request.QueryValue("path")!), Tar(Path.GetFileName(request.QueryValue("path")!), text))
                     : new FakeResponse(404, """{"message":"Could not find the file in container c1"}"""),
             _ => new FakeResponse(204),
         };

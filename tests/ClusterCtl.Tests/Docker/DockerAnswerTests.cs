@@ -1,15 +1,14 @@
-using System.Text.Json;
 using ClusterCtl.Docker;
 
 namespace ClusterCtl.Tests.Docker;
 
-/// <summary>Answers captured from dockerd 20.10 (trimmed) read into our records.</summary>
-public class DockerJsonTests
+/// <summary>Answers captured from dockerd 20.10 (trimmed), read through the library into our records.</summary>
+public class DockerAnswerTests
 {
     private static readonly string[] ExpectedArgs = ["-c", "exit 3"];
 
     [Test]
-    public void A_container_inspect_is_read_with_nanosecond_timestamps_and_nulls()
+    public async Task A_container_inspect_is_read_with_nanosecond_timestamps_and_nulls()
     {
         const string json = """
             {"Id":"a91969e890b4","Created":"2026-11-21T10:54:45.391655085Z","Path":"sh","Args":["-c","exit 3"],
@@ -21,7 +20,7 @@ public class DockerJsonTests
                        "WorkingDir":"","Entrypoint":null,"Labels":{"io.clusterctl.helper":"true"}}}
             """;
 
-        var details = JsonSerializer.Deserialize(json, DockerJsonContext.Default.ContainerDetails)!;
+        var details = await DockerAnswers.InspectAsync(json);
 
         Assert.That(details.Name, Is.EqualTo("/t1"));
         Assert.That(details.Created, Is.EqualTo(new DateTimeOffset(2026, 11, 21, 10, 54, 45, TimeSpan.Zero).AddTicks(3916550)));
@@ -37,7 +36,7 @@ public class DockerJsonTests
     }
 
     [Test]
-    public void A_container_list_entry_is_read_with_unix_time_and_names()
+    public async Task A_container_list_entry_is_read_with_unix_time_and_names()
     {
         const string json = """
             [{"Id":"a91969e890b4","Names":["/t1"],"Image":"local/busybox:1","ImageID":"sha256:0f","Command":"sh -c 'exit 3'",
@@ -45,21 +44,11 @@ public class DockerJsonTests
               "HostConfig":{"NetworkMode":"default"}}]
             """;
 
-        var list = JsonSerializer.Deserialize(json, DockerJsonContext.Default.IReadOnlyListContainerSummary)!;
+        var list = await DockerAnswers.ListAsync(json);
 
         Assert.That(list, Has.Count.EqualTo(1));
         Assert.That(list[0].Name, Is.EqualTo("t1"));
         Assert.That(list[0].State, Is.EqualTo("exited"));
         Assert.That(list[0].CreatedAt, Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(1795258485)));
-    }
-
-    [Test]
-    public void A_create_body_omits_unset_members_and_uses_the_api_names()
-    {
-        var spec = new ContainerSpec { Image = "local/busybox:1", Cmd = ["true"] };
-
-        var json = JsonSerializer.Serialize(spec, DockerJsonContext.Default.ContainerSpec);
-
-        Assert.That(json, Is.EqualTo("""{"Image":"local/busybox:1","Cmd":["true"],"Tty":false}"""));
     }
 }
