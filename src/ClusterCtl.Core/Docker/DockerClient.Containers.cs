@@ -42,7 +42,7 @@ internal sealed partial class DockerClient
     {
         var parameters = new Api.Models.ContainerStopParameters { WaitBeforeKillSeconds = Seconds(timeout) };
         var wasRunning = await CallAsync($"stop container {id}", RequestTimeout + timeout,
-            async ct => await (await ApiAsync(ct)).Containers.StopContainerAsync(id, parameters, ct), cancellationToken);
+            (api, ct) => api.Containers.StopContainerAsync(id, parameters, ct), cancellationToken);
         _logger.Debug("Stopped container {Container} on {Host} (was running: {WasRunning})", ShortId(id), Host, wasRunning);
         return wasRunning;
     }
@@ -51,9 +51,9 @@ internal sealed partial class DockerClient
     public async Task RestartContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var parameters = new Api.Models.ContainerRestartParameters { WaitBeforeKillSeconds = Seconds(timeout) };
-        await CallAsync($"restart container {id}", RequestTimeout + timeout, async ct =>
+        await CallAsync($"restart container {id}", RequestTimeout + timeout, async (api, ct) =>
         {
-            await (await ApiAsync(ct)).Containers.RestartContainerAsync(id, parameters, ct);
+            await api.Containers.RestartContainerAsync(id, parameters, ct);
             return true;
         }, cancellationToken);
         _logger.Debug("Restarted container {Container} on {Host}", ShortId(id), Host);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Runtime.ExceptionServices;
+using System.Text.Json;
 using Docker.DotNet.NativeHttp;
 using Serilog;
 using Api = Docker.DotNet;
@@ -87,7 +88,7 @@ internal sealed partial class DockerClient : IDisposable
         Api.Models.VersionResponse answer;
         using (var unversioned = Build(apiVersion: null))
         {
-            answer = await CallAsync("GET /version", RequestTimeout, ct => unversioned.System.GetVersionAsync(ct), cancellationToken);
+            answer = await GuardAsync("GET /version", RequestTimeout, ct => unversioned.System.GetVersionAsync(ct), cancellationToken);
         }
 
         var version = new DockerVersion(answer.Version ?? "", answer.APIVersion ?? "", answer.Os ?? "", answer.Arch ?? "", answer.KernelVersion ?? "");
@@ -159,25 +160,28 @@ internal sealed partial class DockerClient : IDisposable
 
     /// <summary>A short call: the library's call under <see cref="RequestTimeout"/>, its failures in our words.</summary>
     private Task<T> CallAsync<T>(string operation, Func<Api.DockerClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
-        CallAsync(operation, RequestTimeout, async ct => await call(await ApiAsync(ct), ct), cancellationToken);
+        CallAsync(operation, RequestTimeout, call, cancellationToken);
 
     private async Task CallAsync(string operation, Func<Api.DockerClient, CancellationToken, Task> call, CancellationToken cancellationToken) =>
-        await CallAsync(operation, RequestTimeout, async ct =>
+        await CallAsync(operation, RequestTimeout, async (api, ct) =>
         {
-            await call(await ApiAsync(ct), ct);
+            await call(api, ct);
             return true;
         }, cancellationToken);
 
     /// <summary>A streaming call (wait, logs, pull, archive, attach): no budget of its own, only the caller's token.</summary>
     private Task<T> StreamingCallAsync<T>(string operation, Func<Api.DockerClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
-        CallAsync(operation, Timeout.InfiniteTimeSpan, async ct => await call(await ApiAsync(ct), ct), cancellationToken);
+        CallAsync(operation, Timeout.InfiniteTimeSpan, call, cancellationToken);
+
+    private Task<T> CallAsync<T>(string operation, TimeSpan budget, Func<Api.DockerClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        GuardAsync(operation, budget, async ct => await call(await ApiAsync(ct), ct), cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="call"/> under <paramref name="budget"/> on top of the caller's token. Running out of the
     /// budget becomes a <see cref="DockerException"/> (a hung daemon) while the caller's own cancellation stays a
     /// cancellation; the daemon's refusals become <see cref="DockerApiException"/>, transport failures say what to check.
     /// </summary>
-    private async Task<T> CallAsync<T>(string operation, TimeSpan budget, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> GuardAsync<T>(string operation, TimeSpan budget, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(budget);
@@ -203,6 +207,10 @@ internal sealed partial class DockerClient : IDisposable
         catch (IOException e)
         {
             throw new DockerException(Host, $"docker on {Host}: {operation} broke off: {e.Message}", e);
+        }
+        catch (JsonException e)
+        {
+            throw new DockerException(Host, $"docker on {Host} sent an answer to {operation} that clusterctl cannot read: {e.Message}", e);
         }
     }
 
