@@ -11,7 +11,7 @@ public partial class EmbeddedScriptsTests
     private static IEnumerable<string> ScriptFiles() =>
         Directory.EnumerateFiles(Path.Combine(RepositorySources.Root(), "src", "ClusterCtl.Core", "Scripts"), "*.sh").Select(Path.GetFileName).OfType<string>();
 
-    private static IEnumerable<TestCaseData> RestoreScripts()
+    private static IEnumerable<TestCaseData> Scripts()
     {
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Swap(Run, "pre-restore-x")).SetArgDisplayNames("swap");
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.RollBack(Run, "pre-restore-x", hadOriginal: true, originalMustBeBacked: false)).SetArgDisplayNames("roll-back");
@@ -35,16 +35,25 @@ public partial class EmbeddedScriptsTests
     public void A_script_name_that_is_not_embedded_fails_at_once() =>
         Assert.That(() => HelperScript.FromResource("restore-swapp.sh", []), Throws.ArgumentException.With.Message.Contains("restore-swapp.sh"));
 
-    [TestCaseSource(nameof(RestoreScripts))]
+    [TestCaseSource(nameof(ScriptFiles))]
+    public void Every_script_file_has_its_variables_checked(string fileName)
+    {
+        var text = HelperScript.FromResource(fileName, []).Text;
+
+        Assert.That(Scripts().Select(c => ((HelperScript)c.Arguments[0]!).Text), Has.Some.EqualTo(text), $"add {fileName} to {nameof(Scripts)}");
+    }
+
+    [TestCaseSource(nameof(Scripts))]
     public void A_script_reads_exactly_the_variables_its_caller_sets(object helperScript)
     {
         var script = (HelperScript)helperScript;
         var read = ReadVariable().Matches(script.Text).Select(m => m.Groups[1].Value)
-            // The numbered certificate paths are read through eval, by number.
-            .Where(v => !v.StartsWith(ClusterCtl.Restore.RestoreScripts.CertificateVariable, StringComparison.Ordinal))
+            .Concat(ArithmeticExpansion().Matches(script.Text).SelectMany(m => Name().Matches(m.Groups[1].Value)).Select(m => m.Value))
             .ToHashSet(StringComparer.Ordinal);
+        // A list's values are read through eval, by number: "$CLUSTERCTL_CERT_$i" reads CLUSTERCTL_CERT_1, _2, ...
+        var numbered = read.Where(v => v.EndsWith('_')).ToList();
         var set = script.Environment.Select(e => e[..e.IndexOf('=', StringComparison.Ordinal)])
-            .Where(v => !v.StartsWith(ClusterCtl.Restore.RestoreScripts.CertificateVariable, StringComparison.Ordinal))
+            .Select(v => numbered.FirstOrDefault(p => v.StartsWith(p, StringComparison.Ordinal) && v[p.Length..].All(char.IsAsciiDigit)) ?? v)
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.That(read, Is.EquivalentTo(set));
@@ -53,4 +62,11 @@ public partial class EmbeddedScriptsTests
     // Upper case only: the scripts' own locals are lower case.
     [GeneratedRegex(@"\$\{?([A-Z][A-Z0-9_]*)")]
     private static partial Regex ReadVariable();
+
+    // Inside $(( )) a variable is read by its bare name.
+    [GeneratedRegex(@"\$\(\(([^)]*)\)\)")]
+    private static partial Regex ArithmeticExpansion();
+
+    [GeneratedRegex(@"\b[A-Z][A-Z0-9_]*\b")]
+    private static partial Regex Name();
 }
