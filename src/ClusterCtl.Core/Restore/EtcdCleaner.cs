@@ -24,59 +24,27 @@ internal sealed class EtcdCleaner(ClusterConfig config, ILogger logger)
     private const string SnapshotMount = NodeHelperSpecs.SnapshotDirectoryInContainer;
 
     /// <summary>
-    /// The cleaner's script: prints one "item&lt;TAB&gt;kind&lt;TAB&gt;KiB&lt;TAB&gt;where&lt;TAB&gt;name" line per removal
-    /// (where = data or snapshots); with <paramref name="dryRun"/> it only prints. pre-restore names sort by time
-    /// (pre-restore-2026-11-21T10-27-42Z) and the shell expands a glob sorted, so the newest come last. No pipes:
-    /// a failure must reach the exit code.
-    /// A keep of 0 still keeps the newest pre-restore dir when the node has no <c>member</c> directory or its etcd is not
-    /// running (<paramref name="etcdRunning"/>): that dir may then be the only copy of the node's data. The script says
-    /// so in a "kept&lt;TAB&gt;name&lt;TAB&gt;reason" line.
+    /// The cleaner's script (<c>Scripts/etcd-cleaner.sh</c>): prints one "item&lt;TAB&gt;kind&lt;TAB&gt;KiB&lt;TAB&gt;where&lt;TAB&gt;name"
+    /// line per removal (where = data or snapshots), read by <see cref="ParseItems"/>; with <paramref name="dryRun"/> it
+    /// only prints. A keep of 0 still keeps the newest pre-restore dir when the node has no <c>member</c> directory or its
+    /// etcd is not running (<paramref name="etcdRunning"/>): that dir may then be the only copy of the node's data. The
+    /// script says so in a "kept&lt;TAB&gt;name&lt;TAB&gt;reason" line.
     /// </summary>
-    public static string Script(int keepPreRestore, bool dryRun, bool etcdRunning)
+    public static HelperScript Script(int keepPreRestore, bool dryRun, bool etcdRunning)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keepPreRestore);
-        var keep = keepPreRestore.ToString(CultureInfo.InvariantCulture);
-        return $$"""
-            set -u
-            dry={{(dryRun ? "yes" : "no")}}
-            act() {
-              kib=$(du -sk -- "$3" 2>/dev/null | cut -f1)
-              if [ "$dry" = no ]; then
-                rm -rf -- "$3" || { echo "cannot remove $2/$3" >&2; failed=1; return; }
-              fi
-              printf 'item\t%s\t%s\t%s\t%s\n' "$1" "${kib:-0}" "$2" "$3"
-            }
-            failed=0
-            cd {{RestoreLayout.DataDirectoryInContainer}} || { echo "cannot enter the etcd data directory" >&2; exit 1; }
-            total=0
-            newest=
-            for d in {{RestoreLayout.PreRestorePrefix}}*; do [ -e "$d" ] && total=$((total + 1)) && newest=$d; done
-            keep={{keep}}
-            if [ "$keep" -eq 0 ] && [ "$total" -gt 0 ]; then
-              why=
-              [ -d member ] || why="no member directory"
-              [ {{(etcdRunning ? "yes" : "no")}} = yes ] || why="${why:+$why, }etcd is not running"
-              if [ -n "$why" ]; then keep=1; printf 'kept\t%s\t%s\n' "$newest" "$why"; fi
-            fi
-            i=0
-            for d in {{RestoreLayout.PreRestorePrefix}}*; do
-              [ -e "$d" ] || continue
-              i=$((i + 1))
-              [ "$i" -le $((total - keep)) ] && act pre-restore data "$d"
-            done
-            for d in {{RestoreLayout.FailedRestorePrefix}}*; do [ -e "$d" ] && act failed-restore data "$d"; done
-            for d in {{RestoreLayout.ScratchPrefix}}*; do [ -e "$d" ] && act "restore scratch" data "$d"; done
-            if cd {{SnapshotMount}} 2>/dev/null; then
-              for f in .[!.]* ..?* *.partial *.tmp; do
-                [ -f "$f" ] || continue
-                # A drill's mark stays while its snapshot does.
-                case "$f" in *.verified) t=${f#.}; [ -e "${t%.verified}" ] && continue;; esac
-                act "temporary snapshot file" snapshots "$f"
-              done
-              for d in {{RestoreLayout.DrillScratchPrefix}}*; do [ -d "$d" ] && act "verify scratch" snapshots "$d"; done
-            fi
-            exit $failed
-            """;
+        return HelperScript.FromResource("etcd-cleaner.sh",
+        [
+            ("DATA_DIR", RestoreLayout.DataDirectoryInContainer),
+            ("SNAPSHOT_DIR", SnapshotMount),
+            ("KEEP", keepPreRestore.ToString(CultureInfo.InvariantCulture)),
+            ("DRY_RUN", dryRun ? "yes" : "no"),
+            ("ETCD_RUNNING", etcdRunning ? "yes" : "no"),
+            ("PRE_RESTORE_PREFIX", RestoreLayout.PreRestorePrefix),
+            ("FAILED_RESTORE_PREFIX", RestoreLayout.FailedRestorePrefix),
+            ("SCRATCH_PREFIX", RestoreLayout.ScratchPrefix),
+            ("DRILL_SCRATCH_PREFIX", RestoreLayout.DrillScratchPrefix),
+        ]);
     }
 
     public async Task<CleanupReport> CleanAsync(ClusterSession session, int keepPreRestore, bool dryRun, CancellationToken cancellationToken)

@@ -27,7 +27,4 @@ internal static class NodeShell
         args.AddRange([Testbed.Env["TB_BUSYBOX_IMAGE"], "sh", "-c", script.Text]);
         return await Testbed.TryRunAsync([.. args]);
     }
-
-    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string script, string dataDirectory, string? snapshotDirectory = null) =>
-        RunAsync(new HelperScript(script), dataDirectory, snapshotDirectory);
 }

@@ -21,6 +21,7 @@ public partial class EmbeddedScriptsTests
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Receive(Run, 4096)).SetArgDisplayNames("receive");
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Extract(Run, "/backup/a.zip", "*backup/a", 4096)).SetArgDisplayNames("extract");
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Commit(Run, new string('0', 64))).SetArgDisplayNames("commit");
+        yield return new TestCaseData(EtcdCleaner.Script(1, dryRun: true, etcdRunning: false)).SetArgDisplayNames("etcd-cleaner");
     }
 
     [TestCaseSource(nameof(ScriptFiles))]

@@ -74,7 +74,7 @@ public class HostileConfigValuesTests
             RestoreScripts.Swap(Run, "pre-restore-2026-12-05T12-00-00Z").Text,
             RestoreScripts.RollBack(Run, "pre-restore-2026-12-05T12-00-00Z", hadOriginal: true, originalMustBeBacked: true).Text,
             RestoreScripts.RemoveScratch(Run).Text,
-            EtcdCleaner.Script(3, dryRun: false, etcdRunning: true),
+            EtcdCleaner.Script(3, dryRun: false, etcdRunning: true).Text,
         })
         {
             AssertNotInText(text, node);
