@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.Globalization;
 using System.Text;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
@@ -114,42 +115,34 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
     public static HelperScript WriteScript(string stagingName, IEnumerable<(string Name, bool Secret)> files, bool regenerate)
     {
         var list = files.ToList();
-        var variables = HelperScript.Numbered(FileVariable, list.Select(f => f.Name));
-        var moves = string.Join('\n', list.Zip(variables, (f, v) => $$"""
-            f="${{v.Name}}"
-            if [ -e "$f" ] && [ "$regenerate" = no ]; then printf 'kept=%s\n' "$f"; rm -f "$staging/$f"
-            else
-              if [ -e "$f" ]; then existed=yes; else existed=no; fi
-              chmod {{(f.Secret ? "0600" : "0644")}} "$staging/$f"
-              mv -f "$staging/$f" "$f"
-              if [ $existed = yes ]; then printf 'replaced=%s\n' "$f"; else printf 'created=%s\n' "$f"; fi
-            fi
-            """));
-        var text = $$"""
-            set -eu
-            regenerate={{(regenerate ? "yes" : "no")}}
-            staging="$CLUSTERCTL_STAGING"
-            mkdir -p {{SslDirectory}}
-            umask 077
-            cd {{SslDirectory}}
-            rm -rf "$staging"
-            mkdir "$staging"
-            tar -x -f - -C "$staging"
-            {{moves}}
-            rmdir "$staging"
-            """;
-        return new HelperScript(text, HelperScript.Entries([("CLUSTERCTL_STAGING", stagingName), .. variables]));
+        return HelperScript.FromResource("restore-write-new-certs.sh",
+        [
+            SslDirectoryVariable,
+            ("STAGING", stagingName),
+            ("REGENERATE", regenerate ? "yes" : "no"),
+            ("FILE_COUNT", list.Count.ToString(CultureInfo.InvariantCulture)),
+            .. HelperScript.Numbered(FileVariable, list.Select(f => f.Name)),
+            .. HelperScript.Numbered(ModeVariable, list.Select(f => f.Secret ? "0600" : "0644")),
+        ]);
     }
 
     /// <summary>Removes the named files of /etc/kubernetes/ssl; the names reach the script as variables.</summary>
     public static HelperScript RemoveScript(IEnumerable<string> files)
     {
         var variables = HelperScript.Numbered(FileVariable, files);
-        var text = $"cd {SslDirectory} && rm -f -- {string.Join(' ', variables.Select(v => $"\"${v.Name}\""))}";
-        return new HelperScript(text, HelperScript.Entries(variables));
+        return HelperScript.FromResource("restore-remove-new-certs.sh",
+        [
+            SslDirectoryVariable,
+            ("FILE_COUNT", variables.Count.ToString(CultureInfo.InvariantCulture)),
+            .. variables,
+        ]);
     }
 
+    // The scripts read the file names and modes as CLUSTERCTL_FILE_1, CLUSTERCTL_MODE_1, ...
     private const string FileVariable = "CLUSTERCTL_FILE";
+    private const string ModeVariable = "CLUSTERCTL_MODE";
+
+    private static readonly (string, string) SslDirectoryVariable = ("SSL_DIR", SslDirectory);
 
     private static byte[] BuildTar(IEnumerable<(string Name, string Text, bool Secret)> files)
     {

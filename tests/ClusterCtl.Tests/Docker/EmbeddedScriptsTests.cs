@@ -21,6 +21,9 @@ public partial class EmbeddedScriptsTests
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Receive(Run, 4096)).SetArgDisplayNames("receive");
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Extract(Run, "/backup/a.zip", "*backup/a", 4096)).SetArgDisplayNames("extract");
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Commit(Run, new string('0', 64))).SetArgDisplayNames("commit");
+        yield return new TestCaseData(NewNodeCertificates.WriteScript(NewNodeCertificates.StagingName(Run), [("kube-ca.pem", false), ("kube-etcd-1-key.pem", true)], regenerate: false))
+            .SetArgDisplayNames("write-new-certs");
+        yield return new TestCaseData(NewNodeCertificates.RemoveScript(["kube-ca.pem", "kube-etcd-1-key.pem"])).SetArgDisplayNames("remove-new-certs");
         yield return new TestCaseData(EtcdCleaner.Script(1, dryRun: true, etcdRunning: false)).SetArgDisplayNames("etcd-cleaner");
     }
 
