@@ -362,7 +362,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
         using var timeout = new CancellationTokenSource(HelperContainerRunner.RemovalTimeout);
         try
         {
-            await node.Helpers.RunAsync(NodeHelperSpecs.SnapshotShell(config, "snapshot-cleanup", $"rm -f '/backup/{tempFile}' '/backup/{tempFile}.part'"), timeout.Token);
+            await node.Helpers.RunAsync(NodeHelperSpecs.SnapshotShell(config, "snapshot-cleanup", SnapshotDirectoryScripts.RemoveFiles([tempFile, tempFile + ".part"])), timeout.Token);
         }
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
         {

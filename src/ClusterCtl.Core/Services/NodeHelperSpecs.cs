@@ -16,7 +16,14 @@ internal static class NodeHelperSpecs
 
     /// <summary>A shell in the alpine (rke-tools) image with the snapshot directory mounted at /backup.</summary>
     public static HelperSpec SnapshotShell(ClusterConfig config, string purpose, string script, bool readOnly = false) =>
-        AlpineShell(config, purpose, script, [$"{config.SnapshotDirectory}:{SnapshotDirectoryInContainer}{(readOnly ? ":ro" : "")}"]);
+        AlpineShell(config, purpose, script, [SnapshotDirectoryBind(config, readOnly)]);
+
+    /// <summary>As <see cref="SnapshotShell(ClusterConfig, string, string, bool)"/>, with the script's values in the environment.</summary>
+    public static HelperSpec SnapshotShell(ClusterConfig config, string purpose, HelperScript script, bool readOnly = false) =>
+        AlpineShell(config, purpose, script, [SnapshotDirectoryBind(config, readOnly)]);
+
+    private static string SnapshotDirectoryBind(ClusterConfig config, bool readOnly) =>
+        $"{config.SnapshotDirectory}:{SnapshotDirectoryInContainer}{(readOnly ? ":ro" : "")}";
 
     /// <summary>A shell script in the alpine (rke-tools) image with the given host directories bound: all host-side file work runs this way.</summary>
     public static HelperSpec AlpineShell(ClusterConfig config, string purpose, string script, IReadOnlyList<string> binds) => new()

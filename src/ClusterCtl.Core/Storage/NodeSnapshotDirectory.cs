@@ -35,18 +35,8 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     /// </summary>
     public async Task<string> ReceiveAsync(string fileName, Stream source, Task<Digests> expected, CancellationToken cancellationToken)
     {
-        var partial = Quote(PartialName(fileName));
-        var final = Quote(fileName);
-        var script =
-            $"umask 077; cd /backup || exit 1; cat > {partial} || exit 1; sum=$(md5sum {partial} | cut -d' ' -f1) || exit 1; " +
-            // Bounded: if clusterctl went away, the helper gives up and takes its partial file with it.
-            $"i=0; while [ ! -s {ExpectedInContainer} ]; do i=$((i+1)); [ $i -le {ExpectedWaitTicks} ] || {{ rm -f {partial}; echo 'no expected digest arrived' >&2; exit 4; }}; sleep 0.05; done; " +
-            $"read md5 sha < {ExpectedInContainer}; " +
-            $"if [ \"$sum\" != \"$md5\" ]; then rm -f {partial}; echo \"read back MD5 $sum, expected $md5\" >&2; exit 3; fi; " +
-            $"chmod 600 {partial} && mv -f {partial} {final} && " +
-            $"echo \"$(stat -c '%s %Y' {final}) $sha\" > {Quote(CacheName(fileName))} && echo \"$sha\"";
         var result = await node.Helpers.RunWithStdinAsync(
-            Shell("snapshot-receive", script),
+            Shell("snapshot-receive", SnapshotDirectoryScripts.Receive(fileName)),
             (stdin, ct) => source.CopyToAsync(stdin, 1024 * 1024, ct),
             cancellationToken,
             async (container, ct) =>
@@ -54,11 +44,11 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
                 var digests = await expected.WaitAsync(ct);
                 var content = System.Text.Encoding.ASCII.GetBytes($"{digests.Md5} {digests.Sha256}\n");
                 using var tar = new MemoryStream();
-                await TarStreams.WriteSingleFileAsync(tar, Path.GetFileName(ExpectedInContainer), new MemoryStream(content), content.Length, UnixFileMode.UserRead, ct);
+                await TarStreams.WriteSingleFileAsync(tar, Path.GetFileName(SnapshotDirectoryScripts.ExpectedDigestsPath), new MemoryStream(content), content.Length, UnixFileMode.UserRead, ct);
                 tar.Position = 0;
-                await node.Docker.PutArchiveAsync(container, Path.GetDirectoryName(ExpectedInContainer)!, tar, ct);
+                await node.Docker.PutArchiveAsync(container, Path.GetDirectoryName(SnapshotDirectoryScripts.ExpectedDigestsPath)!, tar, ct);
             });
-        if (result.ExitCode == 3)
+        if (result.ExitCode == SnapshotDirectoryScripts.MismatchExitCode)
         {
             throw new ClusterCtlException($"{Host}: the copy of {fileName} does not verify ({result.LastErrorLine ?? "no message"}); it was removed");
         }
@@ -73,15 +63,12 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         return result.Stdout.Trim();
     }
 
-    private const string ExpectedInContainer = "/tmp/clusterctl-expected";
-    private const int ExpectedWaitTicks = 1200; // of 50 ms: one minute
-
     /// <summary>Removes what a failed or interrupted write may have left. Never throws: it runs during cleanup.</summary>
     public async Task RemovePartialAsync(string fileName, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
-            await node.Helpers.RunAsync(Shell("snapshot-cleanup", $"rm -f {Quote("/backup/" + PartialName(fileName))}"), cancellationToken);
+            await node.Helpers.RunAsync(Shell("snapshot-cleanup", SnapshotDirectoryScripts.RemoveFiles([PartialName(fileName)])), cancellationToken);
         }
         catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
         {
@@ -95,9 +82,7 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     {
         var zip = SnapshotName.FileName(name);
         var files = new[] { zip, CacheName(zip), VerifiedMarkName(zip), name, CacheName(name), VerifiedMarkName(name) };
-        await node.Helpers.RunAndRequireSuccessAsync(
-            Shell("snapshot-delete", $"cd /backup && rm -f {string.Join(' ', files.Select(Quote))}"),
-            cancellationToken);
+        await node.Helpers.RunAndRequireSuccessAsync(Shell("snapshot-delete", SnapshotDirectoryScripts.RemoveFiles(files)), cancellationToken);
     }
 
     /// <summary>
@@ -106,57 +91,32 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     /// </summary>
     public async Task MarkVerifiedAsync(string fileName, string sha256, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var script = new HelperScript("cd /backup && umask 077 && printf '%s %s\\n' \"$AT\" \"$SHA\" > \"$MARK\"",
-            HelperScript.Entries([("AT", at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)), ("SHA", sha256), ("MARK", VerifiedMarkName(fileName))]));
-        await node.Helpers.RunAndRequireSuccessAsync(NodeHelperSpecs.AlpineShell(config, "verify-mark", script, [$"{config.SnapshotDirectory}:{NodeHelperSpecs.SnapshotDirectoryInContainer}"]), cancellationToken);
+        await node.Helpers.RunAndRequireSuccessAsync(Shell("verify-mark", SnapshotDirectoryScripts.MarkVerified(fileName, sha256, at)), cancellationToken);
     }
 
     /// <summary>Every snapshot-like file (zips and raw dbs), with hashes; dot files and partials are not snapshots.</summary>
-    public Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(CancellationToken cancellationToken) => ListMatchingAsync("*", withTail: false, cancellationToken);
+    public Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(CancellationToken cancellationToken) => ListMatchingAsync(null, cancellationToken);
 
     /// <summary>
     /// The files of one snapshot (<c>name.zip</c> and a raw <c>name</c>), with hashes and the db's real size. Only these
     /// are hashed: a file without a checksum cache (RKE's, a raw db) costs a full read, which a restore should pay for its
     /// snapshot only. A zip's db size comes from its central directory, read from the zip's last bytes.
     /// </summary>
-    public Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(string name, CancellationToken cancellationToken)
-    {
-        // The zip's extension in any case, as FromFileName reads it; the name itself is checked and quoted.
-        var quoted = Quote(SnapshotName.Validate(name));
-        return ListMatchingAsync($"{quoted}.[zZ][iI][pP] {quoted}", withTail: true, cancellationToken);
-    }
+    public Task<IReadOnlyList<NodeSnapshotFile>> ListAsync(string name, CancellationToken cancellationToken) =>
+        ListMatchingAsync(SnapshotName.Validate(name), cancellationToken);
 
     /// <summary>Whether the node holds the snapshot in either form, without hashing anything: the check before a save.</summary>
     public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken)
     {
-        var quoted = Quote(SnapshotName.Validate(name));
         var result = await node.Helpers.RunAndRequireSuccessAsync(
-            Shell("snapshot-exists", $"cd /backup 2>/dev/null || exit 0; for f in {quoted}.[zZ][iI][pP] {quoted}; do [ -e \"$f\" ] && echo found; done; exit 0", readOnly: true),
+            Shell("snapshot-exists", SnapshotDirectoryScripts.Exists(SnapshotName.Validate(name)), readOnly: true),
             cancellationToken);
-        return result.Stdout.Contains("found", StringComparison.Ordinal);
+        return result.Stdout.Contains(SnapshotDirectoryScripts.FoundMarker, StringComparison.Ordinal);
     }
 
-    private async Task<IReadOnlyList<NodeSnapshotFile>> ListMatchingAsync(string globs, bool withTail, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<NodeSnapshotFile>> ListMatchingAsync(string? name, CancellationToken cancellationToken)
     {
-        // For each visible regular file whose name could be a snapshot's (so no space, tab or newline can forge a
-        // record): reuse the cached hash when size and mtime still match, else hash it now; then our manifest, which
-        // unzip reads from the end of the zip without inflating the db, and for a restore the zip's last bytes. What
-        // comes from inside the file is bounded and base64-encoded, so each file is exactly one line of six fields.
-        var tail = withTail
-            ? $"case \"$f\" in *.[zZ][iI][pP]) t=$(tail -c {ZipCentralDirectory.TailBytes} \"$f\" | base64 | tr -d '\\n');; esac; "
-            : "";
-        var script =
-            $"cd /backup 2>/dev/null || exit 0; for f in {globs}; do [ -f \"$f\" ] || continue; " +
-            "case \"$f\" in *[!A-Za-z0-9._-]*) continue;; esac; " +
-            "meta=$(stat -c '%s %Y' \"$f\"); c=\".$f.sha256\"; sum=''; " +
-            "if [ -f \"$c\" ]; then read cs cm csum < \"$c\"; [ \"$cs $cm\" = \"$meta\" ] && sum=$csum; fi; " +
-            "[ -n \"$sum\" ] || sum=$(sha256sum \"./$f\" | cut -d' ' -f1); " +
-            $"m=$(unzip -p \"$f\" {SnapshotZipLayout.ManifestEntryName} 2>/dev/null | head -c {SnapshotManifest.MaxJsonBytes + 1} | base64 | tr -d '\\n'); t=''; " +
-            tail +
-            // The drill's mark counts only while it names the file's current hash.
-            "v=-; if [ -f \".$f.verified\" ]; then read vt vs < \".$f.verified\"; case \"$vt\" in ''|*[!0-9]*) ;; *) [ \"$vs\" = \"$sum\" ] && v=$vt;; esac; fi; " +
-            "echo \"$meta ${sum:--} $f ${m:--} ${t:--} $v\"; done";
-        var result = await node.Helpers.RunAndRequireSuccessAsync(Shell("snapshot-list", script, readOnly: true), cancellationToken);
+        var result = await node.Helpers.RunAndRequireSuccessAsync(Shell("snapshot-list", SnapshotDirectoryScripts.List(name), readOnly: true), cancellationToken);
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(ParseListingLine)
             .OfType<NodeSnapshotFile>()
@@ -220,7 +180,6 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     private HelperSpec Shell(string purpose, string script, bool readOnly = false) =>
         NodeHelperSpecs.SnapshotShell(config, purpose, script, readOnly);
 
-    // Names are validated to [A-Za-z0-9._-] already; quoting is a second line of defence.
-    private static string Quote(string value) => SshQuoting.ShellQuote(value);
-
+    private HelperSpec Shell(string purpose, HelperScript script, bool readOnly = false) =>
+        NodeHelperSpecs.SnapshotShell(config, purpose, script, readOnly);
 }

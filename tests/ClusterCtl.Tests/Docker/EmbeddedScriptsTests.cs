@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ClusterCtl.Docker;
 using ClusterCtl.Restore;
+using ClusterCtl.Storage;
 
 namespace ClusterCtl.Tests.Docker;
 
@@ -25,6 +26,11 @@ public partial class EmbeddedScriptsTests
             .SetArgDisplayNames("write-new-certs");
         yield return new TestCaseData(NewNodeCertificates.RemoveScript(["kube-ca.pem", "kube-etcd-1-key.pem"])).SetArgDisplayNames("remove-new-certs");
         yield return new TestCaseData(EtcdCleaner.Script(1, dryRun: true, etcdRunning: false)).SetArgDisplayNames("etcd-cleaner");
+        yield return new TestCaseData(SnapshotDirectoryScripts.Receive("a.zip")).SetArgDisplayNames("snapshot-receive");
+        yield return new TestCaseData(SnapshotDirectoryScripts.RemoveFiles(["a.zip", ".a.zip.sha256"])).SetArgDisplayNames("snapshot-remove-files");
+        yield return new TestCaseData(SnapshotDirectoryScripts.MarkVerified("a.zip", new string('0', 64), DateTimeOffset.UnixEpoch)).SetArgDisplayNames("snapshot-mark-verified");
+        yield return new TestCaseData(SnapshotDirectoryScripts.Exists("a")).SetArgDisplayNames("snapshot-exists");
+        yield return new TestCaseData(SnapshotDirectoryScripts.List("a")).SetArgDisplayNames("snapshot-list");
     }
 
     [TestCaseSource(nameof(ScriptFiles))]

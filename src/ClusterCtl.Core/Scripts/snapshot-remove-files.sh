@@ -1,0 +1,14 @@
+# Removes files from the snapshot directory: a deleted snapshot with its checksum caches and drill marks, or what a
+# failed or interrupted write left. Missing files are no error.
+# In: SNAPSHOT_DIR, FILE_COUNT and CLUSTERCTL_FILE_1.. (file names in SNAPSHOT_DIR).
+set -u
+set --
+i=1
+while [ "$i" -le "$FILE_COUNT" ]; do
+  # Only the number is expanded into the eval; the names are never parsed as shell code.
+  eval "f=\$CLUSTERCTL_FILE_$i"
+  set -- "$@" "$f"
+  i=$((i + 1))
+done
+# One rm for all of them: each name is tried, and any failure still reaches the exit code.
+cd "$SNAPSHOT_DIR" && rm -f -- "$@"

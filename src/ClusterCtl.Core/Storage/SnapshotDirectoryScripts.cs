@@ -1,0 +1,86 @@
+using System.Globalization;
+using ClusterCtl.Docker;
+using ClusterCtl.Services;
+
+namespace ClusterCtl.Storage;
+
+/// <summary>
+/// The scripts that work on a node's snapshot directory, mounted at <see cref="NodeHelperSpecs.SnapshotDirectoryInContainer"/>
+/// (files under <c>Scripts/snapshot-*.sh</c>). Every value reaches them through the environment.
+/// </summary>
+internal static class SnapshotDirectoryScripts
+{
+    /// <summary>Where the receiving helper waits for the expected digests ("&lt;md5&gt; &lt;sha256&gt;"), put there through the archive endpoint.</summary>
+    public const string ExpectedDigestsPath = "/tmp/clusterctl-expected";
+
+    /// <summary>The receiving script's exit code when the file it read back is not the one that was sent.</summary>
+    public const int MismatchExitCode = 3;
+
+    /// <summary>What <see cref="Exists"/> prints for each form of the snapshot it finds.</summary>
+    public const string FoundMarker = "found";
+
+    // The file names of RemoveFiles: CLUSTERCTL_FILE_1, ...
+    private const string FileVariable = "CLUSTERCTL_FILE";
+
+    // Of 50 ms: one minute.
+    private const int ExpectedWaitTicks = 1200;
+
+    private static readonly (string, string) SnapshotDirectory = ("SNAPSHOT_DIR", NodeHelperSpecs.SnapshotDirectoryInContainer);
+
+    /// <summary>
+    /// Receives <paramref name="fileName"/> on stdin under its partial name, reads it back and, when its MD5 is the one
+    /// found at <see cref="ExpectedDigestsPath"/>, renames it into place with its checksum cache; prints its SHA-256.
+    /// </summary>
+    public static HelperScript Receive(string fileName) => HelperScript.FromResource("snapshot-receive.sh",
+    [
+        SnapshotDirectory,
+        ("PARTIAL", NodeSnapshotDirectory.PartialName(fileName)),
+        ("FILE", fileName),
+        ("CACHE", NodeSnapshotDirectory.CacheName(fileName)),
+        ("EXPECTED", ExpectedDigestsPath),
+        ("WAIT_TICKS", ExpectedWaitTicks.ToString(CultureInfo.InvariantCulture)),
+        ("MISMATCH_EXIT", MismatchExitCode.ToString(CultureInfo.InvariantCulture)),
+    ]);
+
+    /// <summary>Removes the named files of the snapshot directory; a missing one is no error.</summary>
+    public static HelperScript RemoveFiles(IEnumerable<string> fileNames)
+    {
+        var variables = HelperScript.Numbered(FileVariable, fileNames);
+        return HelperScript.FromResource("snapshot-remove-files.sh",
+        [
+            SnapshotDirectory,
+            ("FILE_COUNT", variables.Count.ToString(CultureInfo.InvariantCulture)),
+            .. variables,
+        ]);
+    }
+
+    /// <summary>Writes the drill's mark of <paramref name="fileName"/>: verified with <paramref name="sha256"/> at <paramref name="at"/>.</summary>
+    public static HelperScript MarkVerified(string fileName, string sha256, DateTimeOffset at) => HelperScript.FromResource("snapshot-mark-verified.sh",
+    [
+        SnapshotDirectory,
+        ("MARK", NodeSnapshotDirectory.VerifiedMarkName(fileName)),
+        ("AT", at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        ("SHA", sha256),
+    ]);
+
+    /// <summary>Prints <see cref="FoundMarker"/> for each form (<c>name.zip</c>, raw <c>name</c>) of the snapshot the directory holds.</summary>
+    public static HelperScript Exists(string name) => HelperScript.FromResource("snapshot-exists.sh",
+    [
+        SnapshotDirectory,
+        ("SNAPSHOT", name),
+        ("FOUND", FoundMarker),
+    ]);
+
+    /// <summary>
+    /// The listing, one line per file as <see cref="NodeSnapshotDirectory.ParseListingLine"/> reads it: every
+    /// snapshot-like file, or with <paramref name="name"/> only that snapshot's files and, for a zip, its last bytes.
+    /// </summary>
+    public static HelperScript List(string? name) => HelperScript.FromResource("snapshot-list.sh",
+    [
+        SnapshotDirectory,
+        ("SNAPSHOT", name ?? ""),
+        ("MANIFEST_ENTRY", SnapshotZipLayout.ManifestEntryName),
+        ("MANIFEST_MAX_BYTES", SnapshotManifest.MaxJsonBytes.ToString(CultureInfo.InvariantCulture)),
+        ("ZIP_TAIL_BYTES", ZipCentralDirectory.TailBytes.ToString(CultureInfo.InvariantCulture)),
+    ]);
+}
