@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClusterCtl.Config;
 using ClusterCtl.Docker;
 using ClusterCtl.Etcd;
@@ -29,18 +28,14 @@ internal static class DrillHelperSpecs
 
     /// <summary>Receives the db on stdin into the scratch directory, cutting it off one byte past <paramref name="maxBytes"/>.</summary>
     public static HelperSpec Receive(ClusterConfig config, string runId, long maxBytes) =>
-        NodeHelperSpecs.AlpineShell(config, "verify-receive", new HelperScript(
-            $"umask 077; head -c \"$LIMIT\" > {DbInContainer} || exit 1; " +
-            $"[ \"$(stat -c %s {DbInContainer})\" -lt \"$LIMIT\" ] || {{ rm -f {DbInContainer}; echo \"the db is longer than the $MAX bytes checked\" >&2; exit 3; }}",
-            [$"LIMIT={(maxBytes + 1).ToString(CultureInfo.InvariantCulture)}", $"MAX={maxBytes.ToString(CultureInfo.InvariantCulture)}"]),
-            [ScratchBind(config, runId)]);
+        NodeHelperSpecs.AlpineShell(config, "verify-receive", DrillScripts.Receive(maxBytes), [ScratchBind(config, runId)]);
 
     /// <summary>Creates the scratch directory (the snapshot directory itself is bound, so its parent is there).</summary>
     public static HelperSpec CreateScratch(ClusterConfig config, string runId) =>
-        NodeHelperSpecs.SnapshotShell(config, "verify-scratch", $"umask 077; mkdir {NodeHelperSpecs.SnapshotDirectoryInContainer}/{ScratchDirectoryName(runId)}");
+        NodeHelperSpecs.SnapshotShell(config, "verify-scratch", DrillScripts.CreateScratch(runId));
 
     public static HelperSpec RemoveScratch(ClusterConfig config, string runId) =>
-        NodeHelperSpecs.SnapshotShell(config, "verify-tidy", $"rm -rf {NodeHelperSpecs.SnapshotDirectoryInContainer}/{ScratchDirectoryName(runId)}");
+        NodeHelperSpecs.SnapshotShell(config, "verify-tidy", DrillScripts.RemoveScratch(runId));
 
     /// <summary>etcdutl (or, in images without it, etcdctl) restores the db without a revision bump: the drill compares revisions.</summary>
     public static HelperSpec Restore(ClusterConfig config, string runId, bool useEtcdutl) =>
