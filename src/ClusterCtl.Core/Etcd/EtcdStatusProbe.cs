@@ -25,7 +25,7 @@ internal sealed class EtcdStatusProbe(ClusterConfig config, Serilog.ILogger logg
         string[] own = [node.EtcdClientUrl];
         var statusTask = _etcdctl.RunAsync(session, "etcd-status", own, CommandTimeout, ["endpoint", "status", "-w", "json"], cancellationToken);
         var healthTask = _etcdctl.RunAsync(session, "etcd-health", own, CommandTimeout, ["endpoint", "health", "-w", "json"], cancellationToken);
-        var diskTask = session.Helpers.RunAsync(NodeHelperSpecs.SnapshotShell(config, "disk-free", FreeSpace.Command, readOnly: true), cancellationToken);
+        var diskTask = session.Helpers.RunAsync(NodeHelperSpecs.SnapshotShell(config, "disk-free", SnapshotDirectoryScripts.FreeSpace(), readOnly: true), cancellationToken);
         await Task.WhenAll(statusTask, healthTask, diskTask);
 
         var report = new EtcdMemberReport

@@ -2,11 +2,12 @@ using System.Globalization;
 
 namespace ClusterCtl.Storage;
 
-/// <summary>Reads POSIX <c>df -P -k</c> output, which busybox and coreutils print alike.</summary>
+/// <summary>
+/// Reads POSIX <c>df -P -k</c> output, which busybox and coreutils print alike: what
+/// <see cref="SnapshotDirectoryScripts.FreeSpace"/> prints, and the restore's own free-space script for the data dir.
+/// </summary>
 internal static class FreeSpace
 {
-    public const string Command = "df -P -k /backup";
-
     public static long? ParseDfOutput(string output)
     {
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

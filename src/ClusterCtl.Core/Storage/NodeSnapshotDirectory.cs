@@ -156,7 +156,7 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
 
     public async Task<long?> FreeBytesAsync(CancellationToken cancellationToken)
     {
-        var result = await node.Helpers.RunAsync(Shell("disk-free", FreeSpace.Command, readOnly: true), cancellationToken);
+        var result = await node.Helpers.RunAsync(Shell("disk-free", SnapshotDirectoryScripts.FreeSpace(), readOnly: true), cancellationToken);
         return result.Succeeded ? FreeSpace.ParseDfOutput(result.Stdout) : null;
     }
 
@@ -176,9 +176,6 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
 
     /// <summary>The drill's mark beside a snapshot file: "&lt;unix time&gt; &lt;sha256&gt;".</summary>
     public static string VerifiedMarkName(string fileName) => "." + fileName + ".verified";
-
-    private HelperSpec Shell(string purpose, string script, bool readOnly = false) =>
-        NodeHelperSpecs.SnapshotShell(config, purpose, script, readOnly);
 
     private HelperSpec Shell(string purpose, HelperScript script, bool readOnly = false) =>
         NodeHelperSpecs.SnapshotShell(config, purpose, script, readOnly);

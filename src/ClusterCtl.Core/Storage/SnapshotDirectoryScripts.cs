@@ -42,6 +42,9 @@ internal static class SnapshotDirectoryScripts
         ("MISMATCH_EXIT", MismatchExitCode.ToString(CultureInfo.InvariantCulture)),
     ]);
 
+    /// <summary>The free space of the snapshot directory's filesystem, as <c>df -P -k</c> prints it (read by <see cref="Storage.FreeSpace"/>); reads only.</summary>
+    public static HelperScript FreeSpace() => HelperScript.FromResource("snapshot-free-space.sh", [SnapshotDirectory]);
+
     /// <summary>Removes the named files of the snapshot directory; a missing one is no error.</summary>
     public static HelperScript RemoveFiles(IEnumerable<string> fileNames)
     {

@@ -32,6 +32,7 @@ public partial class EmbeddedScriptsTests
         yield return new TestCaseData(SnapshotDirectoryScripts.MarkVerified("a.zip", new string('0', 64), DateTimeOffset.UnixEpoch)).SetArgDisplayNames("snapshot-mark-verified");
         yield return new TestCaseData(SnapshotDirectoryScripts.Exists("a")).SetArgDisplayNames("snapshot-exists");
         yield return new TestCaseData(SnapshotDirectoryScripts.List("a")).SetArgDisplayNames("snapshot-list");
+        yield return new TestCaseData(SnapshotDirectoryScripts.FreeSpace()).SetArgDisplayNames("snapshot-free-space");
         yield return new TestCaseData(DrillScripts.Receive(4096)).SetArgDisplayNames("verify-receive");
         yield return new TestCaseData(DrillScripts.CreateScratch(Run)).SetArgDisplayNames("verify-create-scratch");
         yield return new TestCaseData(DrillScripts.RemoveScratch(Run)).SetArgDisplayNames("verify-remove-scratch");
