@@ -7,9 +7,12 @@ namespace ClusterCtl.StreamBench;
 /// <summary>One way of doing a comparison's work; it returns normally only when the result checked out.</summary>
 internal sealed record Contender(string Name, Func<Task> Run);
 
-internal sealed record Row(string Comparison, string Contender, long Bytes, double[] Seconds, long[] Allocated, string? Failure = null)
+internal sealed record Row(string Comparison, string Contender, long Bytes, double[] Seconds, double[] CpuSeconds, long[] Allocated, string? Failure = null)
 {
     public double MedianSeconds => Median(Seconds);
+
+    /// <summary>Processor time of the whole process (every thread) during a run: less at the mercy of other load than wall time.</summary>
+    public double MedianCpuSeconds => Median(CpuSeconds);
 
     public double MegabytesPerSecond => Bytes / 1e6 / MedianSeconds;
 
@@ -48,7 +51,9 @@ internal static class Measure
         }
 
         var seconds = contenders.Select(_ => new double[runs]).ToArray();
+        var cpuSeconds = contenders.Select(_ => new double[runs]).ToArray();
         var allocated = contenders.Select(_ => new long[runs]).ToArray();
+        using var process = Process.GetCurrentProcess();
         for (var round = 0; round < runs; round++)
         {
             for (var turn = 0; turn < contenders.Count; turn++)
@@ -63,36 +68,40 @@ internal static class Measure
                 GC.WaitForPendingFinalizers();
                 GC.Collect();
                 var before = GC.GetTotalAllocatedBytes(precise: true);
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 await contenders[index].Run();
                 clock.Stop();
+                process.Refresh();
+                cpuSeconds[index][round] = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
                 allocated[index][round] = GC.GetTotalAllocatedBytes(precise: true) - before;
                 seconds[index][round] = clock.Elapsed.TotalSeconds;
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {comparison} | {contenders[index].Name}: {seconds[index][round]:F3} s, {allocated[index][round] / 1024.0:F0} KiB allocated"));
+                    $"  {comparison} | {contenders[index].Name}: {seconds[index][round]:F3} s, CPU {cpuSeconds[index][round]:F3} s, {allocated[index][round] / 1024.0:F0} KiB allocated"));
             }
         }
 
-        return [.. contenders.Select((c, i) => new Row(comparison, c.Name, bytes, seconds[i], allocated[i], failures[i]))];
+        return [.. contenders.Select((c, i) => new Row(comparison, c.Name, bytes, seconds[i], cpuSeconds[i], allocated[i], failures[i]))];
     }
 
     public static string Table(IEnumerable<Row> rows)
     {
         var table = new StringBuilder();
-        table.AppendLine("| comparison | implementation | median s | MB/s | spread MB/s | allocated per run (median) | allocated per MB |");
-        table.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        table.AppendLine("| comparison | implementation | median s | MB/s | spread MB/s | CPU s (median) | allocated per run (median) | allocated per MB |");
+        table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             if (row.Failure is not null)
             {
-                table.AppendLine($"| {row.Comparison} | {row.Contender} | fails: {row.Failure.Replace("|", "\\|", StringComparison.Ordinal)} | | | | |");
+                table.AppendLine($"| {row.Comparison} | {row.Contender} | fails: {row.Failure.Replace("|", "\\|", StringComparison.Ordinal)} | | | | | |");
                 continue;
             }
 
             var slowest = row.Bytes / 1e6 / row.Seconds.Max();
             var fastest = row.Bytes / 1e6 / row.Seconds.Min();
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {row.Comparison} | {row.Contender} | {row.MedianSeconds:F3} | {row.MegabytesPerSecond:F0} | {slowest:F0}–{fastest:F0} | {Size(row.MedianAllocated)} | {Size((long)(row.MedianAllocated / (row.Bytes / 1e6)))} |"));
+                $"| {row.Comparison} | {row.Contender} | {row.MedianSeconds:F3} | {row.MegabytesPerSecond:F0} | {slowest:F0}–{fastest:F0} | {row.MedianCpuSeconds:F2} | {Size(row.MedianAllocated)} | {Size((long)(row.MedianAllocated / (row.Bytes / 1e6)))} |"));
         }
 
         return table.ToString();

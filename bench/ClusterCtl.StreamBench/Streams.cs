@@ -1,7 +1,11 @@
 namespace ClusterCtl.StreamBench;
 
-/// <summary>A byte array read as a stream that cannot seek and hands out at most <c>piece</c> bytes a read, as a socket does.</summary>
-internal sealed class PieceStream(byte[] data, int piece) : Stream
+/// <summary>
+/// A byte array read as a stream that cannot seek and hands out at most <c>piece</c> bytes a read, as a socket does.
+/// A busy one also hashes every piece it hands out, standing in for the CPU a real source costs (ssh decrypting,
+/// the kernel copying), so that reading ahead has something to overlap with.
+/// </summary>
+internal sealed class PieceStream(byte[] data, int piece, bool busy = false) : Stream
 {
     private int _position;
 
@@ -21,6 +25,12 @@ internal sealed class PieceStream(byte[] data, int piece) : Stream
     public override int Read(Span<byte> buffer)
     {
         var count = Math.Min(Math.Min(buffer.Length, piece), data.Length - _position);
+        if (busy)
+        {
+            Span<byte> digest = stackalloc byte[System.Security.Cryptography.SHA256.HashSizeInBytes];
+            System.Security.Cryptography.SHA256.HashData(data.AsSpan(_position, count), digest);
+        }
+
         data.AsSpan(_position, count).CopyTo(buffer);
         _position += count;
         return count;
