@@ -86,8 +86,10 @@ internal sealed class FanOutStream : Stream
         BytesWritten += buffer.Length;
         // Cancelled while waiting: a destination that stopped because of it detaches, and the write would otherwise
         // complete on the others as if nothing happened. Destinations that ended because of cancellation are not
-        // failures of their own either.
+        // failures of their own either. The fan-out's own token is asked too: a destination can stop because of it
+        // (its cancellation callback runs first) before the per-write linked source has heard of it.
         linked.Token.ThrowIfCancellationRequested();
+        _cancellation.Token.ThrowIfCancellationRequested();
         if (active == 0)
         {
             var firstError = (await Task.WhenAll(_lanes.Select(l => l.Consumer!))).Select(r => r.Error).FirstOrDefault(e => e is not null);
