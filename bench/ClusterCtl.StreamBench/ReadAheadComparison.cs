@@ -33,6 +33,11 @@ internal static class ReadAheadComparison
                     await using var ahead = new ReadAheadStream(new PieceStream(payload.Db, Piece, busy));
                     Expect(expected, await HashStreamAsync(ahead));
                 }),
+                new("PipeReadAheadStream: the candidate replacement", async () =>
+                {
+                    await using var ahead = new PipeReadAheadStream(new PieceStream(payload.Db, Piece, busy));
+                    Expect(expected, await HashStreamAsync(ahead));
+                }),
                 new("Pipe + producer task, read as Stream", async () =>
                 {
                     var (pipe, producer) = StartPipe(new PieceStream(payload.Db, Piece, busy), flushEvery: 0);
