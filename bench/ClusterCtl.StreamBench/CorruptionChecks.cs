@@ -22,6 +22,7 @@ internal static class CorruptionChecks
         {
             ("intact: deflated, data descriptor, absolute name", () => zip),
             ("intact: stored, sizes in the local header", () => Payload.Zip(db, CompressionLevel.NoCompression, seekable: true)),
+            ("intact: deflated, sizes in the local header (no data descriptor)", () => Payload.Zip(db, CompressionLevel.Optimal, seekable: true)),
             ("intact: relative name after a directory entry", () => TwoEntries(db)),
             ("data descriptor without its signature", () => WithoutDescriptorSignature(zip)),
             ("truncated: last byte cut (in the end record)", () => zip[..^1]),
@@ -30,6 +31,8 @@ internal static class CorruptionChecks
             ("truncated: last 1000 bytes cut (inside the data)", () => zip[..^1000]),
             ("truncated: cut in half", () => zip[..(zip.Length / 2)]),
             ("wrong CRC-32, data intact", () => WithWrongCrc(zip)),
+            ("wrong size: data descriptor says one byte more, central directory right", () => WithWrongDescriptorSize(zip)),
+            ("wrong size: stored entry, local header one byte short", () => WithShortStoredSize(Payload.Zip(db, CompressionLevel.NoCompression, seekable: true))),
             ("one flipped byte in the deflate data", () => Flipped(zip, zip.Length / 2)),
             ("db with a flipped byte, zipped intact", () => Payload.Zip(Flipped(db, db.Length / 2), CompressionLevel.Optimal, seekable: false)),
         };
@@ -132,6 +135,32 @@ internal static class CorruptionChecks
         var directory = BinaryPrimitives.ReadUInt32LittleEndian(stripped.AsSpan(eocd + 16));
         BinaryPrimitives.WriteUInt32LittleEndian(stripped.AsSpan(eocd + 16), directory - 4);
         return stripped;
+    }
+
+    // The uncompressed size follows the signature, the CRC-32 and the compressed size; the data itself is intact.
+    private static byte[] WithWrongDescriptorSize(byte[] zip)
+    {
+        var copy = (byte[])zip.Clone();
+        var at = DescriptorOffset(copy) + 12;
+        BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(at), BinaryPrimitives.ReadUInt32LittleEndian(copy.AsSpan(at)) + 1);
+        return copy;
+    }
+
+    // Both sizes in the local header (compressed at 18, uncompressed at 22) one less than the bytes that follow.
+    private static byte[] WithShortStoredSize(byte[] zip)
+    {
+        var copy = (byte[])zip.Clone();
+        if (BinaryPrimitives.ReadUInt16LittleEndian(copy.AsSpan(8)) != 0 || (BinaryPrimitives.ReadUInt16LittleEndian(copy.AsSpan(6)) & 0x0008) != 0)
+        {
+            throw new InvalidOperationException("not a stored entry with its sizes in the local header");
+        }
+
+        foreach (var at in new[] { 18, 22 })
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(at), BinaryPrimitives.ReadUInt32LittleEndian(copy.AsSpan(at)) - 1);
+        }
+
+        return copy;
     }
 
     private static byte[] WithWrongCrc(byte[] zip)

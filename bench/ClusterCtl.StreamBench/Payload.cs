@@ -7,17 +7,18 @@ namespace ClusterCtl.StreamBench;
 /// <summary>
 /// The bytes every comparison reads: a db of Kubernetes-like 4 KiB pages followed by its SHA-256, as etcd writes a
 /// snapshot, and that db zipped the way rke-tools zips it (one entry named <c>/backup/&lt;name&gt;</c>, written to a
-/// stream, so deflated with a data descriptor), plus a stored variant with its sizes in the local header.
+/// stream, so deflated with a data descriptor), plus a deflated and a stored variant with their sizes in the local header.
 /// </summary>
 internal sealed class Payload
 {
     public const string EntryName = "/backup/bench_etcd_snapshot";
 
-    private Payload(byte[] db, byte[] deflatedZip, byte[] storedZip)
+    private Payload(byte[] db, byte[] deflatedZip, byte[] deflatedSizedZip, byte[] storedZip)
     {
         Db = db;
         DbSha256 = Convert.ToHexStringLower(SHA256.HashData(db));
         DeflatedZip = deflatedZip;
+        DeflatedSizedZip = deflatedSizedZip;
         StoredZip = storedZip;
     }
 
@@ -28,12 +29,15 @@ internal sealed class Payload
 
     public byte[] DeflatedZip { get; }
 
+    /// <summary>The same deflated entry written to a seekable output: sizes in the local header, no data descriptor.</summary>
+    public byte[] DeflatedSizedZip { get; }
+
     public byte[] StoredZip { get; }
 
     public static Payload Create(int mebibytes, int seed = 1)
     {
         var db = KubernetesLikeDb(mebibytes * 1024 * 1024, seed);
-        return new Payload(db, Zip(db, CompressionLevel.Optimal, seekable: false), Zip(db, CompressionLevel.NoCompression, seekable: true));
+        return new Payload(db, Zip(db, CompressionLevel.Optimal, seekable: false), Zip(db, CompressionLevel.Optimal, seekable: true), Zip(db, CompressionLevel.NoCompression, seekable: true));
     }
 
     public static byte[] KubernetesLikeDb(int length, int seed)

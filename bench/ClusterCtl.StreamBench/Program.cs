@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using ClusterCtl.StreamBench;
 
-// Our own stream code against SharpCompress and System.IO.Pipelines (bench/README.md, "Our own stream code versus
-// SharpCompress and Pipelines"). Everything runs in memory: no testbed, no network. Exit codes: 0 done, 2 bad arguments.
+// Our own stream code against SharpCompress and System.IO.Pipelines; results and decisions in bench/streams.md.
+// Everything runs in memory: no testbed, no network. Exit codes: 0 done, 2 bad arguments.
 var mebibytes = 256;
 var runs = 5;
 var parts = new HashSet<string>(["zip", "readahead", "fanout", "checks"], StringComparer.Ordinal);

@@ -21,7 +21,12 @@ internal static class ZipComparison
     public static async Task<IReadOnlyList<Row>> RunAsync(Payload payload, int runs, TextWriter log)
     {
         var rows = new List<Row>();
-        foreach (var (label, zip) in new[] { ("zip, deflated + data descriptor", payload.DeflatedZip), ("zip, stored", payload.StoredZip) })
+        foreach (var (label, zip) in new[]
+        {
+            ("zip, deflated + data descriptor", payload.DeflatedZip),
+            ("zip, deflated, sizes in the local header", payload.DeflatedSizedZip),
+            ("zip, stored", payload.StoredZip),
+        })
         {
             rows.AddRange(await Measure.CompareAsync(label, payload.Db.Length, runs,
             [
