@@ -119,6 +119,14 @@ dk() {
     docker -H "unix://$(node_sock "$n")" "$@"
 }
 
+# As dk, for checks and clean-up that must come back: a dockerd that stopped answering (or one container it cannot
+# get a lock on) fails the check after $DK_CHECK_SECONDS instead of holding every later testbed command.
+DK_CHECK_SECONDS=${DK_CHECK_SECONDS:-30}
+dk_bounded() {
+    local n=$1; shift
+    timeout -k 5 "$DK_CHECK_SECONDS" docker -H "unix://$(node_sock "$n")" "$@"
+}
+
 # ----------------------------------------------------------------- processes
 # PID 1 of some sandboxes does not reap orphans, so a dead daemon can linger as
 # a zombie: "alive" means present and not a zombie.
@@ -572,7 +580,7 @@ EOF
     /usr/sbin/sshd -t -f "$nd/run/sshd_config" || die "node$n: sshd rejects $nd/run/sshd_config"
 }
 
-node_dockerd_ok() { dk "$1" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+node_dockerd_ok() { dk_bounded "$1" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 wait_node_ready() {
     local n=$1 nd
@@ -806,23 +814,31 @@ create_standins() {
         die "node$n: starting the stand-in containers failed"
 }
 
+# Returns 1 (with a log line) when dockerd fails or does not finish within DK_CHECK_SECONDS.
 remove_all_containers() {
     local n=$1 ids
-    ids=$(dk "$n" ps -aq) || die "node$n: docker ps failed"
+    ids=$(dk_bounded "$n" ps -aq) || { log "node$n: docker ps failed or did not answer within ${DK_CHECK_SECONDS}s"; return 1; }
     [[ -z "$ids" ]] && return 0
     # shellcheck disable=SC2086
-    dk "$n" rm -f -v $ids >/dev/null || die "node$n: removing containers failed"
+    dk_bounded "$n" rm -f -v $ids >/dev/null || { log "node$n: removing containers failed or did not finish within ${DK_CHECK_SECONDS}s"; return 1; }
+}
+
+# Stops node N's dockerd (its containers stop with it) and starts it again.
+restart_dockerd() {
+    local n=$1
+    stop_pid "$(read_pid "$(node_dir "$n")/run/dockerd.pid")" dockerd 30
+    start_dockerd "$n"
 }
 
 # ----------------------------------------------------------------- etcd health
 
 etcd_healthy() {
     local n=$1
-    dk "$n" exec etcd etcdctl --command-timeout=3s endpoint health --cluster >/dev/null 2>&1
+    dk_bounded "$n" exec etcd etcdctl --command-timeout=3s endpoint health --cluster >/dev/null 2>&1
 }
 
 etcd_members() {
-    dk "$1" exec etcd etcdctl --command-timeout=3s member list 2>/dev/null | grep -c ', started, ' || true
+    dk_bounded "$1" exec etcd etcdctl --command-timeout=3s member list 2>/dev/null | grep -c ', started, ' || true
 }
 
 wait_etcd_healthy() {

@@ -87,7 +87,7 @@ testbed_healthy() {
     for n in $(seq_nodes "$nodes"); do
         node_net_ok "$n" && link_up "$n" || return 1
         anchor_running "$n" && dockerd_running "$n" && sshd_running "$n" || return 1
-        [[ "$(dk "$n" inspect -f '{{.Config.Image}} {{.State.Running}}' etcd 2>/dev/null)" == "$image true" ]] || return 1
+        [[ "$(dk_bounded "$n" inspect -f '{{.Config.Image}} {{.State.Running}}' etcd 2>/dev/null)" == "$image true" ]] || return 1
     done
     s3rver_running || return 1
     [[ -s "$TB/cluster.yml" && -s "$TB/cluster.rkestate" && -s "$TB/testbed.env" ]] || return 1
@@ -217,7 +217,14 @@ reset_node() {
             log "node$n: repairing its link"
             repair_node_net "$n"
         fi
-        if ! dockerd_running "$n"; then log "node$n: restarting dockerd"; start_dockerd "$n"; fi
+        if ! dockerd_running "$n"; then
+            log "node$n: restarting dockerd"
+            start_dockerd "$n"
+        elif ! node_dockerd_ok "$n"; then
+            # Alive but not answering: nothing else on this node can be repaired until it does.
+            log "node$n: dockerd does not answer within ${DK_CHECK_SECONDS}s; restarting it"
+            restart_dockerd "$n"
+        fi
         if [[ -e "$nd/ssh_host_ed25519_key.rekeyed" ]]; then
             log "node$n: restoring its original sshd host key"
             stop_sshd "$n"
@@ -228,7 +235,11 @@ reset_node() {
         if ! sshd_running "$n"; then log "node$n: starting sshd"; start_sshd "$n"; fi
         wait_node_ready "$n"
     fi
-    remove_all_containers "$n"
+    if ! remove_all_containers "$n"; then
+        log "node$n: restarting dockerd to get its containers removed"
+        restart_dockerd "$n"
+        remove_all_containers "$n" || die "node$n: its containers cannot be removed even after a dockerd restart"
+    fi
     find "$nd/etcd" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
     rm -rf "$nd/opt-rke"/etcd-snapshots*
     ensure_images "$n"
@@ -380,8 +391,7 @@ cmd_restart_dockerd() {
     local n=${1:?restart-dockerd needs a node number}
     check_node_number "$n"
     take_lock
-    stop_pid "$(read_pid "$(node_dir "$n")/run/dockerd.pid")" dockerd 30
-    start_dockerd "$n"
+    restart_dockerd "$n"
     log "node$n: dockerd restarted"
 }
 
@@ -630,9 +640,9 @@ cmd_status() {
         line+=" dockerd=$(dockerd_running "$n" && read_pid "$nd/run/dockerd.pid" || echo dead)"
         line+=" sshd=$(sshd_running "$n" && read_pid "$nd/run/sshd.pid" || echo dead)"
         if node_dockerd_ok "$n"; then
-            line+=" containers=$(dk "$n" ps -q | wc -l)/$(dk "$n" ps -aq | wc -l)"
+            line+=" containers=$(dk_bounded "$n" ps -q | wc -l)/$(dk_bounded "$n" ps -aq | wc -l)"
             local st
-            st=$(dk "$n" inspect -f '{{.State.Status}}' etcd 2>/dev/null) || st=none
+            st=$(dk_bounded "$n" inspect -f '{{.State.Status}}' etcd 2>/dev/null) || st=none
             line+=" etcd=$st"
         fi
         [[ -e "$nd/ssh_host_ed25519_key.rekeyed" ]] && line+=" (rekeyed)"
