@@ -127,18 +127,9 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
     }
 
     /// <summary>Removes the named files of /etc/kubernetes/ssl; the names reach the script as variables.</summary>
-    public static HelperScript RemoveScript(IEnumerable<string> files)
-    {
-        var variables = HelperScript.Numbered(FileVariable, files);
-        return HelperScript.FromResource("restore-remove-new-certs.sh",
-        [
-            SslDirectoryVariable,
-            ("FILE_COUNT", variables.Count.ToString(CultureInfo.InvariantCulture)),
-            .. variables,
-        ]);
-    }
+    public static HelperScript RemoveScript(IEnumerable<string> files) => NodeFileScripts.RemoveFiles(SslDirectory, files);
 
-    // The scripts read the file names and modes as CLUSTERCTL_FILE_1, CLUSTERCTL_MODE_1, ...
+    // The write script reads the file names and modes as CLUSTERCTL_FILE_1, CLUSTERCTL_MODE_1, ...
     private const string FileVariable = "CLUSTERCTL_FILE";
     private const string ModeVariable = "CLUSTERCTL_MODE";
 

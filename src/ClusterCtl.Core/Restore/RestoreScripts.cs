@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterCtl.Docker;
+using ClusterCtl.Services;
 using ClusterCtl.Storage;
 
 namespace ClusterCtl.Restore;
@@ -41,7 +42,7 @@ internal static class RestoreScripts
     }
 
     /// <summary>The free space of the data dir's filesystem, as <c>df -P -k</c> prints it; reads only.</summary>
-    public static HelperScript FreeSpace() => HelperScript.FromResource("restore-free-space.sh", [DataDirectory]);
+    public static HelperScript FreeSpace() => NodeFileScripts.FreeSpace(RestoreLayout.DataDirectoryInContainer);
 
     /// <summary>
     /// Phase 6's swap: the live member goes to pre-restore-&lt;time&gt;/member (when there is one), the restored member

@@ -1,4 +1,4 @@
-# The free space of the snapshot directory's filesystem, as df -P -k prints it.
-# In: SNAPSHOT_DIR
+# The free space of a directory's filesystem, as df -P -k prints it.
+# In: DIR
 set -u
-df -P -k "$SNAPSHOT_DIR"
+df -P -k "$DIR"

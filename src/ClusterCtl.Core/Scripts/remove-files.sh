@@ -1,6 +1,6 @@
-# Removes files from the snapshot directory: a deleted snapshot with its checksum caches and drill marks, or what a
-# failed or interrupted write left. Missing files are no error.
-# In: SNAPSHOT_DIR, FILE_COUNT and CLUSTERCTL_FILE_1.. (file names in SNAPSHOT_DIR).
+# Removes named files from one directory: a deleted snapshot with its checksum caches and drill marks, what a failed
+# or interrupted write left, or the certificates a refused restore had written on a new node. Missing files are no error.
+# In: DIR, FILE_COUNT and CLUSTERCTL_FILE_1.. (file names in DIR).
 set -u
 set --
 i=1
@@ -11,4 +11,4 @@ while [ "$i" -le "$FILE_COUNT" ]; do
   i=$((i + 1))
 done
 # One rm for all of them: each name is tried, and any failure still reaches the exit code.
-cd "$SNAPSHOT_DIR" && rm -f -- "$@"
+cd "$DIR" && rm -f -- "$@"

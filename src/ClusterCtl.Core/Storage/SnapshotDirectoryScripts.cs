@@ -19,9 +19,6 @@ internal static class SnapshotDirectoryScripts
     /// <summary>What <see cref="Exists"/> prints for each form of the snapshot it finds.</summary>
     public const string FoundMarker = "found";
 
-    // The file names of RemoveFiles: CLUSTERCTL_FILE_1, ...
-    private const string FileVariable = "CLUSTERCTL_FILE";
-
     // Of 50 ms: one minute.
     private const int ExpectedWaitTicks = 1200;
 
@@ -43,19 +40,11 @@ internal static class SnapshotDirectoryScripts
     ]);
 
     /// <summary>The free space of the snapshot directory's filesystem, as <c>df -P -k</c> prints it (read by <see cref="Storage.FreeSpace"/>); reads only.</summary>
-    public static HelperScript FreeSpace() => HelperScript.FromResource("snapshot-free-space.sh", [SnapshotDirectory]);
+    public static HelperScript FreeSpace() => NodeFileScripts.FreeSpace(NodeHelperSpecs.SnapshotDirectoryInContainer);
 
     /// <summary>Removes the named files of the snapshot directory; a missing one is no error.</summary>
-    public static HelperScript RemoveFiles(IEnumerable<string> fileNames)
-    {
-        var variables = HelperScript.Numbered(FileVariable, fileNames);
-        return HelperScript.FromResource("snapshot-remove-files.sh",
-        [
-            SnapshotDirectory,
-            ("FILE_COUNT", variables.Count.ToString(CultureInfo.InvariantCulture)),
-            .. variables,
-        ]);
-    }
+    public static HelperScript RemoveFiles(IEnumerable<string> fileNames) =>
+        NodeFileScripts.RemoveFiles(NodeHelperSpecs.SnapshotDirectoryInContainer, fileNames);
 
     /// <summary>Writes the drill's mark of <paramref name="fileName"/>: verified with <paramref name="sha256"/> at <paramref name="at"/>.</summary>
     public static HelperScript MarkVerified(string fileName, string sha256, DateTimeOffset at) => HelperScript.FromResource("snapshot-mark-verified.sh",
