@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using ClusterCtl.Storage;
+using ClusterCtl.Testing;
 
 namespace ClusterCtl.StreamBench;
 

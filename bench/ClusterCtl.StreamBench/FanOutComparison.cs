@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using ClusterCtl.Storage;
+using ClusterCtl.Testing;
 
 namespace ClusterCtl.StreamBench;
 
@@ -44,7 +45,7 @@ internal static class FanOutComparison
     private static async Task DriveAsync(byte[] data, Func<ILane> newLane)
     {
         var lanes = Enumerable.Range(0, Readers).Select(_ => newLane()).ToArray();
-        var sinks = lanes.Select(_ => new CountingSink()).ToArray();
+        var sinks = lanes.Select(_ => new CountingStream()).ToArray();
         var readers = lanes.Select((lane, i) => Task.Run(async () =>
         {
             try
@@ -77,7 +78,7 @@ internal static class FanOutComparison
 
     private static async Task FanOutStreamAsync(byte[] data)
     {
-        var sinks = Enumerable.Range(0, Readers).Select(_ => new CountingSink()).ToArray();
+        var sinks = Enumerable.Range(0, Readers).Select(_ => new CountingStream()).ToArray();
         await using var fanOut = new FanOutStream(sinks.Select((s, i) => FanOutDestination.WritingTo($"reader {i}", s)), CancellationToken.None);
         for (var offset = 0; offset < data.Length; offset += WriteSize)
         {
@@ -93,7 +94,7 @@ internal static class FanOutComparison
         Expect(data.Length, sinks);
     }
 
-    private static void Expect(long length, CountingSink[] sinks)
+    private static void Expect(long length, CountingStream[] sinks)
     {
         if (sinks.Any(s => s.Count != length))
         {
