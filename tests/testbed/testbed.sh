@@ -197,14 +197,23 @@ repair_node_net() {
         ip link set eth0 up; ip link set lo up"
 }
 
+restart_node_from_scratch() {
+    local n=$1
+    stop_node "$n"
+    wipe_node_data "$n"
+    start_node "$n"
+}
+
 reset_node() {
     local n=$1 nd
     nd=$(node_dir "$n")
     if ! anchor_running "$n" || [[ ! -e /run/netns/$(node_ns "$n") ]]; then
         log "node$n: its namespaces are gone; starting it from scratch"
-        stop_node "$n"
-        wipe_node_data "$n"
-        start_node "$n"
+        restart_node_from_scratch "$n"
+    elif dockerd_running "$n" && ! node_dockerd_ok "$n"; then
+        # Alive but silent: a fresh node is surer than a dockerd restart racing its own containerd's exit.
+        log "node$n: dockerd does not answer within ${DK_CHECK_SECONDS}s; starting the node from scratch"
+        restart_node_from_scratch "$n"
     else
         # Faults and layouts a test injected and could not take back (slow, small-disk, prefix, docker-socket, refuse-direct) go too.
         tc qdisc del dev "$(node_veth "$n")" root 2>/dev/null || true
@@ -217,14 +226,7 @@ reset_node() {
             log "node$n: repairing its link"
             repair_node_net "$n"
         fi
-        if ! dockerd_running "$n"; then
-            log "node$n: restarting dockerd"
-            start_dockerd "$n"
-        elif ! node_dockerd_ok "$n"; then
-            # Alive but not answering: nothing else on this node can be repaired until it does.
-            log "node$n: dockerd does not answer within ${DK_CHECK_SECONDS}s; restarting it"
-            restart_dockerd "$n"
-        fi
+        if ! dockerd_running "$n"; then log "node$n: restarting dockerd"; start_dockerd "$n"; fi
         if [[ -e "$nd/ssh_host_ed25519_key.rekeyed" ]]; then
             log "node$n: restoring its original sshd host key"
             stop_sshd "$n"
@@ -236,9 +238,9 @@ reset_node() {
         wait_node_ready "$n"
     fi
     if ! remove_all_containers "$n"; then
-        log "node$n: restarting dockerd to get its containers removed"
-        restart_dockerd "$n"
-        remove_all_containers "$n" || die "node$n: its containers cannot be removed even after a dockerd restart"
+        log "node$n: starting it from scratch to get rid of its containers"
+        restart_node_from_scratch "$n"
+        remove_all_containers "$n" || die "node$n: its containers cannot be removed even on a fresh node"
     fi
     find "$nd/etcd" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
     rm -rf "$nd/opt-rke"/etcd-snapshots*
