@@ -91,8 +91,12 @@ public class SnapshotRestoreCommandTests
         await SaveAsync("damaged-on-1");
         var damaged = Path.Combine(RestoreTestbed.SnapshotDirectory(1), "damaged-on-1.zip");
         var bytes = await File.ReadAllBytesAsync(damaged);
+        var saved = File.GetLastWriteTimeUtc(damaged);
         bytes[bytes.Length / 2] ^= 0xFF;
         await File.WriteAllBytesAsync(damaged, bytes);
+        // Damage comes later than the save: within the same second, the checksum cache (size and mtime in seconds)
+        // would still vouch for the file, which is the stale-cache test's case, not this one.
+        File.SetLastWriteTimeUtc(damaged, saved.AddSeconds(5));
         await RestoreTestbed.PutAsync("/registry/b", _b);
 
         var listed = await TestbedCli.RunAsync("etcd", "snapshot-list", "--output", "json");
