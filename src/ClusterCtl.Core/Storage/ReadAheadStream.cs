@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.IO.Pipelines;
+using System.Threading.Channels;
 
 namespace ClusterCtl.Storage;
 
@@ -9,19 +8,16 @@ namespace ClusterCtl.Storage;
 /// also turns the 16–32 KiB pieces an HTTP response arrives in into large reads. Memory is bounded by
 /// (<c>depth</c> + 1) chunks. Disposing stops the reader and disposes the source.
 /// </summary>
-/// <remarks>
-/// The buffer is a <see cref="Pipe"/> (pooled segments, so about 17 KiB allocated per stream where whole arrays of
-/// our own cost (<c>depth</c> + 1) chunks; bench/streams.md). The task flushes only whole chunks, and a read hands
-/// out at most the rest of the current chunk, so the reads a consumer sees are the chunks, as before.
-/// </remarks>
 internal sealed class ReadAheadStream : Stream
 {
     private readonly Stream _source;
-    private readonly int _chunkSize;
-    private readonly Pipe _pipe;
+    private readonly Channel<(byte[] Buffer, int Length)> _filled;
+    private readonly Channel<byte[]> _free;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _filler;
-    private int _leftInChunk;
+    private readonly Task _reader;
+    private byte[]? _current;
+    private int _currentLength;
+    private int _currentOffset;
     private bool _disposed;
 
     public ReadAheadStream(Stream source, int chunkSize = 1024 * 1024, int depth = 3)
@@ -30,16 +26,14 @@ internal sealed class ReadAheadStream : Stream
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         _source = source;
-        _chunkSize = chunkSize;
-        _leftInChunk = chunkSize;
-        // The filler stops once depth + 1 chunks wait unread, and goes on when the consumer has read a whole one:
-        // the same bound and rhythm as depth + 1 buffers handed back and forth.
-        _pipe = new Pipe(new PipeOptions(
-            pauseWriterThreshold: (long)chunkSize * (depth + 1),
-            resumeWriterThreshold: (long)chunkSize * depth + 1,
-            minimumSegmentSize: Math.Min(chunkSize, 64 * 1024),
-            useSynchronizationContext: false));
-        _filler = Task.Run(() => FillAsync(_stop.Token));
+        _filled = Channel.CreateBounded<(byte[], int)>(depth);
+        _free = Channel.CreateUnbounded<byte[]>();
+        for (var i = 0; i < depth + 1; i++)
+        {
+            _free.Writer.TryWrite(new byte[chunkSize]);
+        }
+
+        _reader = Task.Run(() => FillAsync(_stop.Token));
     }
 
     public override bool CanRead => true;
@@ -61,32 +55,26 @@ internal sealed class ReadAheadStream : Stream
             return 0;
         }
 
-        // What is already here is handed out without looking at the token; only waiting for the source observes it.
-        // Either call rethrows the source's error, so a failed read never looks like the end of the stream.
-        var reader = _pipe.Reader;
-        if (!reader.TryRead(out var result))
+        if (_current is null || _currentOffset == _currentLength)
         {
-            result = await reader.ReadAsync(cancellationToken);
+            if (_current is not null)
+            {
+                _free.Writer.TryWrite(_current);
+                _current = null;
+            }
+
+            // Rethrows the source's error, so a failed read never looks like the end of the stream.
+            if (!await _filled.Reader.WaitToReadAsync(cancellationToken) || !_filled.Reader.TryRead(out var chunk))
+            {
+                return 0;
+            }
+
+            (_current, _currentLength, _currentOffset) = (chunk.Buffer, chunk.Length, 0);
         }
 
-        var available = result.Buffer;
-        if (available.IsEmpty)
-        {
-            // Only the end of the source leaves nothing to read.
-            reader.AdvanceTo(available.Start);
-            return 0;
-        }
-
-        var count = (int)Math.Min(Math.Min(buffer.Length, _leftInChunk), available.Length);
-        var taken = available.Slice(0, count);
-        taken.CopyTo(buffer.Span);
-        reader.AdvanceTo(taken.End);
-        _leftInChunk -= count;
-        if (_leftInChunk == 0)
-        {
-            _leftInChunk = _chunkSize;
-        }
-
+        var count = Math.Min(buffer.Length, _currentLength - _currentOffset);
+        _current.AsMemory(_currentOffset, count).CopyTo(buffer);
+        _currentOffset += count;
         return count;
     }
 
@@ -129,45 +117,37 @@ internal sealed class ReadAheadStream : Stream
         }
 
         _disposed = true;
-        // Cancelling stops a read from the source; completing the reader releases a filler waiting for room.
         await _stop.CancelAsync();
-        await _pipe.Reader.CompleteAsync();
-        await _filler.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await _reader.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _stop.Dispose();
         await _source.DisposeAsync();
     }
 
     private async Task FillAsync(CancellationToken cancellationToken)
     {
-        var writer = _pipe.Writer;
         try
         {
-            var filled = 0;
             while (true)
             {
-                // No size hint: one larger than what is left of a segment would start a new one and waste the rest.
-                // Reading no further than the chunk's end keeps every flush a whole chunk.
-                var memory = writer.GetMemory();
-                var read = await _source.ReadAsync(memory[..Math.Min(memory.Length, _chunkSize - filled)], cancellationToken);
-                writer.Advance(read);
-                filled += read;
-                if (read == 0 || filled == _chunkSize)
+                var buffer = await _free.Reader.ReadAsync(cancellationToken);
+                var length = await _source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+                if (length > 0)
                 {
-                    filled = 0;
-                    if ((await writer.FlushAsync(cancellationToken)).IsCompleted || read == 0)
-                    {
-                        break;
-                    }
+                    await _filled.Writer.WriteAsync((buffer, length), cancellationToken);
+                }
+
+                if (length < buffer.Length)
+                {
+                    _filled.Writer.TryComplete();
+                    return;
                 }
             }
-
-            await writer.CompleteAsync();
         }
 #pragma warning disable CA1031 // Every failure is handed to the consumer, which rethrows it on its next read.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            await writer.CompleteAsync(e);
+            _filled.Writer.TryComplete(e);
         }
     }
 }
