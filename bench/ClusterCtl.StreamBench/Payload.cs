@@ -58,38 +58,12 @@ internal sealed class Payload
     public static byte[] Zip(Stream content, CompressionLevel level, bool seekable, string entryName = EntryName, int capacity = 0)
     {
         var output = new MemoryStream(capacity);
-        using (var archive = new ZipArchive(seekable ? output : new WriteOnlyStream(output), ZipArchiveMode.Create, leaveOpen: true))
+        using (var archive = new ZipArchive(seekable ? output : new UnseekableWriteStream(output), ZipArchiveMode.Create, leaveOpen: true))
         {
             using var entry = archive.CreateEntry(entryName, level).Open();
             content.CopyTo(entry, 1024 * 1024);
         }
 
         return output.ToArray();
-    }
-
-    private sealed class WriteOnlyStream(Stream inner) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => inner.Position;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
