@@ -75,6 +75,32 @@ public class DockerClientTests
     }
 
     [Test]
+    public async Task An_answer_that_is_not_json_is_a_docker_error_naming_the_host_and_the_call()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(200, "{\"Id\": <html>"));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var error = Assert.ThrowsAsync<DockerException>(() => client.InspectContainerAsync("etcd", CancellationToken.None));
+
+        Assert.That(error.Message, Does.StartWith("docker on 10.213.0.11 sent an answer to").And.Contain("cannot read"));
+    }
+
+    [Test]
+    public async Task An_attach_the_daemon_refuses_carries_its_message_and_the_host()
+    {
+        await using var daemon = Daemon(_ => new FakeResponse(404, """{"message":"No such container: gone"}"""));
+        using var client = new DockerClient(daemon.SocketPath, Host);
+
+        var error = Assert.ThrowsAsync<DockerApiException>(() => client.AttachStdinAsync("gone", CancellationToken.None));
+
+        Assert.That(error.Message, Is.EqualTo("docker on 10.213.0.11: No such container: gone (HTTP 404)"));
+        var attach = daemon.Requests.Last();
+        Assert.That(attach.Path, Is.EqualTo("/v1.41/containers/gone/attach"));
+        Assert.That(attach.QueryFlag("stdin"), Is.True);
+        Assert.That(attach.Headers["Upgrade"], Is.EqualTo("tcp"));
+    }
+
+    [Test]
     public async Task Inspecting_what_does_not_exist_gives_null()
     {
         await using var daemon = Daemon(_ => new FakeResponse(404, """{"message":"No such object"}"""));
