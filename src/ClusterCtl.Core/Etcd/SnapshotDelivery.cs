@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ClusterCtl.Services;
 using ClusterCtl.Storage;
 using Serilog;
 
@@ -42,7 +43,7 @@ internal sealed class SnapshotDelivery
     public TaskCompletionSource<SnapshotManifest> ManifestWhenDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Set once the zip is written: each node's receiver checks its copy against these, then commits it.</summary>
-    public TaskCompletionSource<NodeSnapshotDirectory.Digests> DigestsWhenDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<ExpectedDigest> DigestsWhenDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The SHA-256 each node recorded for its committed copy, by host.</summary>
     public ConcurrentDictionary<string, string> Committed { get; } = new(StringComparer.Ordinal);

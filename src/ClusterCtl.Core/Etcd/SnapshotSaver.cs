@@ -306,7 +306,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
                 taken.Name, db, fanOut, origin, RkeStateReader.TryReadRaw(config.StateFilePath), source.Host, cancellationToken, completedOrigin);
             revision = zip.Manifest.Revision ?? 0;
             delivery.ManifestWhenDone.SetResult(zip.Manifest);
-            delivery.DigestsWhenDone.SetResult(new NodeSnapshotDirectory.Digests(zip.ZipSha256, zip.ZipMd5));
+            delivery.DigestsWhenDone.SetResult(new ExpectedDigest(zip.ZipMd5, zip.ZipSha256));
             results = await fanOut.CompleteAsync(cancellationToken);
         }
         catch (Exception e)

@@ -21,7 +21,8 @@ internal static class RestoreScripts
     /// <summary>The environment variables that carry the certificate paths into <see cref="Facts"/>: CLUSTERCTL_CERT_1, ...</summary>
     public const string CertificateVariable = "CLUSTERCTL_CERT";
 
-    private const string PartialFileName = RestoreLayout.SnapshotFileName + SnapshotName.PartialSuffix;
+    /// <summary>Where the db lands in the scratch directory until the node has checked it.</summary>
+    public const string PartialFileName = RestoreLayout.SnapshotFileName + SnapshotName.PartialSuffix;
 
     private static readonly (string, string) DataDirectory = ("DATA_DIR", RestoreLayout.DataDirectoryInContainer);
 
@@ -74,15 +75,6 @@ internal static class RestoreScripts
             ("ORIGINAL_MUST_BE_BACKED", originalMustBeBacked ? "yes" : "no"),
         ]);
 
-    /// <summary>Receives the db on stdin into this run's partial file, refusing more than <paramref name="maxBytes"/>.</summary>
-    public static HelperScript Receive(string runId, long maxBytes) => HelperScript.FromResource("restore-receive.sh",
-    [
-        DataDirectory,
-        Scratch(runId),
-        ("PARTIAL", PartialFileName),
-        ("MAX_BYTES", maxBytes.ToString(CultureInfo.InvariantCulture)),
-    ]);
-
     /// <summary>Extracts the db entry matching <paramref name="entryPattern"/> from a zip on the node into place.</summary>
     public static HelperScript Extract(string runId, string zipPath, string entryPattern, long expectedSize) => HelperScript.FromResource("restore-extract.sh",
     [
@@ -93,16 +85,6 @@ internal static class RestoreScripts
         ("ZIP", zipPath),
         ("ENTRY_PATTERN", entryPattern),
         ("EXPECTED_SIZE", expectedSize.ToString(CultureInfo.InvariantCulture)),
-    ]);
-
-    /// <summary>Renames the received db into place if its SHA-256 on the node is <paramref name="expectedSha256"/>.</summary>
-    public static HelperScript Commit(string runId, string expectedSha256) => HelperScript.FromResource("restore-commit.sh",
-    [
-        DataDirectory,
-        Scratch(runId),
-        ("PARTIAL", PartialFileName),
-        ("SNAPSHOT_FILE", RestoreLayout.SnapshotFileName),
-        ("EXPECTED_SHA256", expectedSha256),
     ]);
 
     /// <summary>After a successful restore: this run's scratch directory holds only the snapshot copy and an empty data dir.</summary>

@@ -21,18 +21,32 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
     public string DirectoryName => RestoreLayout.ScratchDirectoryName(runId);
 
     /// <summary>
-    /// Receives the db into the partial file, at most <paramref name="maxBytes"/> of it: the node cuts a longer stream
-    /// off one byte past the limit and removes what it wrote, so the data dir never holds more than was checked.
+    /// Receives the db into the partial file, at most <paramref name="maxBytes"/> of it (the node cuts a longer stream
+    /// off and removes what it wrote, so the data dir never holds more than was checked), hashes it on the node and
+    /// renames it into place only if its SHA-256 is the one <paramref name="verified"/> gives once the sender has
+    /// verified the whole db.
     /// </summary>
-    public async Task WriteAsync(Stream db, long maxBytes, CancellationToken cancellationToken)
+    public async Task ReceiveAsync(Stream db, long maxBytes, Task<ExpectedDigest> verified, CancellationToken cancellationToken)
     {
-        var result = await node.Helpers.RunWithStdinAsync(
-            Shell("restore-receive", RestoreScripts.Receive(runId, maxBytes)),
-            (stdin, ct) => db.CopyToAsync(stdin, 1024 * 1024, ct),
-            cancellationToken);
-        if (!result.Succeeded)
+        var target = new NodeFileTarget($"{RestoreLayout.DataDirectoryInContainer}/{DirectoryName}", RestoreScripts.PartialFileName, RestoreLayout.SnapshotFileName)
         {
-            throw new ClusterCtlException($"{Host}: copying the snapshot into {RestoreLayout.HostDataDirectory(config)}/{DirectoryName} failed: {result.LastErrorLine ?? "no message"}");
+            MaxBytes = maxBytes,
+            ReadBack = ReadBackHash.Sha256,
+        };
+        var receipt = await new NodeFileReceiver(node.Docker, node.Helpers).ReceiveAsync(
+            script => Shell("restore-receive", script),
+            target,
+            (stdin, ct) => db.CopyToAsync(stdin, 1024 * 1024, ct),
+            verified,
+            cancellationToken);
+        if (receipt.Outcome == NodeFileReceipt.Result.Mismatch)
+        {
+            throw new ClusterCtlException($"{Host}: the copied snapshot does not verify on the node ({receipt.Problem ?? "no message"}); it was removed");
+        }
+
+        if (!receipt.Committed)
+        {
+            throw new ClusterCtlException($"{Host}: copying the snapshot into {RestoreLayout.HostDataDirectory(config)}/{DirectoryName} failed: {receipt.Problem ?? "no message"}");
         }
     }
 
@@ -50,16 +64,6 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         if (!result.Succeeded)
         {
             throw new ClusterCtlException($"{Host}: extracting the snapshot from {zipFileName} into {RestoreLayout.HostDataDirectory(config)}/{DirectoryName} failed: {result.LastErrorLine ?? "no message"}");
-        }
-    }
-
-    /// <summary>Hashes the received db on the node and renames it into place only if it is the verified one.</summary>
-    public async Task CommitAsync(string expectedSha256, CancellationToken cancellationToken)
-    {
-        var result = await node.Helpers.RunAsync(Shell("restore-verify", RestoreScripts.Commit(runId, expectedSha256)), cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new ClusterCtlException($"{Host}: the copied snapshot does not verify on the node ({result.LastErrorLine ?? "no message"}, expected {expectedSha256})");
         }
     }
 

@@ -1,6 +1,7 @@
 using ClusterCtl.Config;
 using ClusterCtl.Etcd;
 using ClusterCtl.Logging;
+using ClusterCtl.Services;
 using ClusterCtl.Storage;
 using Serilog;
 
@@ -31,8 +32,10 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
         var problems = new List<string>();
         foreach (var copy in candidates)
         {
+            // Each node checks its copy against the db's SHA-256 once the read has verified the whole db.
+            var verified = new TaskCompletionSource<ExpectedDigest>(TaskCreationOptions.RunContinuationsAsynchronously);
             var destinations = targets.Count > 0
-                ? targets.Select(t => FanOutDestination.Reading(t.Host, (db, ct) => t.WriteAsync(db, maxDbBytes, ct))).ToList()
+                ? targets.Select(t => FanOutDestination.Reading(t.Host, (db, ct) => t.ReceiveAsync(db, maxDbBytes, verified.Task, ct))).ToList()
                 : [FanOutDestination.WritingTo("verification", Stream.Null)];
             var fanOut = new FanOutStream(destinations, cancellationToken);
             try
@@ -43,13 +46,13 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
                 await using var bounded = new BoundedWriteStream(fanOut, maxDbBytes);
                 var read = await SnapshotZipReader.ReadAsync(counted, bounded, copy.ToString(), cancellationToken);
                 read.Check.EnsureIntact(copy.ToString());
+                verified.SetResult(new ExpectedDigest(read.Check.DbSha256, read.Check.DbSha256));
                 var results = await fanOut.CompleteAsync(cancellationToken);
                 if (results.FirstOrDefault(r => !r.Succeeded) is { } failed)
                 {
                     throw new ClusterCtlException($"copying snapshot {name} to {failed.Name} failed: {failed.Error!.Message}");
                 }
 
-                await Task.WhenAll(targets.Select(t => t.CommitAsync(read.Check.DbSha256, cancellationToken)));
                 _log.Information("Using {Copy}: db {DbSize} bytes, sha256 {Sha256}, verified", copy, read.Check.Length, read.Check.DbSha256);
                 return VerifiedSnapshot.Read(name, copy, read);
             }
@@ -57,6 +60,7 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
             {
                 problems.Add(e.Message);
                 _log.Warning("{Copy} does not verify, not using it: {Error}", copy, e.Message);
+                verified.TrySetException(e);
                 await fanOut.AbortAsync(e, CancellationToken.None);
                 await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
             }
@@ -68,11 +72,13 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
                     $"the db in {copy} is larger than the {maxDbBytes} bytes the preflight checked the disks for");
                 problems.Add(problem);
                 _log.Warning("{Copy} does not verify, not using it: {Error}; its partial copies are removed", copy, problem);
+                verified.TrySetException(e);
                 await fanOut.AbortAsync(e, CancellationToken.None);
                 await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
             }
-            catch
+            catch (Exception e)
             {
+                verified.TrySetException(e);
                 await fanOut.AbortAsync(new OperationCanceledException(), CancellationToken.None);
                 await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
                 throw;

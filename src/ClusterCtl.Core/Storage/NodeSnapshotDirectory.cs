@@ -21,46 +21,36 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
 
     public static string PartialName(string fileName) => "." + fileName + SnapshotName.PartialSuffix;
 
-    /// <summary>The zip's digests, as the sender computed them in the same pass that sent it.</summary>
-    public sealed record Digests(string Sha256, string Md5);
-
     /// <summary>
-    /// Streams <paramref name="source"/> into the partial file, reads it back on the node and, when its MD5 is the one
+    /// Streams <paramref name="source"/> into the partial file; the node reads it back and, when its MD5 is the one
     /// <paramref name="expected"/> gives, makes it 0600, renames it into place and records its SHA-256 in the checksum
-    /// cache; returns that SHA-256. All of it happens in the one receiving helper: once stdin ends the helper hashes the
-    /// file and waits for the expected digests, which arrive as a small file through the archive endpoint, so a save
-    /// needs no second container per node. A mismatch removes the partial file and throws; a full disk throws naming
-    /// the node and its free space. The read-back uses MD5: it only has to notice accidental damage between here and the
-    /// node's disk, and the nodes' busybox hashes MD5 about three times as fast as SHA-256.
+    /// cache; returns that SHA-256. A mismatch removes the partial file and throws; a full disk throws naming the node
+    /// and its free space.
     /// </summary>
-    public async Task<string> ReceiveAsync(string fileName, Stream source, Task<Digests> expected, CancellationToken cancellationToken)
+    public async Task<string> ReceiveAsync(string fileName, Stream source, Task<ExpectedDigest> expected, CancellationToken cancellationToken)
     {
-        var result = await node.Helpers.RunWithStdinAsync(
-            Shell("snapshot-receive", SnapshotDirectoryScripts.Receive(fileName)),
+        var target = new NodeFileTarget(NodeHelperSpecs.SnapshotDirectoryInContainer, PartialName(fileName), fileName)
+        {
+            ReadBack = ReadBackHash.Md5,
+            ChecksumCacheName = CacheName(fileName),
+        };
+        var receipt = await new NodeFileReceiver(node.Docker, node.Helpers).ReceiveAsync(
+            script => Shell("snapshot-receive", script),
+            target,
             (stdin, ct) => source.CopyToAsync(stdin, 1024 * 1024, ct),
-            cancellationToken,
-            async (container, ct) =>
-            {
-                var digests = await expected.WaitAsync(ct);
-                var content = System.Text.Encoding.ASCII.GetBytes($"{digests.Md5} {digests.Sha256}\n");
-                using var tar = new MemoryStream();
-                await TarStreams.WriteSingleFileAsync(tar, Path.GetFileName(SnapshotDirectoryScripts.ExpectedDigestsPath), new MemoryStream(content), content.Length, UnixFileMode.UserRead, ct);
-                tar.Position = 0;
-                await node.Docker.PutArchiveAsync(container, Path.GetDirectoryName(SnapshotDirectoryScripts.ExpectedDigestsPath)!, tar, ct);
-            });
-        if (result.ExitCode == SnapshotDirectoryScripts.MismatchExitCode)
+            expected,
+            cancellationToken);
+        switch (receipt.Outcome)
         {
-            throw new ClusterCtlException($"{Host}: the copy of {fileName} does not verify ({result.LastErrorLine ?? "no message"}); it was removed");
+            case NodeFileReceipt.Result.Committed:
+                return receipt.Sha256;
+            case NodeFileReceipt.Result.Mismatch:
+                throw new ClusterCtlException($"{Host}: the copy of {fileName} does not verify ({receipt.Problem ?? "no message"}); it was removed");
+            default:
+                var free = await FreeBytesAsync(cancellationToken);
+                throw new ClusterCtlException(
+                    $"{Host}: writing {fileName} failed ({receipt.Problem ?? "no message"}); {(free is { } f ? $"{f / (1024 * 1024)} MiB free" : "free space unknown")} in {config.SnapshotDirectory}");
         }
-
-        if (!result.Succeeded)
-        {
-            var free = await FreeBytesAsync(cancellationToken);
-            throw new ClusterCtlException(
-                $"{Host}: writing {fileName} failed ({result.LastErrorLine ?? "no message"}); {(free is { } f ? $"{f / (1024 * 1024)} MiB free" : "free space unknown")} in {config.SnapshotDirectory}");
-        }
-
-        return result.Stdout.Trim();
     }
 
     /// <summary>Removes what a failed or interrupted write may have left. Never throws: it runs during cleanup.</summary>

@@ -10,34 +10,10 @@ namespace ClusterCtl.Storage;
 /// </summary>
 internal static class SnapshotDirectoryScripts
 {
-    /// <summary>Where the receiving helper waits for the expected digests ("&lt;md5&gt; &lt;sha256&gt;"), put there through the archive endpoint.</summary>
-    public const string ExpectedDigestsPath = "/tmp/clusterctl-expected";
-
-    /// <summary>The receiving script's exit code when the file it read back is not the one that was sent.</summary>
-    public const int MismatchExitCode = 3;
-
     /// <summary>What <see cref="Exists"/> prints for each form of the snapshot it finds.</summary>
     public const string FoundMarker = "found";
 
-    // Of 50 ms: one minute.
-    private const int ExpectedWaitTicks = 1200;
-
     private static readonly (string, string) SnapshotDirectory = ("SNAPSHOT_DIR", NodeHelperSpecs.SnapshotDirectoryInContainer);
-
-    /// <summary>
-    /// Receives <paramref name="fileName"/> on stdin under its partial name, reads it back and, when its MD5 is the one
-    /// found at <see cref="ExpectedDigestsPath"/>, renames it into place with its checksum cache; prints its SHA-256.
-    /// </summary>
-    public static HelperScript Receive(string fileName) => HelperScript.FromResource("snapshot-receive.sh",
-    [
-        SnapshotDirectory,
-        ("PARTIAL", NodeSnapshotDirectory.PartialName(fileName)),
-        ("FILE", fileName),
-        ("CACHE", NodeSnapshotDirectory.CacheName(fileName)),
-        ("EXPECTED", ExpectedDigestsPath),
-        ("WAIT_TICKS", ExpectedWaitTicks.ToString(CultureInfo.InvariantCulture)),
-        ("MISMATCH_EXIT", MismatchExitCode.ToString(CultureInfo.InvariantCulture)),
-    ]);
 
     /// <summary>The free space of the snapshot directory's filesystem, as <c>df -P -k</c> prints it (read by <see cref="Storage.FreeSpace"/>); reads only.</summary>
     public static HelperScript FreeSpace() => NodeFileScripts.FreeSpace(NodeHelperSpecs.SnapshotDirectoryInContainer);

@@ -14,7 +14,8 @@ internal static class DrillHelperSpecs
 {
     public const string ScratchPrefix = ClusterCtl.Restore.RestoreLayout.DrillScratchPrefix;
     public const string ScratchInContainer = "/verify";
-    public const string DbInContainer = ScratchInContainer + "/snapshot.db";
+    public const string DbFileName = "snapshot.db";
+    public const string DbInContainer = ScratchInContainer + "/" + DbFileName;
     public const string DataInContainer = ScratchInContainer + "/data";
 
     // The throwaway member's name and peer URL: the restore writes them into the data, and the server must match.
@@ -26,9 +27,13 @@ internal static class DrillHelperSpecs
 
     public static string ScratchOnHost(ClusterConfig config, string runId) => $"{config.SnapshotDirectory.TrimEnd('/')}/{ScratchDirectoryName(runId)}";
 
-    /// <summary>Receives the db on stdin into the scratch directory, cutting it off one byte past <paramref name="maxBytes"/>.</summary>
-    public static HelperSpec Receive(ClusterConfig config, string runId, long maxBytes) =>
-        NodeHelperSpecs.AlpineShell(config, "verify-receive", DrillScripts.Receive(maxBytes), [ScratchBind(config, runId)]);
+    /// <summary>Where the db is received: <see cref="DbInContainer"/>, under a partial name until all of it arrived.</summary>
+    public static NodeFileTarget DbTarget(long maxBytes) =>
+        new(ScratchInContainer, "." + DbFileName + ".partial", DbFileName) { MaxBytes = maxBytes };
+
+    /// <summary>An alpine shell that sees only the scratch directory.</summary>
+    public static HelperSpec ScratchShell(ClusterConfig config, string runId, string purpose, HelperScript script) =>
+        NodeHelperSpecs.AlpineShell(config, purpose, script, [ScratchBind(config, runId)]);
 
     /// <summary>Creates the scratch directory (the snapshot directory itself is bound, so its parent is there).</summary>
     public static HelperSpec CreateScratch(ClusterConfig config, string runId) =>

@@ -14,13 +14,6 @@ internal static class DrillScripts
 
     private static (string, string) Scratch(string runId) => ("SCRATCH", DrillHelperSpecs.ScratchDirectoryName(runId));
 
-    /// <summary>Receives the db on stdin into <see cref="DrillHelperSpecs.DbInContainer"/>, refusing more than <paramref name="maxBytes"/>.</summary>
-    public static HelperScript Receive(long maxBytes) => HelperScript.FromResource("verify-receive.sh",
-    [
-        ("DB", DrillHelperSpecs.DbInContainer),
-        ("MAX_BYTES", maxBytes.ToString(CultureInfo.InvariantCulture)),
-    ]);
-
     /// <summary>Creates the drill's scratch directory in the snapshot directory, mounted at its usual place.</summary>
     public static HelperScript CreateScratch(string runId) => HelperScript.FromResource("verify-create-scratch.sh", [SnapshotDirectory, Scratch(runId)]);
 

@@ -6,6 +6,7 @@ using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
 using ClusterCtl.Logging;
 using ClusterCtl.Restore;
+using ClusterCtl.Services;
 using ClusterCtl.Storage;
 using Serilog;
 
@@ -170,16 +171,22 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
     private async Task<SnapshotReadResult> ReceiveAsync(NodeSession node, SnapshotCopy copy, S3SnapshotStore? s3, string runId, long limit, CancellationToken cancellationToken)
     {
         SnapshotReadResult? read = null;
-        var received = await node.Helpers.RunWithStdinAsync(DrillHelperSpecs.Receive(config, runId, limit), async (stdin, ct) =>
-        {
-            await using var source = await copy.OpenAsync(config, s3, ct);
-            await using var bounded = new BoundedWriteStream(stdin, limit);
-            read = await SnapshotZipReader.ReadAsync(source, bounded, copy.ToString(), ct);
-            read.Check.EnsureIntact(copy.ToString());
-        }, cancellationToken);
-        return received.Succeeded && read is not null
+        // No read-back on the node: etcd's own hash, checked here on the way, is checked again by the restore there.
+        var received = await new NodeFileReceiver(node.Docker, node.Helpers).ReceiveAsync(
+            script => DrillHelperSpecs.ScratchShell(config, runId, "verify-receive", script),
+            DrillHelperSpecs.DbTarget(limit),
+            async (stdin, ct) =>
+            {
+                await using var source = await copy.OpenAsync(config, s3, ct);
+                await using var bounded = new BoundedWriteStream(stdin, limit);
+                read = await SnapshotZipReader.ReadAsync(source, bounded, copy.ToString(), ct);
+                read.Check.EnsureIntact(copy.ToString());
+            },
+            expected: null,
+            cancellationToken);
+        return received.Committed && read is not null
             ? read
-            : throw new ClusterCtlException($"{node.Host}: copying {copy} into {DrillHelperSpecs.ScratchOnHost(config, runId)} failed: {received.LastErrorLine ?? "no message"}");
+            : throw new ClusterCtlException($"{node.Host}: copying {copy} into {DrillHelperSpecs.ScratchOnHost(config, runId)} failed: {received.Problem ?? "no message"}");
     }
 
     // etcdutl where the image has it (3.5 on), etcdctl in older images.

@@ -226,23 +226,6 @@ public class RestoreScriptsTests
         }
     }
 
-    [Test]
-    public async Task The_commit_renames_only_a_db_whose_sha256_on_the_node_is_the_verified_one()
-    {
-        var scratch = Path.Combine(_data, $"restore-{Run}");
-        Directory.CreateDirectory(scratch);
-        var db = RandomNumberGenerator.GetBytes(3000);
-        await File.WriteAllBytesAsync(Path.Combine(scratch, RestoreLayout.SnapshotFileName + ".partial"), db);
-
-        var wrong = await NodeShell.RunAsync(RestoreScripts.Commit(Run, new string('0', 64)), _data);
-        var right = await NodeShell.RunAsync(RestoreScripts.Commit(Run, Convert.ToHexStringLower(SHA256.HashData(db))), _data);
-
-        Assert.That(wrong.ExitCode, Is.EqualTo(3), wrong.Stderr);
-        Assert.That(wrong.Stderr, Does.Contain("read back " + Convert.ToHexStringLower(SHA256.HashData(db))));
-        Assert.That(right.ExitCode, Is.Zero, right.Stderr);
-        Assert.That(Directory.GetFiles(scratch).Select(Path.GetFileName), Is.EqualTo(new[] { RestoreLayout.SnapshotFileName }));
-    }
-
     private static void WriteZip(string path, string entryName, byte[] content)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);

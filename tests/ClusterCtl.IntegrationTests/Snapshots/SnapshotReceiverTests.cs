@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ClusterCtl.Services;
 using ClusterCtl.Storage;
 
 namespace ClusterCtl.IntegrationTests.Snapshots;
@@ -45,7 +46,7 @@ public class SnapshotReceiverTests
     }
 
 #pragma warning disable CA5351 // the receiver's read-back is MD5, as the sender's is
-    private static NodeSnapshotDirectory.Digests Digests(byte[] data) =>
-        new(Convert.ToHexStringLower(SHA256.HashData(data)), Convert.ToHexStringLower(MD5.HashData(data)));
+    private static ExpectedDigest Digests(byte[] data) =>
+        new(Convert.ToHexStringLower(MD5.HashData(data)), Convert.ToHexStringLower(SHA256.HashData(data)));
 #pragma warning restore CA5351
 }

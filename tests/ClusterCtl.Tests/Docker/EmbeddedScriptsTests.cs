@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ClusterCtl.Docker;
 using ClusterCtl.Restore;
+using ClusterCtl.Services;
 using ClusterCtl.Storage;
 using ClusterCtl.Verify;
 
@@ -20,20 +21,18 @@ public partial class EmbeddedScriptsTests
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Facts(Run, ["/a.pem", "/b.pem"])).SetArgDisplayNames("facts");
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.FreeSpace()).SetArgDisplayNames("free-space");
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.RemoveScratch(Run)).SetArgDisplayNames("remove-scratch");
-        yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Receive(Run, 4096)).SetArgDisplayNames("receive");
         yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Extract(Run, "/backup/a.zip", "*backup/a", 4096)).SetArgDisplayNames("extract");
-        yield return new TestCaseData(ClusterCtl.Restore.RestoreScripts.Commit(Run, new string('0', 64))).SetArgDisplayNames("commit");
         yield return new TestCaseData(NewNodeCertificates.WriteScript(NewNodeCertificates.StagingName(Run), [("kube-ca.pem", false), ("kube-etcd-1-key.pem", true)], regenerate: false))
             .SetArgDisplayNames("write-new-certs");
         yield return new TestCaseData(NewNodeCertificates.RemoveScript(["kube-ca.pem", "kube-etcd-1-key.pem"])).SetArgDisplayNames("remove-new-certs");
         yield return new TestCaseData(EtcdCleaner.Script(1, dryRun: true, etcdRunning: false)).SetArgDisplayNames("etcd-cleaner");
-        yield return new TestCaseData(SnapshotDirectoryScripts.Receive("a.zip")).SetArgDisplayNames("snapshot-receive");
+        yield return new TestCaseData(NodeFileReceiver.Script(new NodeFileTarget("/backup", ".a.zip.partial", "a.zip") { ReadBack = ReadBackHash.Md5, MaxBytes = 4096, ChecksumCacheName = ".a.zip.sha256" }))
+            .SetArgDisplayNames("receive-file");
         yield return new TestCaseData(SnapshotDirectoryScripts.RemoveFiles(["a.zip", ".a.zip.sha256"])).SetArgDisplayNames("snapshot-remove-files");
         yield return new TestCaseData(SnapshotDirectoryScripts.MarkVerified("a.zip", new string('0', 64), DateTimeOffset.UnixEpoch)).SetArgDisplayNames("snapshot-mark-verified");
         yield return new TestCaseData(SnapshotDirectoryScripts.Exists("a")).SetArgDisplayNames("snapshot-exists");
         yield return new TestCaseData(SnapshotDirectoryScripts.List("a")).SetArgDisplayNames("snapshot-list");
         yield return new TestCaseData(SnapshotDirectoryScripts.FreeSpace()).SetArgDisplayNames("snapshot-free-space");
-        yield return new TestCaseData(DrillScripts.Receive(4096)).SetArgDisplayNames("verify-receive");
         yield return new TestCaseData(DrillScripts.CreateScratch(Run)).SetArgDisplayNames("verify-create-scratch");
         yield return new TestCaseData(DrillScripts.RemoveScratch(Run)).SetArgDisplayNames("verify-remove-scratch");
     }
