@@ -103,6 +103,25 @@ internal sealed class HelperContainerRunner
     }
 
     /// <summary>
+    /// Runs a clean-up helper (removing what a failed or finished run left) within <see cref="RemovalTimeout"/>, on no
+    /// token of the caller's: clean-up also runs after a cancellation. Never throws; returns null when it succeeded,
+    /// else why not, for the caller to warn with.
+    /// </summary>
+    public async Task<string?> TryCleanUpAsync(HelperSpec spec)
+    {
+        using var timeout = new CancellationTokenSource(RemovalTimeout);
+        try
+        {
+            var result = await RunAsync(spec, timeout.Token);
+            return result.Succeeded ? null : result.LastErrorLine ?? $"exit code {result.ExitCode}";
+        }
+        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>
     /// Runs a helper whose stdin receives what <paramref name="writeStdin"/> writes, e.g. <c>cat &gt; file</c>.
     /// Unlike an archive PUT this needs no length up front, so a file can be streamed while it is being made.
     /// The helper is attached before it starts, so not a byte is lost, and is always removed.

@@ -63,6 +63,6 @@ internal sealed class SnapshotDelivery
         DigestsWhenDone.TrySetException(reason);
         await FanOut.AbortAsync(reason, CancellationToken.None);
         await FanOut.DisposeAsync();
-        await Task.WhenAll(Directories.Select(d => d.RemovePartialAsync(FileName, _logger, CancellationToken.None)));
+        await Task.WhenAll(Directories.Select(d => d.RemovePartialAsync(FileName, _logger)));
     }
 }

@@ -332,7 +332,7 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
             var result = results.Single(r => r.Name == d.Host);
             if (!result.Succeeded)
             {
-                await d.RemovePartialAsync(fileName, _logger, CancellationToken.None);
+                await d.RemovePartialAsync(fileName, _logger);
                 return new SnapshotCopyResult(d.Host, false, null, result.Elapsed, result.Error!.Message);
             }
 
@@ -359,14 +359,9 @@ internal sealed class SnapshotSaver(ClusterConfig config, ILogger logger)
 
     private async Task RemoveRawAsync(NodeSession node, string tempFile)
     {
-        using var timeout = new CancellationTokenSource(HelperContainerRunner.RemovalTimeout);
-        try
+        if (await node.Helpers.TryCleanUpAsync(NodeHelperSpecs.SnapshotShell(config, "snapshot-cleanup", SnapshotDirectoryScripts.RemoveFiles([tempFile, tempFile + ".part"]))) is { } problem)
         {
-            await node.Helpers.RunAsync(NodeHelperSpecs.SnapshotShell(config, "snapshot-cleanup", SnapshotDirectoryScripts.RemoveFiles([tempFile, tempFile + ".part"])), timeout.Token);
-        }
-        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
-        {
-            _log.Warning("{Host}: could not remove {File}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, tempFile, e.Message);
+            _log.Warning("{Host}: could not remove {File}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, tempFile, problem);
         }
     }
 }

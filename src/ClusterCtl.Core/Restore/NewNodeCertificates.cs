@@ -56,16 +56,14 @@ internal sealed class NewNodeCertificates(ClusterConfig config, ILogger logger)
     {
         foreach (var group in _created.GroupBy(c => c.Node))
         {
-            var files = string.Join(' ', group.Select(c => c.File));
-            try
+            if (await group.Key.Helpers.TryCleanUpAsync(Shell("remove-new-certs", RemoveScript(group.Select(c => c.File)))) is { } problem)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-                await group.Key.Helpers.RunAsync(Shell("remove-new-certs", RemoveScript(group.Select(c => c.File))), timeout.Token);
-                _log.Information("{Host}: removed the certificates this run made, because the restore did not go ahead", group.Key.Host);
+                var files = string.Join(' ', group.Select(c => c.File));
+                _log.Warning("{Host}: could not remove the certificates this run made ({Files}): {Error}", group.Key.Host, files, problem);
             }
-            catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
+            else
             {
-                _log.Warning("{Host}: could not remove the certificates this run made ({Files}): {Error}", group.Key.Host, files, e.Message);
+                _log.Information("{Host}: removed the certificates this run made, because the restore did not go ahead", group.Key.Host);
             }
         }
 

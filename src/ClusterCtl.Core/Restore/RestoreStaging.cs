@@ -36,7 +36,7 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
         var receipt = await new NodeFileReceiver(node.Docker, node.Helpers).ReceiveAsync(
             script => Shell("restore-receive", script),
             target,
-            (stdin, ct) => db.CopyToAsync(stdin, 1024 * 1024, ct),
+            db,
             verified,
             cancellationToken);
         if (receipt.Outcome == NodeFileReceipt.Result.Mismatch)
@@ -70,14 +70,9 @@ internal sealed class RestoreStaging(NodeSession node, ClusterConfig config, str
     /// <summary>Removes the scratch directory (after a failure before the point of no return). Never throws.</summary>
     public async Task RemoveAsync()
     {
-        using var timeout = new CancellationTokenSource(HelperContainerRunner.RemovalTimeout);
-        try
+        if (await node.Helpers.TryCleanUpAsync(Shell("restore-cleanup", RestoreScripts.RemoveScratch(runId))) is { } problem)
         {
-            await node.Helpers.RunAsync(Shell("restore-cleanup", RestoreScripts.RemoveScratch(runId)), timeout.Token);
-        }
-        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
-        {
-            _log.Warning("{Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", Host, DirectoryName, e.Message);
+            _log.Warning("{Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", Host, DirectoryName, problem);
         }
     }
 

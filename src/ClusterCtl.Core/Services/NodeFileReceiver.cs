@@ -20,8 +20,16 @@ internal sealed class NodeFileReceiver(DockerClient docker, HelperContainerRunne
 
     public const int TooLongExitCode = 5;
 
+    // Large writes: each one is a round of the attach connection's send loop.
+    private const int CopyBufferSize = 1024 * 1024;
+
     // Of 50 ms: one minute for the sender to finish its digest after the last byte.
     private const int ExpectedWaitTicks = 1200;
+
+    /// <summary>Receives <paramref name="source"/>, read to its end, into <paramref name="target"/>.</summary>
+    public Task<NodeFileReceipt> ReceiveAsync(
+        Func<HelperScript, HelperSpec> shell, NodeFileTarget target, Stream source, Task<ExpectedDigest>? expected, CancellationToken cancellationToken) =>
+        ReceiveAsync(shell, target, (stdin, ct) => source.CopyToAsync(stdin, CopyBufferSize, ct), expected, cancellationToken);
 
     /// <summary>
     /// Receives what <paramref name="write"/> writes into <paramref name="target"/>. With a read-back,

@@ -37,7 +37,7 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
         var receipt = await new NodeFileReceiver(node.Docker, node.Helpers).ReceiveAsync(
             script => Shell("snapshot-receive", script),
             target,
-            (stdin, ct) => source.CopyToAsync(stdin, 1024 * 1024, ct),
+            source,
             expected,
             cancellationToken);
         switch (receipt.Outcome)
@@ -54,16 +54,12 @@ internal sealed class NodeSnapshotDirectory(NodeSession node, ClusterConfig conf
     }
 
     /// <summary>Removes what a failed or interrupted write may have left. Never throws: it runs during cleanup.</summary>
-    public async Task RemovePartialAsync(string fileName, ILogger logger, CancellationToken cancellationToken)
+    public async Task RemovePartialAsync(string fileName, ILogger logger)
     {
-        try
-        {
-            await node.Helpers.RunAsync(Shell("snapshot-cleanup", SnapshotDirectoryScripts.RemoveFiles([PartialName(fileName)])), cancellationToken);
-        }
-        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
+        if (await node.Helpers.TryCleanUpAsync(Shell("snapshot-cleanup", SnapshotDirectoryScripts.RemoveFiles([PartialName(fileName)]))) is { } problem)
         {
             // The next cleanup or save removes it; say so rather than hide it.
-            logger.ForScope("snapshot").Warning("{Host}: could not remove {File}: {Error}", Host, PartialName(fileName), e.Message);
+            logger.ForScope("snapshot").Warning("{Host}: could not remove {File}: {Error}", Host, PartialName(fileName), problem);
         }
     }
 

@@ -237,20 +237,9 @@ internal sealed class SnapshotDrill(ClusterConfig config, ILogger logger)
 
     private async Task RemoveScratchAsync(NodeSession node, string runId)
     {
-        using var timeout = new CancellationTokenSource(HelperContainerRunner.RemovalTimeout);
-        try
+        if (await node.Helpers.TryCleanUpAsync(DrillHelperSpecs.RemoveScratch(config, runId)) is { } problem)
         {
-            var result = await node.Helpers.RunAsync(DrillHelperSpecs.RemoveScratch(config, runId), timeout.Token);
-            if (result.Succeeded)
-            {
-                return;
-            }
-
-            _log.Warning("{Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, DrillHelperSpecs.ScratchOnHost(config, runId), result.LastErrorLine);
-        }
-        catch (Exception e) when (e is ClusterCtlException or OperationCanceledException)
-        {
-            _log.Warning("{Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, DrillHelperSpecs.ScratchOnHost(config, runId), e.Message);
+            _log.Warning("{Host}: could not remove {Directory}: {Error}; 'clusterctl etcd cleanup' removes it", node.Host, DrillHelperSpecs.ScratchOnHost(config, runId), problem);
         }
     }
 }

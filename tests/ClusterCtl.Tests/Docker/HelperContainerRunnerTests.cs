@@ -97,6 +97,25 @@ public class HelperContainerRunnerTests
     }
 
     [Test]
+    public async Task A_clean_up_says_why_it_failed_instead_of_throwing_and_null_when_it_succeeded()
+    {
+        await using var failing = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 1));
+        await using var refusing = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41")
+            ?? (r.Path.EndsWith("/start", StringComparison.Ordinal) ? new FakeResponse(500, """{"message":"no space left on device"}""") : Answer(r, 0)));
+        await using var working = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? Answer(r, exitCode: 0));
+
+        Assert.That(await CleanUpAsync(failing), Is.EqualTo("warning"), "the last line of stderr");
+        Assert.That(await CleanUpAsync(refusing), Does.Contain("no space left on device"));
+        Assert.That(await CleanUpAsync(working), Is.Null);
+
+        static async Task<string?> CleanUpAsync(FakeDockerDaemon daemon)
+        {
+            using var docker = new DockerClient(daemon.SocketPath, "10.213.0.11");
+            return await new HelperContainerRunner(docker, RunId, Serilog.Core.Logger.None).TryCleanUpAsync(Echo);
+        }
+    }
+
+    [Test]
     public async Task Leftovers_of_other_runs_are_removed_and_this_runs_helpers_kept()
     {
         await using var daemon = new FakeDockerDaemon(r => FakeDockerDaemon.Negotiation(r, "1.41") ?? (r.Method switch
