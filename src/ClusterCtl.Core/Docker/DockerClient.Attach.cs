@@ -15,9 +15,8 @@ internal sealed partial class DockerClient
     /// <remarks>
     /// Our own request, not the library's: the library's hijacked stream has no asynchronous write, so every write
     /// blocked a thread-pool thread in <c>send()</c> for as long as the node took to drain it. A save writes to every
-    /// node at once, and on a small machine those blocked threads slowed the whole pipeline (the benchmark measured the
-    /// save about 6 % slower). The attach is one request on its own connection (101 Switching Protocols, then raw
-    /// bytes), so speaking it here takes little.
+    /// node at once, and on a small machine those blocked threads compete with the zip and the hashes. The attach is
+    /// one request on its own connection (101 Switching Protocols, then raw bytes), so speaking it here takes little.
     /// </remarks>
     public async Task<Stream> AttachStdinAsync(string containerId, CancellationToken cancellationToken)
     {
