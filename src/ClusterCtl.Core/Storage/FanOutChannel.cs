@@ -84,7 +84,7 @@ internal sealed class FanOutChannel
         }
     }
 
-    private sealed class ReadSide(FanOutChannel channel) : Stream
+    private sealed class ReadSide(FanOutChannel channel) : AsyncReadOnlyStream
     {
         private byte[]? _reading;
         private int _readingLength;
@@ -92,16 +92,7 @@ internal sealed class FanOutChannel
 
         public long Delivered { get; private set; }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => Delivered;
-            set => throw new NotSupportedException();
-        }
+        public override long Position => Delivered;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -133,20 +124,5 @@ internal sealed class FanOutChannel
             Delivered += count;
             return count;
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

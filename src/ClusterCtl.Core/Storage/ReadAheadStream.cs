@@ -8,7 +8,7 @@ namespace ClusterCtl.Storage;
 /// also turns the 16–32 KiB pieces an HTTP response arrives in into large reads. Memory is bounded by
 /// (<c>depth</c> + 1) chunks. Disposing stops the reader and disposes the source.
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : AsyncReadOnlyStream
 {
     private readonly Stream _source;
     private readonly Channel<(byte[] Buffer, int Length)> _filled;
@@ -36,16 +36,7 @@ internal sealed class ReadAheadStream : Stream
         _reader = Task.Run(() => FillAsync(_stop.Token));
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _source.Length;
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -77,21 +68,6 @@ internal sealed class ReadAheadStream : Stream
         _currentOffset += count;
         return count;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -248,7 +248,7 @@ internal sealed class ZipStreamReader : IDisposable
     }
 
     /// <summary>The uncompressed bytes of one entry; reaching its end moves the reader past the entry.</summary>
-    private sealed class EntryDataStream : Stream
+    private sealed class EntryDataStream : AsyncReadOnlyStream
     {
         private readonly ZipStreamReader _owner;
         private readonly ZipLocalEntry _entry;
@@ -266,16 +266,7 @@ internal sealed class ZipStreamReader : IDisposable
 
         public bool IsFinished { get; private set; }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _uncompressed;
-            set => throw new NotSupportedException();
-        }
+        public override long Position => _uncompressed;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -302,21 +293,6 @@ internal sealed class ZipStreamReader : IDisposable
             return 0;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         protected override void Dispose(bool disposing)
         {
             if (disposing && !ReferenceEquals(_data, _feed))
@@ -332,7 +308,7 @@ internal sealed class ZipStreamReader : IDisposable
     /// Hands an entry's compressed bytes to the inflater, at most up to its known size, and keeps a copy of
     /// the last chunk handed, where the end of a self-terminating deflate stream must lie.
     /// </summary>
-    private sealed class CompressedFeed : Stream
+    private sealed class CompressedFeed : AsyncReadOnlyStream
     {
         private const int ChunkSize = 16 * 1024;
 
@@ -351,16 +327,7 @@ internal sealed class ZipStreamReader : IDisposable
 
         public ReadOnlyMemory<byte> LastChunk => _lastChunk.AsMemory(0, _lastLength);
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => Handed;
-            set => throw new NotSupportedException();
-        }
+        public override long Position => Handed;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -385,20 +352,5 @@ internal sealed class ZipStreamReader : IDisposable
             Handed += read;
             return read;
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
