@@ -14,7 +14,7 @@ internal sealed record NodeFileReceipt(NodeFileReceipt.Result Outcome, string Sh
         /// <summary>More than the target's limit arrived; the partial file is gone.</summary>
         TooLong,
 
-        /// <summary>Anything else (a full disk, a missing directory); the partial file may remain.</summary>
+        /// <summary>Anything else (a full disk, a read-only mount, no digest in time); the partial file may remain.</summary>
         Failed,
     }
 
