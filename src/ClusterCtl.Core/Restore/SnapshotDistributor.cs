@@ -60,9 +60,7 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
             {
                 problems.Add(e.Message);
                 _log.Warning("{Copy} does not verify, not using it: {Error}", copy, e.Message);
-                verified.TrySetException(e);
-                await fanOut.AbortAsync(e, CancellationToken.None);
-                await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
+                await DiscardAsync(e, e);
             }
             catch (WriteLimitExceededException e)
             {
@@ -72,20 +70,24 @@ internal sealed class SnapshotDistributor(ClusterConfig config, ILogger logger)
                     $"the db in {copy} is larger than the {maxDbBytes} bytes the preflight checked the disks for");
                 problems.Add(problem);
                 _log.Warning("{Copy} does not verify, not using it: {Error}; its partial copies are removed", copy, problem);
-                verified.TrySetException(e);
-                await fanOut.AbortAsync(e, CancellationToken.None);
-                await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
+                await DiscardAsync(e, e);
             }
             catch (Exception e)
             {
-                verified.TrySetException(e);
-                await fanOut.AbortAsync(new OperationCanceledException(), CancellationToken.None);
-                await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
+                await DiscardAsync(e, new OperationCanceledException());
                 throw;
             }
             finally
             {
                 await fanOut.DisposeAsync();
+            }
+
+            // Stops every node's receiver (which would otherwise wait for the digest) and removes what they wrote.
+            async Task DiscardAsync(Exception reason, Exception abortWith)
+            {
+                verified.TrySetException(reason);
+                await fanOut.AbortAsync(abortWith, CancellationToken.None);
+                await Task.WhenAll(targets.Select(t => t.RemoveAsync()));
             }
         }
 

@@ -1,5 +1,5 @@
-# The one way a file reaches a node: received on stdin into $PARTIAL (a dot name in $DIR, which is made if missing),
-# read back, and renamed to $FILE only once it proves to be what was sent. Save, restore staging and drills all use it.
+# The one way a file reaches a node: received on stdin into $PARTIAL in $DIR (made if missing), read back, and
+# renamed to $FILE only once it proves to be what was sent. Save, restore staging and drills all use it.
 # - With MAX_BYTES set, a longer stream is cut off one byte past the limit and what was written is removed, so the
 #   node never holds more than its free space was checked for (exit $TOO_LONG_EXIT).
 # - With HASH set (md5sum or sha256sum), the file is hashed once stdin ends, and the script waits for the digest the

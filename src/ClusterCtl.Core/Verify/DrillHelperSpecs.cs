@@ -29,7 +29,7 @@ internal static class DrillHelperSpecs
 
     /// <summary>Where the db is received: <see cref="DbInContainer"/>, under a partial name until all of it arrived.</summary>
     public static NodeFileTarget DbTarget(long maxBytes) =>
-        new(ScratchInContainer, "." + DbFileName + ".partial", DbFileName) { MaxBytes = maxBytes };
+        new(ScratchInContainer, "." + DbFileName + ClusterCtl.Storage.SnapshotName.PartialSuffix, DbFileName) { MaxBytes = maxBytes };
 
     /// <summary>An alpine shell that sees only the scratch directory.</summary>
     public static HelperSpec ScratchShell(ClusterConfig config, string runId, string purpose, HelperScript script) =>
