@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Polly;
 using Polly.Retry;
 
@@ -16,7 +17,8 @@ internal static class Polling
     /// pass <paramref name="limit"/> (<see cref="Timeout.InfiniteTimeSpan"/>: only <paramref name="cancellationToken"/>
     /// ends it); returns the last answer either way. A probe's exception ends the wait.
     /// </summary>
-    public static async Task<T> UntilAsync<T>(
+    /// <remarks>Polly's retry asks the trimmer to keep every member of the answer's type; so must this.</remarks>
+    public static async Task<T> UntilAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(
         Func<CancellationToken, ValueTask<T>> probe,
         Func<T, bool> isDone,
         TimeSpan interval,

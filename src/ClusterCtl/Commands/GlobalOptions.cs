@@ -12,4 +12,7 @@ internal sealed record GlobalOptions(
     bool IgnoreDockerVersion,
     HostKeyPolicy HostKeyPolicy,
     string? KnownHostsFile,
-    bool ForceUnlock);
+    bool ForceUnlock)
+{
+    public static GlobalOptions Defaults { get; } = new(false, false, LogFormat.Text, false, false, HostKeyPolicy.AcceptNew, null, false);
+}

@@ -1,10 +1,8 @@
 using System.Reflection;
-using McMaster.Extensions.CommandLineUtils;
 
 namespace ClusterCtl.Cli.Commands;
 
-[Command("version", Description = "Print the version of clusterctl.")]
-internal sealed class VersionCommand : CommandBase
+internal sealed class VersionCommand() : CommandBase("version", "Print the version of clusterctl.")
 {
     public static string Version =>
         typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

@@ -68,6 +68,24 @@ public class InvalidInputExitCodeTests
         Assert.That(result.Stderr, Does.Contain("--no-such-flag"));
     }
 
+    [TestCase("etcd snapshot-prune --retention 0", "The field --retention must be between 1 and 100000; run 'snapshot-prune --help' for usage")]
+    [TestCase("etcd snapshot-restore --name x --health-timeout soon", "'soon' is not a valid number; run 'snapshot-restore --help' for usage")]
+    [TestCase("etcd snapshot-restore", "The --name field is required; run 'snapshot-restore --help' for usage")]
+    [TestCase("etcd status --output xml", "Invalid value 'xml'. Allowed values are: table, json")]
+    [TestCase("--log-format yaml etcd status", "Invalid value 'yaml'. Allowed values are: text, json")]
+    [TestCase("etcd cleanup --keep-pre-restore -1", "The field --keep-pre-restore must be between 0 and")]
+    public async Task A_bad_flag_value_is_bad_usage_in_one_line(string commandLine, string expected)
+    {
+        var result = await ClusterCtlRunner.RunAsync([.. commandLine.Split(' '), "--config", Path.Combine(_directory, "absent.yml")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), result.ToString());
+            Assert.That(result.StderrLines, Has.Count.EqualTo(1), result.ToString());
+            Assert.That(result.Stderr, Does.StartWith("clusterctl: ").And.Contain(expected));
+        });
+    }
+
     [Test]
     public async Task Debug_adds_the_stack_trace()
     {

@@ -6,31 +6,31 @@ using Spectre.Console;
 
 namespace ClusterCtl.Cli.Commands.Etcd;
 
-[Command("cleanup", Description = "Remove what restores and snapshots left behind: old pre-restore data, failed and scratch restore dirs, temporary snapshot files, helper containers.")]
-internal sealed class CleanupCommand : ClusterCommandBase
+internal sealed class CleanupCommand() : ClusterCommandBase(
+    "cleanup",
+    "Remove what restores and snapshots left behind: old pre-restore data, failed and scratch restore dirs, temporary snapshot files, helper containers.")
 {
-    [Option("--keep-pre-restore <N>", "How many pre-restore-* directories (the data each restore replaced) to keep on every node, newest first (default 1).", CommandOptionType.SingleValue)]
-    public int KeepPreRestore { get; set; } = 1;
+    private CommandOption _keepPreRestore = null!;
+    private CommandOption _force = null!;
+    private CommandOption _dryRun = null!;
+    private CommandOption _output = null!;
 
-    [Option("--force", "Allow --keep-pre-restore 0 (the newest pre-restore dir is still kept where a node has no member directory or no running etcd).", CommandOptionType.NoValue)]
-    public bool Force { get; set; }
-
-    [Option("--dry-run", "Only list what would be removed.", CommandOptionType.NoValue)]
-    public bool DryRun { get; set; }
-
-    [Option("--output <FORMAT>", "table or json.", CommandOptionType.SingleValue)]
-    [AllowedValues("table", "json", IgnoreCase = true)]
-    public string Output { get; set; } = "table";
+    protected override void DeclareOptions(CommandLineApplication command)
+    {
+        _keepPreRestore = command.Option("--keep-pre-restore <N>", "How many pre-restore-* directories (the data each restore replaced) to keep on every node, newest first (default 1).", CommandOptionType.SingleValue)
+            .Range(0, int.MaxValue);
+        _force = command.Option("--force", "Allow --keep-pre-restore 0 (the newest pre-restore dir is still kept where a node has no member directory or no running etcd).", CommandOptionType.NoValue);
+        _dryRun = command.Option("--dry-run", "Only list what would be removed.", CommandOptionType.NoValue);
+        _output = OutputOption.Declare(command);
+        base.DeclareOptions(command);
+    }
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        if (KeepPreRestore < 0)
-        {
-            throw new ClusterCtlException($"--keep-pre-restore must be 0 or more, not {KeepPreRestore}", ExitCodes.InvalidInput);
-        }
-
+        var keepPreRestore = _keepPreRestore.IntValue() ?? 1;
+        var dryRun = _dryRun.HasValue();
         // The newest pre-restore dir is the data the last restore replaced: the only way back from a bad restore.
-        if (KeepPreRestore == 0 && !Force && !DryRun)
+        if (keepPreRestore == 0 && !_force.HasValue() && !dryRun)
         {
             throw new ClusterCtlException(
                 "--keep-pre-restore 0 removes the data the last restore replaced, the only way back from it; add --force to do so, or keep 1 or more",
@@ -42,11 +42,11 @@ internal sealed class CleanupCommand : ClusterCommandBase
         ClusterCtl.Etcd.EtcdDataLocation.HostDataDirectory(config);
         await using var session = await ClusterSession.OpenAsync(config, config.Nodes, SessionOptions, Log, cancellationToken);
         // Taking the lock also removes crashed runs' helpers; a dry run only lists them, so it needs no lock.
-        await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd cleanup", Log, cancellationToken);
+        await using var clusterLock = dryRun ? null : await session.LockAsync(config, "etcd cleanup", Log, cancellationToken);
 
-        var report = await new EtcdCleaner(config, Log).CleanAsync(session, KeepPreRestore, DryRun, cancellationToken);
+        var report = await new EtcdCleaner(config, Log).CleanAsync(session, keepPreRestore, dryRun, cancellationToken);
 
-        if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
+        if (_output.Format() == OutputFormat.Json)
         {
             CliJson.Write(report);
         }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
 using ClusterCtl.Storage;
@@ -6,16 +5,19 @@ using McMaster.Extensions.CommandLineUtils;
 
 namespace ClusterCtl.Cli.Commands.Etcd;
 
-[Command("snapshot-delete", Description = "Delete a snapshot from every etcd node and from S3.")]
-internal sealed class SnapshotDeleteCommand : SnapshotCommandBase
+internal sealed class SnapshotDeleteCommand() : SnapshotCommandBase("snapshot-delete", "Delete a snapshot from every etcd node and from S3.")
 {
-    [Option("--name <NAME>", "The snapshot to delete.", CommandOptionType.SingleValue)]
-    [Required]
-    public string Name { get; set; } = "";
+    private CommandOption _name = null!;
+
+    protected override void DeclareOptions(CommandLineApplication command)
+    {
+        _name = command.Option("--name <NAME>", "The snapshot to delete.", CommandOptionType.SingleValue).Required();
+        base.DeclareOptions(command);
+    }
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var name = SnapshotName.Validate(Name);
+        var name = SnapshotName.Validate(_name.Value()!);
         var config = LoadConfig();
         using var s3 = OpenS3(config);
         await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), SessionOptions, Log, cancellationToken);

@@ -7,12 +7,16 @@ using Spectre.Console;
 
 namespace ClusterCtl.Cli.Commands.Etcd;
 
-[Command("snapshot-list", Description = "List snapshots on every etcd node and in S3, and whether their copies agree.")]
-internal sealed class SnapshotListCommand : SnapshotCommandBase
+internal sealed class SnapshotListCommand() : SnapshotCommandBase(
+    "snapshot-list", "List snapshots on every etcd node and in S3, and whether their copies agree.")
 {
-    [Option("--output <FORMAT>", "table or json.", CommandOptionType.SingleValue)]
-    [AllowedValues("table", "json", IgnoreCase = true)]
-    public string Output { get; set; } = "table";
+    private CommandOption _output = null!;
+
+    protected override void DeclareOptions(CommandLineApplication command)
+    {
+        _output = OutputOption.Declare(command);
+        base.DeclareOptions(command);
+    }
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -22,20 +26,10 @@ internal sealed class SnapshotListCommand : SnapshotCommandBase
         await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), SessionOptions, Log, cancellationToken);
         var snapshots = await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken);
 
-        if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
+        if (_output.Format() == OutputFormat.Json)
         {
-            CliJson.Write(snapshots.Select(s => new
-            {
-                s.Name,
-                s.CreatedAt,
-                s.Size,
-                s.Revision,
-                Nodes = s.NodeCopies,
-                s.InS3,
-                s.S3Sha256,
-                s.CopiesAgree,
-                s.VerifiedAt,
-            }));
+            CliJson.Write<IReadOnlyList<SnapshotListEntry>>(
+                [.. snapshots.Select(s => new SnapshotListEntry(s.Name, s.CreatedAt, s.Size, s.Revision, s.NodeCopies, s.InS3, s.S3Sha256, s.CopiesAgree, s.VerifiedAt))]);
         }
         else
         {

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using ClusterCtl.Etcd;
 using ClusterCtl.Hosts;
 using ClusterCtl.Logging;
@@ -6,31 +5,35 @@ using McMaster.Extensions.CommandLineUtils;
 
 namespace ClusterCtl.Cli.Commands.Etcd;
 
-[Command("snapshot-prune", Description = "Keep the newest N of this cluster's snapshots on the nodes and in S3; never the last one that verifies, never another's.")]
-internal sealed class SnapshotPruneCommand : SnapshotCommandBase
+internal sealed class SnapshotPruneCommand() : SnapshotCommandBase(
+    "snapshot-prune", "Keep the newest N of this cluster's snapshots on the nodes and in S3; never the last one that verifies, never another's.")
 {
-    [Option("--retention <N>", "How many to keep (default: backup_config.retention, else 6).", CommandOptionType.SingleValue)]
-    [Range(1, 100000)]
-    public int? Retention { get; set; }
+    private CommandOption _retention = null!;
+    private CommandOption _dryRun = null!;
+    private CommandOption _allSnapshots = null!;
 
-    [Option("--dry-run", "Print what would be removed and remove nothing.", CommandOptionType.NoValue)]
-    public bool DryRun { get; set; }
-
-    [Option("--all-snapshots", "Also count and prune snapshots this cluster did not make: other clusters', RKE's own, raw dbs, and manifests without member names. Default: only this cluster's.", CommandOptionType.NoValue)]
-    public bool AllSnapshots { get; set; }
+    protected override void DeclareOptions(CommandLineApplication command)
+    {
+        _retention = command.Option("--retention <N>", "How many to keep (default: backup_config.retention, else 6).", CommandOptionType.SingleValue)
+            .Range(1, 100000);
+        _dryRun = command.Option("--dry-run", "Print what would be removed and remove nothing.", CommandOptionType.NoValue);
+        _allSnapshots = command.Option("--all-snapshots", "Also count and prune snapshots this cluster did not make: other clusters', RKE's own, raw dbs, and manifests without member names. Default: only this cluster's.", CommandOptionType.NoValue);
+        base.DeclareOptions(command);
+    }
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        var dryRun = _dryRun.HasValue();
         var log = Log.ForScope("snapshot");
         var config = LoadConfig();
-        var retention = Retention ?? config.Etcd.Backup.Retention;
+        var retention = _retention.IntValue() ?? config.Etcd.Backup.Retention;
         using var s3 = OpenS3(config);
         await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), SessionOptions, Log, cancellationToken);
-        await using var clusterLock = DryRun ? null : await session.LockAsync(config, "etcd snapshot-prune", Log, cancellationToken);
+        await using var clusterLock = dryRun ? null : await session.LockAsync(config, "etcd snapshot-prune", Log, cancellationToken);
 
         var snapshots = await new SnapshotCatalog(config).ListAsync(session, s3, cancellationToken);
         var ownership = SnapshotOwnership.Of(config);
-        var plan = SnapshotPrunePlan.For(snapshots, retention, AllSnapshots ? _ => true : ownership.IsOurs);
+        var plan = SnapshotPrunePlan.For(snapshots, retention, _allSnapshots.HasValue() ? _ => true : ownership.IsOurs);
         foreach (var other in plan.NotOurs)
         {
             log.Information("Not ours, kept: {Name:l} ({Reason:l})", other.Name, ownership.WhyNotOurs(other));
@@ -42,7 +45,7 @@ internal sealed class SnapshotPruneCommand : SnapshotCommandBase
         var remover = new SnapshotRemover(config, Log);
         foreach (var snapshot in plan.Remove)
         {
-            if (DryRun)
+            if (dryRun)
             {
                 log.Information("Would remove {Name} ({Created:u})", snapshot.Name, snapshot.CreatedAt);
                 Console.Out.WriteLine(snapshot.Name);

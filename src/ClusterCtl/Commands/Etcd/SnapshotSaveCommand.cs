@@ -7,24 +7,26 @@ using Spectre.Console;
 
 namespace ClusterCtl.Cli.Commands.Etcd;
 
-[Command("snapshot-save", Description = "Take one verified snapshot and keep a byte-identical copy on every etcd node (and in S3).")]
-internal sealed class SnapshotSaveCommand : SnapshotCommandBase
+internal sealed class SnapshotSaveCommand() : SnapshotCommandBase(
+    "snapshot-save", "Take one verified snapshot and keep a byte-identical copy on every etcd node (and in S3).")
 {
-    [Option("--name <NAME>", "Snapshot name (default <cluster_name>_etcd_snapshot_<UTC time>); letters, digits, . _ -", CommandOptionType.SingleValue)]
-    public string? Name { get; set; }
+    private CommandOption _name = null!;
+    private CommandOption _overwrite = null!;
+    private CommandOption _output = null!;
 
-    [Option("--overwrite", "Replace a snapshot of the same name on the nodes and in S3; without it such a name is refused (exit 2) before anything is taken.", CommandOptionType.NoValue)]
-    public bool Overwrite { get; set; }
-
-    [Option("--output <FORMAT>", "table or json.", CommandOptionType.SingleValue)]
-    [AllowedValues("table", "json", IgnoreCase = true)]
-    public string Output { get; set; } = "table";
+    protected override void DeclareOptions(CommandLineApplication command)
+    {
+        _name = command.Option("--name <NAME>", "Snapshot name (default <cluster_name>_etcd_snapshot_<UTC time>); letters, digits, . _ -", CommandOptionType.SingleValue);
+        _overwrite = command.Option("--overwrite", "Replace a snapshot of the same name on the nodes and in S3; without it such a name is refused (exit 2) before anything is taken.", CommandOptionType.NoValue);
+        _output = OutputOption.Declare(command);
+        base.DeclareOptions(command);
+    }
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var log = Log.ForScope("snapshot");
         var config = LoadConfig();
-        var name = Name is null ? SnapshotName.Default(config.ClusterName, DateTimeOffset.UtcNow) : SnapshotName.Validate(Name);
+        var name = _name.Value() is { } given ? SnapshotName.Validate(given) : SnapshotName.Default(config.ClusterName, DateTimeOffset.UtcNow);
         using var s3 = OpenS3(config);
         var phases = new PhaseClock();
         await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), SessionOptions, Log, cancellationToken);
@@ -36,12 +38,12 @@ internal sealed class SnapshotSaveCommand : SnapshotCommandBase
         // Ended before the table is written: a live display on stderr would be drawn over it.
         await using (var progress = TransferProgressDisplay.For(Globals.Quiet, Log))
         {
-            report = await new SnapshotSaver(config, Log).SaveAsync(session, name, s3, Overwrite, progress, cancellationToken);
+            report = await new SnapshotSaver(config, Log).SaveAsync(session, name, s3, _overwrite.HasValue(), progress, cancellationToken);
         }
 
         report = report with { Phases = [.. phases.Phases, .. report.Phases] };
 
-        if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
+        if (_output.Format() == OutputFormat.Json)
         {
             CliJson.Write(report);
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using RequiredAttribute = System.ComponentModel.DataAnnotations.RequiredAttribute;
 using ClusterCtl.Hosts;
 using ClusterCtl.Storage;
 using ClusterCtl.Verify;
@@ -8,29 +7,31 @@ using Spectre.Console;
 
 namespace ClusterCtl.Cli.Commands.Etcd;
 
-[Command("snapshot-verify", Description = "Restore drill: restore a snapshot into a throwaway etcd on one node and check that it holds what was recorded at save time. Never touches the cluster's etcd.")]
-internal sealed class SnapshotVerifyCommand : SnapshotCommandBase
+internal sealed class SnapshotVerifyCommand() : SnapshotCommandBase(
+    "snapshot-verify",
+    "Restore drill: restore a snapshot into a throwaway etcd on one node and check that it holds what was recorded at save time. Never touches the cluster's etcd.")
 {
-    [Option("--name <NAME>", "The snapshot to verify.", CommandOptionType.SingleValue)]
-    [Required]
-    public string Name { get; set; } = "";
+    private CommandOption _name = null!;
+    private CommandOption _node = null!;
+    private CommandOption _output = null!;
 
-    [Option("--node <ADDRESS>", "The etcd node to run the drill on (default: one that holds a copy).", CommandOptionType.SingleValue)]
-    public string? Node { get; set; }
-
-    [Option("--output <FORMAT>", "table or json.", CommandOptionType.SingleValue)]
-    [AllowedValues("table", "json", IgnoreCase = true)]
-    public string Output { get; set; } = "table";
+    protected override void DeclareOptions(CommandLineApplication command)
+    {
+        _name = command.Option("--name <NAME>", "The snapshot to verify.", CommandOptionType.SingleValue).Required();
+        _node = command.Option("--node <ADDRESS>", "The etcd node to run the drill on (default: one that holds a copy).", CommandOptionType.SingleValue);
+        _output = OutputOption.Declare(command);
+        base.DeclareOptions(command);
+    }
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var name = SnapshotName.Validate(Name);
+        var name = SnapshotName.Validate(_name.Value()!);
         var config = LoadConfig();
         using var s3 = OpenS3(config);
         await using var session = await ClusterSession.OpenAsync(config, config.EtcdNodes.ToList(), SessionOptions, Log, cancellationToken);
-        var report = await new SnapshotDrill(config, Log).RunAsync(session, s3, name, Node, cancellationToken);
+        var report = await new SnapshotDrill(config, Log).RunAsync(session, s3, name, _node.Value(), cancellationToken);
 
-        if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
+        if (_output.Format() == OutputFormat.Json)
         {
             CliJson.Write(report);
         }

@@ -7,12 +7,16 @@ using Spectre.Console;
 
 namespace ClusterCtl.Cli.Commands.Etcd;
 
-[Command("status", Description = "Show every etcd member: container, leader, version, DB size, revision, health, free disk.")]
-internal sealed class StatusCommand : ClusterCommandBase
+internal sealed class StatusCommand() : ClusterCommandBase(
+    "status", "Show every etcd member: container, leader, version, DB size, revision, health, free disk.")
 {
-    [Option("--output <FORMAT>", "table or json.", CommandOptionType.SingleValue)]
-    [AllowedValues("table", "json", IgnoreCase = true)]
-    public string Output { get; set; } = "table";
+    private CommandOption _output = null!;
+
+    protected override void DeclareOptions(CommandLineApplication command)
+    {
+        _output = OutputOption.Declare(command);
+        base.DeclareOptions(command);
+    }
 
     protected override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -24,7 +28,7 @@ internal sealed class StatusCommand : ClusterCommandBase
         var probe = new EtcdStatusProbe(config, Log);
         var reports = await Task.WhenAll(etcdNodes.Select(node => ReportAsync(node, session, probe, cancellationToken)));
 
-        if (string.Equals(Output, "json", StringComparison.OrdinalIgnoreCase))
+        if (_output.Format() == OutputFormat.Json)
         {
             CliJson.Write(reports);
         }
