@@ -62,7 +62,7 @@ internal static class RestartComponentsPhase
         catch (DockerException e)
         {
             run.Logger.Error("{Host}: cannot start {Container}: {Error}", node.Host, KubeComponents.Apiserver, e.Message);
-            return [new ManualStep(node.Host, $"docker start {KubeComponents.Apiserver}")];
+            return [new ManualStep(node.Host, $"docker start {KubeComponents.Apiserver}") { Container = KubeComponents.Apiserver }];
         }
     }
 
@@ -94,7 +94,7 @@ internal static class RestartComponentsPhase
 
             run.Logger.Error("{Host}: {Container} is not running {Seconds:0} s after it was {Action} ({State})",
                 node.Host, name, clock.Elapsed.TotalSeconds, action, state?.Status ?? "gone");
-            return new ManualStep(node.Host, $"docker start {name}   # then check 'docker logs {name}'");
+            return new ManualStep(node.Host, $"docker start {name}   # then check 'docker logs {name}'") { Container = name };
 
             // A start of a container that already ran keeps its StartedAt: running is enough then.
             bool IsUp(ContainerState? s) => s is { Running: true } && (s.StartedAt > before || (start && before == s.StartedAt));
@@ -102,7 +102,7 @@ internal static class RestartComponentsPhase
         catch (DockerException e)
         {
             run.Logger.Error("{Host}: could not restart {Container}: {Error}", node.Host, name, e.Message);
-            return new ManualStep(node.Host, $"docker {(start ? "start" : "restart")} {name}");
+            return new ManualStep(node.Host, $"docker {(start ? "start" : "restart")} {name}") { Container = name };
         }
     }
 }

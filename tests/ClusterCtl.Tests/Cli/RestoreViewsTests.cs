@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ClusterCtl.Cli.Commands;
 using ClusterCtl.Cli.Commands.Etcd;
 using ClusterCtl.Restore;
@@ -29,6 +30,38 @@ public class RestoreViewsTests
         PreflightDuration = TimeSpan.FromMilliseconds(1500),
     };
 
+    private static readonly string[] Nodes = ["10.0.0.1", "10.0.0.2", "10.0.0.3"];
+
+    private static readonly string[] Components = ["calico-node", "kube-apiserver", "kube-controller-manager", "kube-proxy", "kube-scheduler", "kubelet"];
+
+    private static readonly string StaleWarning = new StaleEtcdServers("10.0.0.1", ["https://10.0.0.9:2379"], ["https://10.0.0.1:2379"]).Message;
+
+    /// <summary>A restore that restarted every component on three nodes but those in <paramref name="notRunning"/>.</summary>
+    private static RestoreReport Restored(params ManualStep[] notRunning) => new()
+    {
+        Outcome = notRunning.Length == 0 ? RestoreOutcome.Restored : RestoreOutcome.NeedsManualAttention,
+        RunId = Plan.RunId,
+        Snapshot = Source,
+        EtcdNodes = Nodes,
+        Phases =
+        [
+            new PhaseReport(RestorePhase.StartEtcd, TimeSpan.FromSeconds(4), true, "healthy"),
+            new PhaseReport(RestorePhase.RestartComponents, TimeSpan.FromSeconds(9), notRunning.Length == 0, notRunning.Length == 0 ? "ok" : $"{notRunning.Length} containers did not come back"),
+        ],
+        Restarted =
+        [
+            .. from host in Nodes
+               from container in Components
+               where !notRunning.Any(s => s.Host == host && s.Container == container)
+               select new RestartedContainer(host, container, container == "kube-apiserver" ? "started" : "restarted", DateTimeOffset.UnixEpoch),
+        ],
+        ManualSteps = notRunning,
+        Failure = notRunning.Length == 0 ? null : "etcd was restored, but 10.0.0.2 did not get every component running again; run the MANUAL STEP commands",
+        Warnings = [StaleWarning],
+    };
+
+    private static ManualStep KubeletDown(string host) => new(host, "docker start kubelet   # then check 'docker logs kubelet'") { Container = "kubelet" };
+
     private static string Render(IRenderable renderable)
     {
         using var text = new StringWriter();
@@ -56,14 +89,92 @@ public class RestoreViewsTests
             RunId = Plan.RunId,
             Snapshot = Source,
             EtcdNodes = ["10.0.0.1"],
-            Phases = [new PhaseReport(RestorePhase.Stop, TimeSpan.FromSeconds(1.5), true, "stopped"), new PhaseReport(RestorePhase.Restore, TimeSpan.FromSeconds(0.7), false, "helper failed")],
-            Failure = "restore failed in phase 6 (restore) (helper failed); rolled back",
+            Phases = [new PhaseReport(RestorePhase.Stop, TimeSpan.FromSeconds(1.5), true, "stopped"), new PhaseReport(RestorePhase.Swap, TimeSpan.FromSeconds(0.7), false, "helper failed")],
+            Failure = "restore failed in phase 6 (swap) (helper failed); rolled back",
         };
 
-        var text = Render(RestoreViews.Report(report));
+        var text = Render(RestoreViews.Report(report, verbose: false));
 
-        Assert.That(text, Does.Contain("Restore rolled back").And.Contain("Restore").And.Contain("failed").And.Contain("helper failed").And.Contain("restore failed in phase 6"));
+        Assert.That(text, Does.Contain("Restore rolled back").And.Contain("Swap").And.Contain("failed").And.Contain("helper failed").And.Contain("restore failed in phase 6 (swap)"));
         Assert.That(report.ExitCode, Is.EqualTo(ExitCodes.Failed));
+    }
+
+    [Test]
+    public void The_report_counts_the_restarted_containers_per_node_and_names_none_of_them()
+    {
+        var text = Render(RestoreViews.Report(Restored(), verbose: false));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var node in Nodes)
+            {
+                Assert.That(text, Does.Match($@"\n\s*{Regex.Escape(node)}\s+6\s+-\s*\n"), node + ": six restarted, none down");
+            }
+
+            Assert.That(text, Does.Contain("NOT RUNNING"));
+            Assert.That(text, Does.Not.Contain("kube-scheduler").And.Not.Contain("kube-proxy").And.Not.Contain("calico-node").And.Not.Contain("RUNNING SINCE"));
+        });
+    }
+
+    [Test]
+    public void The_report_still_shows_the_snapshot_the_phases_the_nodes_and_every_warning()
+    {
+        var text = Render(RestoreViews.Report(Restored() with { NewNodes = ["10.0.0.3"] }, verbose: false));
+
+        Assert.That(text, Does.Contain("Restore restored").And.Contain("on 10.0.0.1, 10.0.0.2, 10.0.0.3")
+            .And.Contain("rke_etcd_snapshot_2026-11-21T10-27-42Z").And.Contain("sha256 " + new string('a', 64)).And.Contain("revision 1234")
+            .And.Contain("StartEtcd").And.Contain("RestartComponents").And.Contain("9.0")
+            .And.Contain("New nodes").And.Contain("warning: " + StaleWarning));
+    }
+
+    [Test]
+    public void A_container_that_did_not_come_back_is_named_beside_its_nodes_count_and_in_its_manual_step()
+    {
+        var text = Render(RestoreViews.Report(Restored(KubeletDown("10.0.0.2")), verbose: false));
+
+        Assert.That(text, Does.Match(@"\n\s*10\.0\.0\.2\s+5\s+kubelet\s*\n"));
+        Assert.That(text, Does.Match(@"\n\s*10\.0\.0\.1\s+6\s+-\s*\n"));
+        Assert.That(text, Does.Contain("manual step on 10.0.0.2: docker start kubelet").And.Contain("did not get every component running again")
+            .And.Contain("warning: " + StaleWarning));
+        Assert.That(text, Does.Not.Contain("kube-scheduler"), "the others are counted, not listed");
+    }
+
+    [Test]
+    public void The_verbose_report_lists_every_container_with_its_node_and_the_one_down_as_not_running()
+    {
+        var text = Render(RestoreViews.Report(Restored(KubeletDown("10.0.0.2")), verbose: true));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var node in Nodes)
+            {
+                foreach (var container in Components.Where(c => !(node == "10.0.0.2" && c == "kubelet")))
+                {
+                    Assert.That(text, Does.Match($@"\n\s*{Regex.Escape(node)}\s+{Regex.Escape(container)}\s+(re)?started\s+1970-01-01 00:00:00Z"), $"{node} {container}");
+                }
+            }
+
+            Assert.That(text, Does.Match(@"\n\s*10\.0\.0\.2\s+kubelet\s+not running\s+-"));
+            Assert.That(text, Does.Contain("manual step on 10.0.0.2: docker start kubelet").And.Contain("warning: " + StaleWarning));
+        });
+    }
+
+    [Test]
+    public void The_json_report_lists_every_restart_and_keeps_its_shape_whatever_the_table_shows()
+    {
+        var report = Restored(KubeletDown("10.0.0.2"));
+
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(report, CliJson.Options));
+        var root = json.RootElement;
+
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[]
+        {
+            "outcome", "runId", "snapshot", "etcdNodes", "phases", "restarted", "tool", "revisionBumped", "revisionBefore", "finalRevision",
+            "preRestoreDirectory", "failure", "manualSteps", "warnings", "newNodes", "staleEtcdServers", "plan", "totalSeconds", "exitCode",
+        }));
+        Assert.That(root.GetProperty("restarted").GetArrayLength(), Is.EqualTo(Nodes.Length * Components.Length - 1));
+        Assert.That(root.GetProperty("restarted").EnumerateArray().Select(r => r.GetProperty("container").GetString()), Has.Some.EqualTo("kube-scheduler"));
+        Assert.That(root.GetProperty("manualSteps")[0].EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "host", "command" }), "the container is named by the command");
     }
 
     [Test]

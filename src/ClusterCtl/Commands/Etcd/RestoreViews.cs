@@ -7,12 +7,16 @@ namespace ClusterCtl.Cli.Commands.Etcd;
 
 /// <summary>
 /// How snapshot-restore shows its plan (<c>--dry-run</c>) and its report, as tables for people and as JSON
-/// (<c>--output json</c>, the records themselves) for pipelines.
+/// (<c>--output json</c>, the records themselves) for pipelines. The report's table counts the restarted containers
+/// per node, naming only those that failed; <c>--verbose</c> lists each one, as the JSON always does.
 /// </summary>
 internal static class RestoreViews
 {
-    /// <summary>Writes the report to stdout: the plan for a dry run, else phases and restarts; JSON is the whole report.</summary>
-    public static void Write(RestoreReport report, OutputFormat format)
+    /// <summary>
+    /// Writes the report to stdout: the plan for a dry run, else phases and restarts, each restarted container only
+    /// when <paramref name="verbose"/>; JSON is the whole report either way.
+    /// </summary>
+    public static void Write(RestoreReport report, OutputFormat format, bool verbose)
     {
         ArgumentNullException.ThrowIfNull(report);
         if (format == OutputFormat.Json)
@@ -21,7 +25,7 @@ internal static class RestoreViews
         }
         else
         {
-            Terminal.Stdout.Write(report.Plan is { } plan && report.Outcome == RestoreOutcome.DryRun ? Plan(plan) : Report(report));
+            Terminal.Stdout.Write(report.Plan is { } plan && report.Outcome == RestoreOutcome.DryRun ? Plan(plan) : Report(report, verbose));
         }
     }
 
@@ -64,7 +68,7 @@ internal static class RestoreViews
         return new Rows(rows);
     }
 
-    public static IRenderable Report(RestoreReport report)
+    public static IRenderable Report(RestoreReport report, bool verbose)
     {
         ArgumentNullException.ThrowIfNull(report);
         var phases = new Table().Border(TableBorder.Simple).AddColumns("PHASE", "SECONDS", "RESULT", "DETAIL");
@@ -98,16 +102,10 @@ internal static class RestoreViews
             rows.Add(new Markup("New nodes (joined as new members, certificates from the cluster CA where missing): " + Markup.Escape(string.Join(", ", report.NewNodes))));
         }
 
-        if (report.Restarted.Count > 0)
+        var notRunning = report.ManualSteps.Where(s => s.Container is not null).ToList();
+        if (report.Restarted.Count > 0 || notRunning.Count > 0)
         {
-            var restarted = new Table().Border(TableBorder.Simple).AddColumns("NODE", "CONTAINER", "ACTION", "RUNNING SINCE");
-            foreach (var container in report.Restarted)
-            {
-                restarted.AddRow(Markup.Escape(container.Host), Markup.Escape(container.Container), container.Action,
-                    container.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            }
-
-            rows.Add(restarted);
+            rows.Add(verbose ? EveryRestart(report.Restarted, notRunning) : RestartsPerNode(report.Restarted, notRunning));
         }
 
         if (report.Failure is { } failure)
@@ -118,6 +116,38 @@ internal static class RestoreViews
         rows.AddRange(report.ManualSteps.Select(s => new Markup($"[red]manual step[/] on {Markup.Escape(s.Host)}: {Markup.Escape(s.Command)}")));
         rows.AddRange(report.Warnings.Select(w => new Markup("[yellow]warning:[/] " + Markup.Escape(w))));
         return new Rows(rows);
+    }
+
+    /// <summary>A row per node: how many containers run again, and, by name, those that do not.</summary>
+    private static Table RestartsPerNode(IReadOnlyList<RestartedContainer> restarted, List<ManualStep> notRunning)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("NODE", "RESTARTED", "NOT RUNNING");
+        foreach (var host in restarted.Select(r => r.Host).Concat(notRunning.Select(s => s.Host)).Distinct().Order(StringComparer.Ordinal))
+        {
+            var failed = notRunning.Where(s => s.Host == host).Select(s => s.Container!).Order(StringComparer.Ordinal).ToList();
+            table.AddRow(
+                Markup.Escape(host),
+                restarted.Count(r => r.Host == host).ToString(CultureInfo.InvariantCulture),
+                failed.Count == 0 ? "-" : "[red]" + Markup.Escape(string.Join(", ", failed)) + "[/]");
+        }
+
+        return table;
+    }
+
+    /// <summary>A row per container, restarted or not running, with when it was running again.</summary>
+    private static Table EveryRestart(IReadOnlyList<RestartedContainer> restarted, List<ManualStep> notRunning)
+    {
+        var rows = restarted
+            .Select(r => (r.Host, r.Container, Action: Markup.Escape(r.Action), Since: r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)))
+            .Concat(notRunning.Select(s => (s.Host, Container: s.Container!, Action: "[red]not running[/]", Since: "-")))
+            .OrderBy(r => r.Host, StringComparer.Ordinal).ThenBy(r => r.Container, StringComparer.Ordinal);
+        var table = new Table().Border(TableBorder.Simple).AddColumns("NODE", "CONTAINER", "ACTION", "RUNNING SINCE");
+        foreach (var row in rows)
+        {
+            table.AddRow(Markup.Escape(row.Host), Markup.Escape(row.Container), row.Action, row.Since);
+        }
+
+        return table;
     }
 
     private static Markup Source(RestoreSource source) => new(Markup.Escape(string.Create(CultureInfo.InvariantCulture,

@@ -71,7 +71,7 @@ internal sealed class SnapshotRestoreCommand() : SnapshotCommandBase(
     private int Finish(RestoreReport report, OutputFormat format)
     {
         var log = Log.ForScope("restore");
-        RestoreViews.Write(report, format);
+        RestoreViews.Write(report, format, verbose: false); // TODO --verbose
         if (report.Outcome == RestoreOutcome.DryRun && report.Plan is { Ready: false } plan)
         {
             foreach (var problem in plan.Problems)
