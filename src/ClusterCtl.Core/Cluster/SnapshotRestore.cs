@@ -42,7 +42,7 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
         var clock = Stopwatch.StartNew();
 
         // Phase 1, plan: every host is connected (kube components run on control-plane and worker nodes too).
-        await options.EnterPhaseAsync(RestorePhase.Plan, cancellationToken);
+        await options.EnterPhaseAsync(RestorePhase.Plan, _log, cancellationToken);
         RefuseUnreachableEtcdNodes(session);
         await using var clusterLock = options.DryRun ? null : await session.LockAsync(config, "etcd snapshot-restore", _logger, cancellationToken);
         // A restore runs a handful of shell steps per node; one shared container each saves a container start per step.
@@ -63,7 +63,7 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
 
         // Phase 2, locate.
         clock.Restart();
-        await options.EnterPhaseAsync(RestorePhase.Locate, cancellationToken);
+        await options.EnterPhaseAsync(RestorePhase.Locate, _log, cancellationToken);
         var copies = await new SnapshotLocator(config, _logger).FindAsync(session, s3, name, cancellationToken);
         phases.Add(new PhaseReport(RestorePhase.Locate, clock.Elapsed, true, $"{copies.Count} copies; using {copies[0]}"));
         await DrillFirstAsync(session, s3, name, copies, options, cancellationToken);
@@ -95,7 +95,7 @@ internal sealed class SnapshotRestore(ClusterConfig config, ILogger logger)
 
             // Phase 4, distribute: the first copy that verifies, to every etcd node's scratch directory, in one pass.
             clock.Restart();
-            await options.EnterPhaseAsync(RestorePhase.Distribute, cancellationToken);
+            await options.EnterPhaseAsync(RestorePhase.Distribute, _log, cancellationToken);
             var used = await distributor.DistributeAsync(name, copies, staging, s3, planned.Source.DbSizeBytes, progress, cancellationToken);
             phases.Add(new PhaseReport(RestorePhase.Distribute, clock.Elapsed, true, $"{RestoreLayout.SnapshotFileName} from {used.Copy} on {staging.Count} nodes"));
             var report = await restorer.ExecuteAsync(session, planned with { Source = SourceOf(used) }, options, cancellationToken);

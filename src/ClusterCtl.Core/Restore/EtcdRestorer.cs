@@ -9,8 +9,9 @@ namespace ClusterCtl.Restore;
 
 /// <summary>
 /// The restore engine: phase 3 (preflight, the plan), then, with the snapshot db in place on every etcd node, phases
-/// 5–9: the point of no return, the restore, etcd started and healthy, the components restarted, the report. A
-/// failure in phases 5–7 rolls back automatically. Ctrl+C is honoured up to the point of no return and held after it.
+/// 5–9: the restore beside the live data, the point of no return (stop and swap), etcd started and healthy, the
+/// components restarted, the report. A failure in phase 6 or 7 rolls back automatically. Ctrl+C is honoured up to
+/// the point of no return and held after it.
 /// </summary>
 /// <remarks>
 /// Cluster/SnapshotRestore runs it: <see cref="PreflightAsync"/>, then the snapshot to
@@ -27,7 +28,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         EtcdDataLocation.RequireRestorable(config);
-        await options.EnterPhaseAsync(RestorePhase.Preflight, cancellationToken);
+        await options.EnterPhaseAsync(RestorePhase.Preflight, _log, cancellationToken);
 
         return await new RestorePreflight(config, _logger).RunAsync(session, source, options, cancellationToken);
     }
@@ -83,15 +84,19 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         await TimedAsync(phases, RestorePhase.Restore, run, () => RestoreDataPhase.RestoreIntoScratchAsync(run, cancellationToken), cancellationToken);
 
         cancellationToken.ThrowIfCancellationRequested();
-        _log.Warning("POINT OF NO RETURN: stopping kube-apiserver on the control-plane nodes and etcd on {Nodes}; Ctrl+C is held until the cluster is restored or rolled back",
-            string.Join(", ", run.EtcdNodes.Select(n => n.Host)));
         using var deferral = cancellationToken.Register(() =>
             _log.Warning("Ctrl+C received after the point of no return: held until the cluster is restored or rolled back"));
 
         var current = RestorePhase.Stop;
         try
         {
-            await TimedAsync(phases, RestorePhase.Stop, run, () => StopPhase.RunAsync(run), CancellationToken.None);
+            await TimedAsync(phases, RestorePhase.Stop, run, () =>
+            {
+                // In the phase, so that it follows the line that starts phase 6.
+                _log.Warning("POINT OF NO RETURN: stopping kube-apiserver on the control-plane nodes and etcd on {Nodes}; Ctrl+C is held until the cluster is restored or rolled back",
+                    string.Join(", ", run.EtcdNodes.Select(n => n.Host)));
+                return StopPhase.RunAsync(run);
+            }, CancellationToken.None);
             current = RestorePhase.Swap;
             await TimedAsync(phases, RestorePhase.Swap, run, () => RestoreDataPhase.SwapAsync(run), CancellationToken.None);
             current = RestorePhase.StartEtcd;
@@ -103,7 +108,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         }
 
         var restartClock = Stopwatch.StartNew();
-        await run.Options.EnterPhaseAsync(RestorePhase.RestartComponents, CancellationToken.None);
+        await run.Options.EnterPhaseAsync(RestorePhase.RestartComponents, _log, CancellationToken.None);
         // The scratch dir goes while the components restart: neither needs the other.
         var tidy = RemoveScratchAsync(run);
         var componentFailures = await RestartComponentsPhase.RunAsync(run);
@@ -111,6 +116,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
             componentFailures.Count == 0 ? $"{run.Restarted.Count} containers (re)started" : $"{componentFailures.Count} containers did not come back"));
 
         await tidy;
+        RestorePhases.LogStart(_log, RestorePhase.Report);
         var report = Report(run, phases, componentFailures.Count == 0 ? RestoreOutcome.Restored : RestoreOutcome.NeedsManualAttention) with
         {
             ManualSteps = componentFailures,
@@ -132,12 +138,12 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 
     private async Task<RestoreFailedException> RollBackAsync(RestoreRun run, List<PhaseReport> phases, RestorePhase failedPhase, Exception cause)
     {
-        _log.Error("{Phase} failed: {Error}", failedPhase, cause.Message);
+        _log.Error("Phase {Phase} failed: {Error}", RestorePhases.Describe(failedPhase), cause.Message);
         var clock = Stopwatch.StartNew();
         RollbackResult rollback;
         try
         {
-            await run.Options.EnterPhaseAsync(RestorePhase.Rollback, CancellationToken.None);
+            await run.Options.EnterPhaseAsync(RestorePhase.Rollback, _log, CancellationToken.None);
             rollback = await RollbackPhase.RunAsync(run);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -149,13 +155,14 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
 
         phases.Add(new PhaseReport(RestorePhase.Rollback, clock.Elapsed, rollback.Succeeded,
             rollback.Succeeded ? "data and containers put back; etcd and kube-apiserver started" : string.Join("; ", rollback.Problems)));
+        RestorePhases.LogStart(_log, RestorePhase.Report);
         var failedHost = cause is Docker.HelperFailedException helper ? helper.Host : null;
         var causeText = OneLine(cause);
         if (rollback.Succeeded)
         {
             var report = Report(run, phases, RestoreOutcome.RolledBack) with
             {
-                Failure = $"restore failed in phase {Describe(failedPhase)} ({causeText}); rolled back: etcd runs on its previous data again",
+                Failure = $"restore failed in phase {RestorePhases.Describe(failedPhase)} ({causeText}); rolled back: etcd runs on its previous data again",
                 PreRestoreDirectory = null,
             };
             _log.Error("Rolled back{OnHost}: the cluster is as it was before the restore", failedHost is null ? "" : $" after the failure on {failedHost}");
@@ -165,7 +172,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         LogManualSteps(rollback.ManualSteps);
         var failedReport = Report(run, phases, RestoreOutcome.NeedsManualAttention) with
         {
-            Failure = $"restore failed in phase {Describe(failedPhase)} ({causeText}) and {string.Join("; ", rollback.Problems)}: the cluster needs manual attention; run the MANUAL STEP commands",
+            Failure = $"restore failed in phase {RestorePhases.Describe(failedPhase)} ({causeText}) and {string.Join("; ", rollback.Problems)}: the cluster needs manual attention; run the MANUAL STEP commands",
             ManualSteps = rollback.ManualSteps,
         };
         return new RestoreFailedException(failedReport, cause);
@@ -177,7 +184,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         var clock = Stopwatch.StartNew();
         try
         {
-            await run.Options.EnterPhaseAsync(phase, cancellationToken);
+            await run.Options.EnterPhaseAsync(phase, _log, cancellationToken);
             await body();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -186,7 +193,7 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
             throw;
         }
 
-        _log.Information("Phase {Phase} done in {Seconds:0.0} s", Describe(phase), clock.Elapsed.TotalSeconds);
+        _log.Information("Phase {Phase} done in {Seconds:0.0} s", RestorePhases.Describe(phase), clock.Elapsed.TotalSeconds);
         phases.Add(new PhaseReport(phase, clock.Elapsed, true, Detail(run, phase)));
     }
 
@@ -253,20 +260,6 @@ internal sealed class EtcdRestorer(ClusterConfig config, ILogger logger)
         EtcdContainerAction.Recreate => "recreated",
         EtcdContainerAction.Create => "created",
         _ => "untouched",
-    };
-
-    private static string Describe(RestorePhase phase) => phase switch
-    {
-        RestorePhase.Plan => "1 (plan)",
-        RestorePhase.Locate => "2 (locate)",
-        RestorePhase.Distribute => "4 (distribute)",
-        RestorePhase.Stop => "5 (stop)",
-        RestorePhase.Restore => "6a (restore)",
-        RestorePhase.Swap => "6b (swap)",
-        RestorePhase.StartEtcd => "7 (start etcd)",
-        RestorePhase.RestartComponents => "8 (restart components)",
-        RestorePhase.Rollback => "rollback",
-        _ => "3 (preflight)",
     };
 
     private static string OneLine(Exception e) =>

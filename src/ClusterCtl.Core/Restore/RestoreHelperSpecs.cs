@@ -17,7 +17,7 @@ internal static class RestoreHelperSpecs
     public static HelperSpec EtcdutlHelp(ClusterConfig config) => EtcdHelperSpecs.EtcdImage(config, "restore-etcdutl-check", "etcdutl", ["snapshot", "restore", "--help"]);
 
     /// <summary>
-    /// The one-shot <c>etcd-restore</c> of phase 6: restores this run's snapshot into restore-&lt;run&gt;/data with the
+    /// The one-shot <c>etcd-restore</c> of phase 5: restores this run's snapshot into restore-&lt;run&gt;/data with the
     /// member name, cluster, token and peer URL the node's etcd container runs with.
     /// </summary>
     public static HelperSpec SnapshotRestore(ClusterConfig config, EtcdContainerSpec spec, string runId, RestoreTool tool, bool bumpRevision)

@@ -1,3 +1,5 @@
+using Serilog;
+
 namespace ClusterCtl.Restore;
 
 /// <summary>How a restore runs.</summary>
@@ -34,12 +36,19 @@ internal sealed record RestoreOptions
     public bool RegenerateCertificates { get; init; }
 
     /// <summary>
-    /// Called as each phase begins, with the token of that phase (none after the point of no return). For progress
-    /// display, and for tests that break a node at a chosen moment; an exception thrown here fails that phase.
+    /// Called as each phase begins but the report, which only assembles what the others recorded, with the token of
+    /// that phase (none after the point of no return). For progress display, and for tests that break a node at a
+    /// chosen moment; an exception thrown here fails that phase.
     /// </summary>
     public Func<RestorePhase, CancellationToken, Task>? BeforePhase { get; init; }
 
-    /// <summary>Runs <see cref="BeforePhase"/> for <paramref name="phase"/>, if there is one.</summary>
-    public Task EnterPhaseAsync(RestorePhase phase, CancellationToken cancellationToken) =>
-        BeforePhase?.Invoke(phase, cancellationToken) ?? Task.CompletedTask;
+    /// <summary>
+    /// Logs the start of <paramref name="phase"/> ("Phase 4 of 9: distribute") on <paramref name="log"/>, then runs
+    /// <see cref="BeforePhase"/>, if there is one. Every phase enters here, so that none goes unlogged.
+    /// </summary>
+    public Task EnterPhaseAsync(RestorePhase phase, ILogger log, CancellationToken cancellationToken)
+    {
+        RestorePhases.LogStart(log, phase);
+        return BeforePhase?.Invoke(phase, cancellationToken) ?? Task.CompletedTask;
+    }
 }

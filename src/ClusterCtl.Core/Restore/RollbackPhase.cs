@@ -4,7 +4,7 @@ using ClusterCtl.Etcd;
 namespace ClusterCtl.Restore;
 
 /// <summary>
-/// Puts the cluster back after a failure in phases 5–7, undoing on each etcd node exactly what was done there: stop
+/// Puts the cluster back after a failure in phase 6 or 7, undoing on each etcd node exactly what was done there: stop
 /// the etcd that runs now, put the original container back under its name, move a restored member aside to
 /// failed-restore-&lt;run&gt; and the original back from pre-restore-&lt;time&gt;, start the original etcd (when it ran before),
 /// wait for the health the cluster had before, and start the kube-apiservers that were stopped. Nothing is deleted.

@@ -16,14 +16,21 @@ internal sealed class CapturedLog : ILogEventSink
     /// <summary>The one event that <paramref name="write"/> logs at any level.</summary>
     public static LogEvent Single(Action<ILogger> write)
     {
+        var events = All(write);
+        Assert.That(events, Has.Count.EqualTo(1), "one event was logged");
+        return events[0];
+    }
+
+    /// <summary>Every event that <paramref name="write"/> logs at any level, in order.</summary>
+    public static IReadOnlyList<LogEvent> All(Action<ILogger> write)
+    {
         var captured = new CapturedLog();
         using (var logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(captured).CreateLogger())
         {
             write(logger);
         }
 
-        Assert.That(captured._events, Has.Count.EqualTo(1), "one event was logged");
-        return captured._events[0];
+        return captured._events;
     }
 
     public void Emit(LogEvent logEvent) => _events.Add(logEvent);
