@@ -14,6 +14,7 @@ internal sealed class SnapshotRestoreCommand() : SnapshotCommandBase(
     private CommandOption _dryRun = null!;
     private CommandOption _healthTimeoutSeconds = null!;
     private CommandOption _output = null!;
+    private CommandOption _verbose = null!;
     private CommandOption _caCertificateFile = null!;
     private CommandOption _caKeyFile = null!;
     private CommandOption _verifyFirst = null!;
@@ -26,6 +27,7 @@ internal sealed class SnapshotRestoreCommand() : SnapshotCommandBase(
         _healthTimeoutSeconds = command.Option("--health-timeout <SECONDS>", "How long etcd may take to become healthy (default backup_config.timeout, else 300).", CommandOptionType.SingleValue)
             .Range(1, 86400);
         _output = OutputOption.Declare(command);
+        _verbose = command.Option("--verbose", "List every restarted container in the report, not only the count per node (JSON always lists them).", CommandOptionType.NoValue);
         _caCertificateFile = command.Option("--ca-cert <FILE>", "The cluster CA certificate (kube-ca.pem) that signs new nodes' etcd certificates, when cluster.rkestate is not beside the config.", CommandOptionType.SingleValue);
         _caKeyFile = command.Option("--ca-key <FILE>", "The cluster CA's private key (kube-ca-key.pem), with --ca-cert.", CommandOptionType.SingleValue);
         _verifyFirst = command.Option("--verify-first", "Run a restore drill of the snapshot (as snapshot-verify does) before the point of no return, and restore only if it verifies.", CommandOptionType.NoValue);
@@ -71,7 +73,7 @@ internal sealed class SnapshotRestoreCommand() : SnapshotCommandBase(
     private int Finish(RestoreReport report, OutputFormat format)
     {
         var log = Log.ForScope("restore");
-        RestoreViews.Write(report, format, verbose: false); // TODO --verbose
+        RestoreViews.Write(report, format, _verbose.HasValue());
         if (report.Outcome == RestoreOutcome.DryRun && report.Plan is { Ready: false } plan)
         {
             foreach (var problem in plan.Problems)
