@@ -1,3 +1,4 @@
+using ClusterCtl.Cli.Commands.Config;
 using ClusterCtl.Cli.Commands.Etcd;
 using McMaster.Extensions.CommandLineUtils;
 
@@ -36,6 +37,13 @@ internal sealed class CliApplication : IDisposable
             {
                 command.AddTo(etcd, context);
             }
+        });
+        _root.Command("config", config =>
+        {
+            config.Description = "Work on cluster.yml itself, offline.";
+            Finish(config);
+            config.OnExecute(() => ShowHelp(config));
+            new ConfigCheckCommand().AddTo(config, context);
         });
         new VersionCommand().AddTo(_root, context);
     }
