@@ -15,11 +15,13 @@ internal static class ClusterConfigLoader
 
     public const string DefaultConfigFile = "cluster.yml";
 
-    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
-        .WithNamingConvention(UnderscoredNamingConvention.Instance)
-        .IgnoreUnmatchedProperties()
-        .WithDuplicateKeyChecking()
-        .Build();
+    // Built from the generated context rather than by reflection, so that loading works in the trimmed native build.
+    private static readonly Deserializer Deserializer = Deserializer.FromValueDeserializer(
+        new ConvertingValueDeserializer(new StaticDeserializerBuilder(new RkeYamlContext())
+            .WithNamingConvention(UnderscoredNamingConvention.Instance)
+            .IgnoreUnmatchedProperties()
+            .WithDuplicateKeyChecking()
+            .BuildValueDeserializer()));
 
     /// <summary>The config path: the flag, else <c>RKE_CONFIG</c>, else <c>cluster.yml</c>.</summary>
     public static string ResolvePath(string? flagValue) =>
