@@ -91,7 +91,7 @@ internal static class Testbed
             .Select(l => l.Split('=', 2))
             .ToDictionary(p => p[0], p => p[1].Trim('"', '\''), StringComparer.Ordinal);
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

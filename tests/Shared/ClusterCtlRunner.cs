@@ -13,11 +13,17 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs clusterctl as a user would: a separate process, its exit code, stdout and stderr.</summary>
 internal static class ClusterCtlRunner
 {
-    public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "clusterctl");
+    /// <summary>The native binary where CLUSTERCTL_EXECUTABLE names it (as test.sh does), else the build beside the tests.</summary>
+    public static string ExecutablePath =>
+        Environment.GetEnvironmentVariable("CLUSTERCTL_EXECUTABLE") is { Length: > 0 } path ? path : Path.Combine(AppContext.BaseDirectory, "clusterctl");
 
-    public static async Task<CliResult> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
+    public static Task<CliResult> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null) =>
+        RunExecutableAsync(ExecutablePath, args, environment, timeout, workingDirectory);
+
+    /// <summary>Runs another clusterctl than the one under test, e.g. an installed package.</summary>
+    public static async Task<CliResult> RunExecutableAsync(string executable, IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(ExecutablePath)
+        var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
