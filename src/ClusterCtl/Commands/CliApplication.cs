@@ -46,7 +46,11 @@ internal sealed class CliApplication : IDisposable
             new ConfigCheckCommand().AddTo(config, context);
         });
         new VersionCommand().AddTo(_root, context);
+        new CompletionCommand().AddTo(_root, context);
     }
+
+    /// <summary>The command tree, for tests that read it as the completion scripts do.</summary>
+    internal CommandLineApplication Root => _root;
 
     /// <summary>Parses <paramref name="args"/>, checks the flags and runs the command; a parse error throws <see cref="CommandParsingException"/>.</summary>
     public int Run(string[] args)

@@ -11,7 +11,7 @@ internal sealed class SnapshotDeleteCommand() : SnapshotCommandBase("snapshot-de
 
     protected override void DeclareOptions(CommandLineApplication command)
     {
-        _name = command.Option("--name <NAME>", "The snapshot to delete.", CommandOptionType.SingleValue).Required();
+        _name = command.Option("--name <SNAPSHOT>", "The snapshot to delete.", CommandOptionType.SingleValue).Required();
         base.DeclareOptions(command);
     }
 

@@ -22,7 +22,7 @@ internal sealed class SnapshotRestoreCommand() : SnapshotCommandBase(
 
     protected override void DeclareOptions(CommandLineApplication command)
     {
-        _name = command.Option("--name <NAME>", "The snapshot to restore (see snapshot-list).", CommandOptionType.SingleValue).Required();
+        _name = command.Option("--name <SNAPSHOT>", "The snapshot to restore (see snapshot-list).", CommandOptionType.SingleValue).Required();
         _dryRun = command.Option("--dry-run", "Verify the snapshot, run every preflight check and print the plan; change nothing.", CommandOptionType.NoValue);
         _healthTimeoutSeconds = command.Option("--health-timeout <SECONDS>", "How long etcd may take to become healthy (default backup_config.timeout, else 300).", CommandOptionType.SingleValue)
             .Range(1, 86400);

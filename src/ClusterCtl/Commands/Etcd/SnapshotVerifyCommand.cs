@@ -17,7 +17,7 @@ internal sealed class SnapshotVerifyCommand() : SnapshotCommandBase(
 
     protected override void DeclareOptions(CommandLineApplication command)
     {
-        _name = command.Option("--name <NAME>", "The snapshot to verify.", CommandOptionType.SingleValue).Required();
+        _name = command.Option("--name <SNAPSHOT>", "The snapshot to verify.", CommandOptionType.SingleValue).Required();
         _node = command.Option("--node <ADDRESS>", "The etcd node to run the drill on (default: one that holds a copy).", CommandOptionType.SingleValue);
         _output = OutputOption.Declare(command);
         base.DeclareOptions(command);
