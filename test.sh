@@ -15,6 +15,13 @@ results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"
 
+# The completion tests run the generated scripts in real zsh and fish.
+if [[ $(id -u) -eq 0 ]] && ! { command -v zsh && command -v fish; } >/dev/null; then
+  echo "[test] installing zsh and fish"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends zsh fish >/dev/null
+fi
+
 echo "[test] building"
 dotnet build ClusterCtl.sln -c Release -warnaserror -nologo -v quiet
 

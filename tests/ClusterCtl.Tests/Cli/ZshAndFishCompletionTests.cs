@@ -24,7 +24,14 @@ public class ZshAndFishCompletionTests
     {
         if (!Shell.IsInstalled(shell))
         {
-            Assert.Ignore($"{shell} is not installed");
+            // test.sh installs both shells; only a developer's run without root may lack them.
+            var message = $"{shell} is not installed (test.sh installs zsh and fish when it runs as root)";
+            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
+            {
+                Assert.Fail(message);
+            }
+
+            Assert.Ignore(message);
         }
     }
 
