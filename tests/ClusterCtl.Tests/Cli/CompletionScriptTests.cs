@@ -24,7 +24,8 @@ public class CompletionScriptTests
     [Test]
     public void The_tree_holds_every_etcd_command_and_the_completion_command_itself()
     {
-        Assert.That(Command("clusterctl").Subcommands.Select(c => c.Name), Is.EquivalentTo(new[] { "etcd", "version", "completion" }));
+        Assert.That(Command("clusterctl").Subcommands.Select(c => c.Name), Is.EquivalentTo(new[] { "etcd", "config", "version", "completion" }));
+        Assert.That(Command("clusterctl config").Subcommands.Select(c => c.Name), Is.EqualTo(new[] { "check" }));
         Assert.That(Command("clusterctl etcd").Subcommands.Select(c => c.Name), Is.SupersetOf(new[]
         {
             "status", "snapshot-save", "snapshot-list", "snapshot-delete", "snapshot-prune", "snapshot-schedule", "snapshot-restore", "snapshot-verify", "cleanup",
