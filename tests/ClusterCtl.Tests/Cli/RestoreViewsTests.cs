@@ -121,7 +121,7 @@ public class RestoreViewsTests
     {
         var text = Render(RestoreViews.Report(Restored() with { NewNodes = ["10.0.0.3"] }, verbose: false));
 
-        Assert.That(text, Does.Contain("Restore restored").And.Contain("on 10.0.0.1, 10.0.0.2, 10.0.0.3")
+        Assert.That(text, Does.Contain("Restored in").And.Contain("on 10.0.0.1, 10.0.0.2, 10.0.0.3")
             .And.Contain("rke_etcd_snapshot_2026-11-21T10-27-42Z").And.Contain("sha256 " + new string('a', 64)).And.Contain("revision 1234")
             .And.Contain("StartEtcd").And.Contain("RestartComponents").And.Contain("9.0")
             .And.Contain("New nodes").And.Contain("warning: " + StaleWarning));

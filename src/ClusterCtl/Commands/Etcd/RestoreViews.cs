@@ -83,14 +83,14 @@ internal static class RestoreViews
 
         var outcome = report.Outcome switch
         {
-            RestoreOutcome.Restored => "[green]restored[/]",
-            RestoreOutcome.RolledBack => "[yellow]rolled back[/]",
-            RestoreOutcome.DryRun => "dry run",
-            _ => "[red]needs manual attention[/]",
+            RestoreOutcome.Restored => "[green]Restored[/]",
+            RestoreOutcome.RolledBack => "Restore [yellow]rolled back[/]",
+            RestoreOutcome.DryRun => "Dry run",
+            _ => "Restore [red]needs manual attention[/]",
         };
         var rows = new List<IRenderable>
         {
-            new Markup(string.Create(CultureInfo.InvariantCulture, $"[bold]Restore {outcome}[/] in {report.TotalSeconds:0.0} s (run {Markup.Escape(report.RunId)}) on {Markup.Escape(string.Join(", ", report.EtcdNodes))}")),
+            new Markup(string.Create(CultureInfo.InvariantCulture, $"[bold]{outcome}[/] in {report.TotalSeconds:0.0} s (run {Markup.Escape(report.RunId)}) on {Markup.Escape(string.Join(", ", report.EtcdNodes))}")),
             Source(report.Snapshot),
             new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"Revision: {report.RevisionBefore?.ToString(CultureInfo.InvariantCulture) ?? "-"} before, {report.FinalRevision?.ToString(CultureInfo.InvariantCulture) ?? "-"} after{(report.RevisionBumped ? " (bumped)" : "")}{(report.PreRestoreDirectory is { } kept ? $"; previous data kept in {kept} on every etcd node" : "")}"))),
