@@ -4,7 +4,8 @@
 #   ./build.sh release [RID]   dist/clusterctl-VERSION-RID.tar.gz (binary, README, LICENSE) and its .sha256
 #   ./build.sh tool            dist/clusterctl.VERSION.nupkg, a dotnet tool (framework-dependent, needs the .NET 10 runtime)
 # The native build links with clang and zlib; as root this installs Debian's clang and zlib1g-dev when they are missing.
-# linux-arm64 is cross-compiled: it also needs an arm64 sysroot (Debian's gcc-aarch64-linux-gnu and zlib1g-dev:arm64).
+# linux-arm64 is cross-compiled on x64; that also needs, after 'dpkg --add-architecture arm64', Debian's
+# gcc-aarch64-linux-gnu, binutils-aarch64-linux-gnu, libc6-dev-arm64-cross and zlib1g-dev:arm64.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -32,9 +33,12 @@ version() { sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props;
 native() {
   need_native_toolchain
   local out=artifacts/native/$rid
+  local cross=()
+  # Cross-compiled on x64: the symbols are split off with the target's objcopy (Debian's binutils-aarch64-linux-gnu).
+  [[ $rid == linux-arm64 && $(uname -m) == x86_64 ]] && cross=(-p:ObjCopyName=aarch64-linux-gnu-objcopy)
   echo "[build] native clusterctl for $rid"
   # Warnings are errors here too: a trim or AOT warning means code that may fail only in this build.
-  dotnet publish "$project" -c Release -r "$rid" -nologo -v quiet -o "$out"
+  dotnet publish "$project" -c Release -r "$rid" -nologo -v quiet -o "$out" "${cross[@]}"
   rm -f "$out"/*.dbg "$out"/*.pdb
   echo "[build] $out/clusterctl ($(du -h "$out/clusterctl" | cut -f1))"
 }
