@@ -45,7 +45,7 @@ internal static class RestorePhases
     }
 
     /// <summary>Whether entering <paramref name="phase"/> starts a numbered phase: the swap continues the phase the stop started.</summary>
-    public static bool Starts(RestorePhase phase) => Number(phase) is { } number && Enum.GetValues<RestorePhase>().First(p => Number(p) == number) == phase;
+    public static bool Starts(RestorePhase phase) => phase != RestorePhase.Swap && Number(phase) is not null;
 
     /// <summary>Logs "Phase 4 of 9: distribute" as a phase starts, once per numbered phase.</summary>
     public static void LogStart(ILogger log, RestorePhase phase)

@@ -23,28 +23,10 @@ internal sealed class CliApplication : IDisposable
         Finish(_root);
         _root.OnExecute(() => ShowHelp(_root));
 
-        _root.Command("etcd", etcd =>
-        {
-            etcd.Description = "Work on the etcd plane: status, snapshots, restore.";
-            Finish(etcd);
-            etcd.OnExecute(() => ShowHelp(etcd));
-            CommandBase[] commands =
-            [
-                new StatusCommand(), new SnapshotSaveCommand(), new SnapshotListCommand(), new SnapshotDeleteCommand(), new SnapshotPruneCommand(),
-                new SnapshotScheduleCommand(), new SnapshotRestoreCommand(), new SnapshotVerifyCommand(), new CleanupCommand(),
-            ];
-            foreach (var command in commands)
-            {
-                command.AddTo(etcd, context);
-            }
-        });
-        _root.Command("config", config =>
-        {
-            config.Description = "Work on cluster.yml itself, offline.";
-            Finish(config);
-            config.OnExecute(() => ShowHelp(config));
-            new ConfigCheckCommand().AddTo(config, context);
-        });
+        AddGroup("etcd", "Work on the etcd plane: status, snapshots, restore.",
+            new StatusCommand(), new SnapshotSaveCommand(), new SnapshotListCommand(), new SnapshotDeleteCommand(), new SnapshotPruneCommand(),
+            new SnapshotScheduleCommand(), new SnapshotRestoreCommand(), new SnapshotVerifyCommand(), new CleanupCommand());
+        AddGroup("config", "Work on cluster.yml itself, offline.", new ConfigCheckCommand());
         new VersionCommand().AddTo(_root, context);
         new CompletionCommand().AddTo(_root, context);
     }
@@ -64,6 +46,19 @@ internal sealed class CliApplication : IDisposable
 
         return OptionRules.FirstProblem(command) is { } problem ? UsageError(command, problem) : command.Invoke();
     }
+
+    /// <summary>A command that only groups others: on its own it shows its help, as bad usage.</summary>
+    private void AddGroup(string name, string description, params CommandBase[] commands) =>
+        _root.Command(name, group =>
+        {
+            group.Description = description;
+            Finish(group);
+            group.OnExecute(() => ShowHelp(group));
+            foreach (var command in commands)
+            {
+                command.AddTo(group, _context);
+            }
+        });
 
     /// <summary>What every command ends with: the help flag after its own options, as the help lists them.</summary>
     public static void Finish(CommandLineApplication command) => command.HelpOption("-?|-h|--help");
