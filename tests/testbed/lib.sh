@@ -24,6 +24,16 @@ INTERNAL_BRIDGE=$NAME_PREFIX-br1
 INTERNAL_PREFIX=10.214.$TB_ID
 INTERNAL_MARKER=$RUNDIR/internal-net
 
+# Every simulated host is one cgroup (cgroup v1, the cpu controller): its sshd, dockerd, containerd and, through
+# dockerd's --cgroup-parent, every container it runs. The operator's side (s3rver, and whoever joins it: the bench
+# harness with clusterctl and its ssh) is one more. Without quotas (the default) they only group processes; 'cpu'
+# sets quotas, so that work on three hosts at once costs three hosts' CPU, as on real machines.
+CGROUP_NAME=$NAME_PREFIX-testbed
+CPU_CGROUP=/sys/fs/cgroup/cpu/$CGROUP_NAME
+# The operator link's shaping ('link'): the bridge's own egress is what this machine sends to the nodes; what the
+# nodes send to it is redirected from the bridge's ingress to this ifb and shaped on its egress.
+LINK_IFB=$NAME_PREFIX-ifb0
+
 BUSYBOX_IMAGE=local/busybox:1
 ETCD34_IMAGE=local/etcd:v3.4.23
 ETCD35_IMAGE=local/etcd:v3.5.16
@@ -607,6 +617,8 @@ start_node() {
     echo '{}' >"$nd/run/daemon.json"
     write_sshd_config "$n"
     install -m 0755 "$LIBDIR/node-inner.sh" "$nd/run/node-inner.sh"
+    ensure_cpu_cgroup "node$n"
+    echo "/$CGROUP_NAME/node$n" >"$nd/run/cgroup"
     create_node_net "$n"
     rm -f "$nd/run/"{inner,dockerd,sshd}.pid
     setsid nsenter --net="/run/netns/$(node_ns "$n")" \
@@ -687,7 +699,8 @@ stop_node() {
     # network) if dockerd had to be killed: find them by their cgroups.
     local id f p
     for id in $ids; do
-        for f in /sys/fs/cgroup/pids/docker/"$id"/cgroup.procs /sys/fs/cgroup/system.slice/docker-"$id".scope/cgroup.procs; do
+        for f in /sys/fs/cgroup/pids/"$CGROUP_NAME/node$n/$id"/cgroup.procs /sys/fs/cgroup/pids/docker/"$id"/cgroup.procs \
+            /sys/fs/cgroup/system.slice/docker-"$id".scope/cgroup.procs; do
             [[ -r "$f" ]] || continue
             for p in $(cat "$f"); do kill -KILL "$p" 2>/dev/null || true; done
         done
@@ -877,6 +890,7 @@ start_s3rver() {
     setsid "$S3RVER_BIN" --address "$S3_ADDR" --port "$S3_PORT" --directory "$TB/s3" \
         --configure-bucket "$S3_BUCKET" </dev/null >>"$RUNDIR/s3rver.log" 2>&1 9>&- &
     echo $! >"$RUNDIR/s3rver.pid"
+    join_cpu_cgroup operator $!
     wait_for 30 port_open "$S3_ADDR" "$S3_PORT" ||
         die "s3rver did not open $S3_ADDR:$S3_PORT within 30s; log:
 $(tail -n 10 "$RUNDIR/s3rver.log")"
@@ -995,6 +1009,8 @@ write_cluster_files() {
             echo "TB_NODE${i}_DOCKER_SOCK=$(node_sock "$i")"
         done
         echo "TB_INTERNAL_PREFIX=$INTERNAL_PREFIX"
+        echo "TB_BRIDGE=$BRIDGE"
+        echo "TB_CPU_CGROUP=$CPU_CGROUP"
         echo "TB_S3_ENDPOINT=http://$S3_ADDR:$S3_PORT"
         echo "TB_S3_BUCKET=$S3_BUCKET"
         echo "TB_S3_ACCESS_KEY=$S3_KEY"
@@ -1028,4 +1044,58 @@ known_nodes() {
         ip netns list 2>/dev/null | awk '{print $1}' | sed -n "s/^$NAME_PREFIX-n\([0-9][0-9]*\)\$/\1/p"
         ip -o link show 2>/dev/null | sed -n "s/^[0-9]*: $NAME_PREFIX-v\([0-9][0-9]*\)[@:].*/\1/p"
     } | sort -n -u
+}
+
+# ----------------------------------------------------------------- host profile
+
+ensure_cpu_cgroup() {
+    [[ -d "$CPU_CGROUP/$1" ]] || mkdir -p "$CPU_CGROUP/$1"
+}
+
+# join_cpu_cgroup GROUP PID: moves one process (its children follow from then on) into node<N> or operator.
+join_cpu_cgroup() {
+    ensure_cpu_cgroup "$1"
+    echo "$2" >"$CPU_CGROUP/$1/cgroup.procs"
+}
+
+set_cpu_quota() {
+    local group=$1 cpus=$2 period
+    ensure_cpu_cgroup "$group"
+    period=$(cat "$CPU_CGROUP/$group/cpu.cfs_period_us")
+    echo $((10#${cpus/./} * period / 10 ** $(decimals "$cpus"))) >"$CPU_CGROUP/$group/cpu.cfs_quota_us"
+}
+
+lift_cpu_quotas() {
+    local group
+    for group in "$CPU_CGROUP"/*/; do
+        [[ -d "$group" ]] && echo -1 >"$group/cpu.cfs_quota_us"
+    done
+    return 0
+}
+
+decimals() { if [[ "$1" == *.* ]]; then local f=${1#*.}; echo "${#f}"; else echo 0; fi; }
+
+# Removes the testbed's cgroups in every controller (dockerd made its --cgroup-parent in all of them). A group that
+# still holds a process stays; the next 'up' reuses it.
+remove_cgroups() {
+    local root
+    for root in /sys/fs/cgroup/*/"$CGROUP_NAME"; do
+        [[ -d "$root" ]] && find "$root" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    done
+}
+
+link_off() {
+    tc qdisc del dev "$BRIDGE" root 2>/dev/null || true
+    tc qdisc del dev "$BRIDGE" ingress 2>/dev/null || true
+    if ip link show "$LINK_IFB" >/dev/null 2>&1; then ip link del "$LINK_IFB"; fi
+}
+
+# shape_link DEV RATE [ONE_WAY_DELAY]: all of DEV's egress at RATE, delayed when a delay is given.
+shape_link() {
+    local dev=$1 rate=$2 delay=${3:-}
+    tc qdisc add dev "$dev" root handle 1: htb default 10
+    tc class add dev "$dev" parent 1: classid 1:10 htb rate "$rate" ceil "$rate" quantum 60000
+    if [[ -n "$delay" ]]; then
+        tc qdisc add dev "$dev" parent 1:10 handle 10: netem delay "$delay" limit 100000
+    fi
 }

@@ -20,6 +20,10 @@ RUN=$ND/run
 
 log() { echo "[node$N] $*"; }
 
+# This host's cgroup (testbed.sh wrote its name): whatever this script starts, now or on a later restart, runs in it.
+CGROUP=$(cat "$RUN/cgroup")
+echo $$ >"/sys/fs/cgroup/cpu$CGROUP/cgroup.procs"
+
 setup_mounts() {
     # Nothing we mount here may leak back to the host, and nothing the host
     # mounts later may leak in.
@@ -70,7 +74,7 @@ start_dockerd() {
         --config-file "$RUN/daemon.json" \
         --bridge=none --iptables=false --ip-masq=false --ip-forward=false \
         --data-root /var/lib/docker --exec-root /run/docker \
-        --pidfile /run/docker.pid \
+        --pidfile /run/docker.pid --cgroup-parent "$CGROUP" \
         -H unix:///var/run/docker.sock -H "unix://$ND/docker.sock" \
         </dev/null >>"$RUN/dockerd.log" 2>&1 &
     echo $! >"$RUN/dockerd.pid"

@@ -31,6 +31,13 @@ usage: testbed.sh COMMAND [ARGS]
                                   node N's snapshot directory on a tmpfs of SIZE (e.g. 64k), seen only
                                   inside the node (its dockerd and helpers); off puts the real one back
   slow-s3 RATE | slow-s3 off      shape what is sent to s3rver (its port only, on lo)
+  cpu NODE_CPUS OPERATOR_CPUS | cpu off
+                                  CPU quotas (e.g. 0.5 0.5): each node's cgroup (sshd, dockerd and every container
+                                  it runs) and the operator's (s3rver and whatever joined it); off lifts them
+  join-operator PID               put process PID (and what it starts from then on) in the operator's cgroup
+  link RATE[,RTT] | link off      shape the operator's link: everything between this machine and the nodes (not
+                                  node to node), RATE each way (e.g. 100mbit), RTT split over the two directions
+                                  (e.g. 20ms; needs the kernel's netem)
   registry on | registry off      a private registry (htpasswd) on every node's loopback holding busybox
                                   (see README); reset and down stop it
   stop-s3 | start-s3              stop / start s3rver (its data stays)
@@ -163,7 +170,9 @@ do_down() {
     stop_s3rver
     stop_registries
     tc qdisc del dev lo root 2>/dev/null || true
+    link_off
     remove_bridge
+    remove_cgroups
     internal_net_off
     local d
     for d in "$TB"/nodes/node*; do
@@ -274,6 +283,8 @@ cmd_reset() {
     log "reset: $nodes node(s), etcd $etcd ($UP_IMAGE)"
     stop_registries
     internal_net_off
+    link_off
+    lift_cpu_quotas
     for n in $(known_nodes); do
         if ((n > nodes)); then
             log "node$n: extra node, destroying it"
@@ -468,6 +479,47 @@ cmd_slow() {
     fi
     tc qdisc add dev "$(node_veth "$n")" root tbf rate "$rate" burst 32kbit latency 400ms
     log "node$n: what is sent to it limited to $rate"
+}
+
+cmd_cpu() {
+    local nodes=${1:?cpu needs CPUs per node (e.g. 0.5) or off} operator=${2:-} n
+    if [[ "$nodes" == off ]]; then
+        lift_cpu_quotas
+        log "cpu: no quotas"
+        return 0
+    fi
+    [[ "$nodes" =~ ^[0-9]+(\.[0-9]+)?$ && "$operator" =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+        die "cpu: give CPUs per node and for the operator, e.g. 'cpu 0.5 0.5', or 'cpu off'"
+    [[ -d /sys/fs/cgroup/cpu ]] || die "cpu: no cgroup v1 cpu controller at /sys/fs/cgroup/cpu"
+    for n in $(known_nodes); do set_cpu_quota "node$n" "$nodes"; done
+    set_cpu_quota operator "$operator"
+    log "cpu: $nodes CPU per node, $operator CPU for the operator's side"
+}
+
+cmd_link() {
+    local spec=${1:?link needs RATE[,RTT] (e.g. 100mbit,20ms) or off} rate delay=""
+    link_off
+    if [[ "$spec" == off ]]; then
+        log "operator link: unshaped"
+        return 0
+    fi
+    rate=${spec%%,*}
+    if [[ "$spec" == *,* ]]; then
+        local rtt=${spec#*,}
+        [[ "$rtt" =~ ^([0-9]+)ms$ ]] || die "link: RTT must be in ms, e.g. 20ms, got '$rtt'"
+        delay="$((BASH_REMATCH[1] * 500))us"
+    fi
+    ip link show "$BRIDGE" >/dev/null 2>&1 || die "link: no bridge $BRIDGE; is the testbed up?"
+    ip link add "$LINK_IFB" type ifb
+    ip link set "$LINK_IFB" up
+    if ! shape_link "$BRIDGE" "$rate" "$delay" || ! shape_link "$LINK_IFB" "$rate" "$delay"; then
+        link_off
+        [[ -n "$delay" ]] && die "link: could not shape $rate with ${delay} each way; this kernel may lack netem (try without the RTT)"
+        die "link: could not shape $BRIDGE at $rate"
+    fi
+    tc qdisc add dev "$BRIDGE" handle ffff: ingress
+    tc filter add dev "$BRIDGE" parent ffff: protocol all u32 match u32 0 0 action mirred egress redirect dev "$LINK_IFB"
+    log "operator link: $rate each way${delay:+, $delay delay each way}"
 }
 
 # The node's own mount namespace gets the tmpfs, so its dockerd binds it into helpers; the host's view of the
@@ -690,6 +742,9 @@ main() {
         slow) need_root; cmd_slow "$@" ;;
         small-disk) need_root; cmd_small_disk "$@" ;;
         slow-s3) need_root; cmd_slow_s3 "$@" ;;
+        cpu) need_root; cmd_cpu "$@" ;;
+        join-operator) need_root; join_cpu_cgroup operator "${1:?join-operator needs a pid}" ;;
+        link) need_root; cmd_link "$@" ;;
         registry) need_root; cmd_registry "$@" ;;
         stop-s3) need_root; take_lock; stop_s3rver; log "s3rver stopped" ;;
         start-s3) need_root; take_lock; start_s3rver ;;
