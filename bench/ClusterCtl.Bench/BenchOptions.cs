@@ -11,6 +11,13 @@ internal sealed record BenchOptions
 
     public bool Quick { get; init; }
 
+    public HostProfile Profile { get; init; } = HostProfile.PerHost;
+
+    /// <summary>The tools to run (clusterctl, B1, B2, B3R, B3P); null for all.</summary>
+    public IReadOnlySet<string>? Tools { get; init; }
+
+    public bool Runs(string tool) => Tools is null || Tools.Contains(tool);
+
     /// <summary>Rewrite the results section of this README with the run's tables.</summary>
     public string? UpdateReadme { get; init; }
 
@@ -20,9 +27,13 @@ internal sealed record BenchOptions
     public DbSize? LoadOnly { get; init; }
 
     public const string Usage = """
-        usage: bench/bench.sh [--quick] [--etcd 3.5,3.4] [--sizes small,32M,256M,1G] [--reps N] [--update-readme FILE] [--out DIR]
+        usage: bench/bench.sh [--quick] [--etcd 3.5,3.4] [--sizes small,32M,256M,1G] [--reps N] [--cpu NODE,OPERATOR|off]
+                              [--link RATE[,RTT]] [--tools clusterctl,B1,B2,B3R,B3P] [--update-readme FILE] [--out DIR]
                bench/bench.sh --load SIZE
           --quick   the CI smoke: 32M only, one repetition, both etcd versions; asserts no timings
+          --cpu     CPU quotas per node and for the operator's side during the timed runs (default 0.5,0.5); off: none
+          --link    shape the operator's link to the nodes (e.g. 100mbit, or 100mbit,20ms where the kernel has netem)
+          --tools   run only these tools (e.g. clusterctl alone, for a large one-off size)
           --load    only fill the running testbed's etcd with Kubernetes-like objects up to SIZE (for profiling by hand)
         """;
 
@@ -41,6 +52,9 @@ internal sealed record BenchOptions
                 "--update-readme" => options with { UpdateReadme = Value() },
                 "--out" => options with { OutputDirectory = Value() },
                 "--load" => options with { LoadOnly = DbSize.Parse(Value()) },
+                "--cpu" => options with { Profile = HostProfile.ParseCpu(Value(), options.Profile) },
+                "--link" => options with { Profile = options.Profile with { Link = Value() } },
+                "--tools" => options with { Tools = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal) },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };
         }
@@ -51,6 +65,11 @@ internal sealed record BenchOptions
             {
                 throw new ArgumentException($"--etcd: the testbed has 3.4 and 3.5, not '{version}'");
             }
+        }
+
+        if (options.Tools?.FirstOrDefault(t => t is not ("clusterctl" or "B1" or "B2" or "B3R" or "B3P")) is { } unknown)
+        {
+            throw new ArgumentException($"--tools: no tool '{unknown}' (clusterctl, B1, B2, B3R, B3P)");
         }
 
         return options;

@@ -11,9 +11,6 @@ namespace ClusterCtl.Bench;
 internal sealed class BenchRun(BenchOptions options, string repositoryRoot, TextWriter log)
 {
     private const string GoldenName = "bench-golden";
-
-    // B3's own raw copy, under another name so that it is not one more copy of the golden snapshot for clusterctl to weigh.
-    private const string GoldenRawName = "bench-golden-raw";
     private const string WarmUpName = "bench-warm-up";
     private const string MarkerKey = "/bench/written-after-the-golden-snapshot";
     private const int DataSeed = 20261121;
@@ -53,7 +50,10 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
                 var loader = new DataLoader(gateways, new KubeObjects(DataSeed), log);
                 foreach (var size in options.Sizes.OrderBy(s => s.Bytes))
                 {
+                    // The quotas would only slow the loading down; they hold for the timed runs.
+                    await _testbed.ApplyAsync(HostProfile.Unshaped, cancellationToken);
                     var dbBytes = await loader.FillToAsync(size, cancellationToken);
+                    await _testbed.ApplyAsync(options.Profile, cancellationToken);
                     await MeasureSavesAsync(version, size, dbBytes, cancellationToken);
                     await MeasureRestoresAsync(version, size, dbBytes, gateways, cancellationToken);
                 }
@@ -61,6 +61,7 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
             finally
             {
                 gateways.ForEach(g => g.Dispose());
+                await _testbed.ApplyAsync(HostProfile.Unshaped, CancellationToken.None);
             }
         }
     }
@@ -70,8 +71,8 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
         List<(string Scenario, string Tool, Func<string, Task<Sample>> Run)> runs =
         [
             ("save", "clusterctl", name => ClusterctlSaveAsync(name, "save", s3: false, version, size, dbBytes, cancellationToken)),
-            ("save", "B1", name => BaselineAsync("b1-save-and-fan-out.sh", name, "save", "B1", version, size, dbBytes, cancellationToken)),
-            ("save", "B2", name => BaselineAsync("b2-rke-each-node.sh", name, "save", "B2", version, size, dbBytes, cancellationToken)),
+            ("save", "B1", name => BaselineAsync("b1-save-and-fan-out.sh", [name], "save", "B1", version, size, dbBytes, cancellationToken)),
+            ("save", "B2", name => BaselineAsync("b2-rke-each-node.sh", [name], "save", "B2", version, size, dbBytes, cancellationToken)),
             ("save+s3", "clusterctl", name => ClusterctlSaveAsync(name, "save+s3", s3: true, version, size, dbBytes, cancellationToken)),
         ];
         // At 1 GiB the first snapshot after a load took 16 s where later ones took 9 (clusterctl's snapshot phase, in two
@@ -80,12 +81,13 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
             .EnsureSucceeded("the warm-up snapshot");
         _testbed.RemoveSnapshotFiles(WarmUpName + ".*");
 
+        runs = [.. runs.Where(r => options.Runs(r.Tool))];
         for (var repetition = 0; repetition < options.Repetitions; repetition++)
         {
             foreach (var (scenario, tool, run) in Statistics.Alternate(runs, repetition))
             {
                 var name = $"bench-{tool.ToLowerInvariant()}-{scenario.Replace('+', '-')}-{repetition}";
-                var sample = await run(name) with { Repetition = repetition };
+                var sample = await MeasuredAsync(() => run(name), cancellationToken) with { Repetition = repetition };
                 Record(sample);
                 await CleanUpSaveAsync(name, scenario, cancellationToken);
             }
@@ -94,30 +96,41 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
 
     private async Task MeasureRestoresAsync(string version, DbSize size, long dbBytes, List<EtcdGateway> gateways, CancellationToken cancellationToken)
     {
-        // One snapshot for both tools: clusterctl's zip on every node, and the same db raw on every node for B3.
+        // One snapshot for every tool: the zip clusterctl's save left on every node, what a person has after a save.
         (await Clusterctl(["etcd", "snapshot-save", "--name", GoldenName], cancellationToken)).EnsureSucceeded("the golden snapshot-save");
-        (await Shell.RunAsync(Path.Combine(_baselines, "b1-save-and-fan-out.sh"), [GoldenRawName], TestbedEnvironment, cancellationToken: cancellationToken)).EnsureSucceeded("the golden raw copy");
         var keys = await gateways[0].CountAsync("/registry/", cancellationToken);
 
         List<(string Tool, Func<Task<Sample>> Run)> runs =
         [
             ("clusterctl", () => ClusterctlRestoreAsync(version, size, dbBytes, cancellationToken)),
-            ("B3", () => BaselineAsync("b3-manual-restore.sh", GoldenRawName, "restore", "B3", version, size, dbBytes, cancellationToken)),
+            ("B3R", () => BaselineAsync("b3-manual-restore.sh", [GoldenName, "serial"], "restore", "B3R", version, size, dbBytes, cancellationToken)),
+            ("B3P", () => BaselineAsync("b3-manual-restore.sh", [GoldenName, "parallel"], "restore", "B3P", version, size, dbBytes, cancellationToken)),
         ];
+        runs = [.. runs.Where(r => options.Runs(r.Tool))];
         for (var repetition = 0; repetition < options.Repetitions; repetition++)
         {
             foreach (var (tool, run) in Statistics.Alternate(runs, repetition))
             {
                 await gateways[0].PutAsync(MarkerKey, tool, cancellationToken);
-                var sample = await run() with { Repetition = repetition };
+                var since = DateTimeOffset.UtcNow;
+                var sample = await MeasuredAsync(run, cancellationToken);
                 await VerifyRestoredAsync(tool, gateways, keys, cancellationToken);
-                Record(sample);
+                Record(sample with { Repetition = repetition, Downtime = await Downtime.MeasureAsync(_testbed, since, DateTimeOffset.UtcNow, cancellationToken) });
                 _testbed.RemoveKeptDataDirectories();
             }
         }
 
         _testbed.RemoveSnapshotFiles(GoldenName + ".*");
-        _testbed.RemoveSnapshotFiles(GoldenRawName + ".*");
+    }
+
+    // The bytes over the operator's link, counted around the run.
+    private async Task<Sample> MeasuredAsync(Func<Task<Sample>> run, CancellationToken cancellationToken)
+    {
+        var link = new LinkCounter(_testbed["TB_BRIDGE"]);
+        var before = link.Read();
+        var sample = await run();
+        cancellationToken.ThrowIfCancellationRequested();
+        return sample with { LinkBytes = link.Read() - before };
     }
 
     private async Task<Sample> ClusterctlSaveAsync(string name, string scenario, bool s3, string version, DbSize size, long dbBytes, CancellationToken cancellationToken)
@@ -143,17 +156,17 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
         return new Sample("restore", "clusterctl", version, size, dbBytes, 0, result.Elapsed, result.PeakRssBytes, Phases(JsonNode.Parse(result.Stdout)!));
     }
 
-    private async Task<Sample> BaselineAsync(string script, string name, string scenario, string tool, string version, DbSize size, long dbBytes, CancellationToken cancellationToken)
+    private async Task<Sample> BaselineAsync(string script, string[] arguments, string scenario, string tool, string version, DbSize size, long dbBytes, CancellationToken cancellationToken)
     {
-        var result = await Shell.RunAsync(Path.Combine(_baselines, script), [name], TestbedEnvironment, cancellationToken: cancellationToken);
+        var result = await Shell.RunAsync(Path.Combine(_baselines, script), arguments, TestbedEnvironment, cancellationToken: cancellationToken);
         result.EnsureSucceeded($"{tool} ({script})");
         switch (tool)
         {
             case "B1":
-                ExpectOnEveryNode(name + ".db", expectedLength: null);
+                ExpectOnEveryNode(arguments[0] + ".db", expectedLength: null);
                 break;
             case "B2":
-                ExpectOnEveryNode(name + ".gz", expectedLength: null);
+                ExpectOnEveryNode(arguments[0] + ".gz", expectedLength: null);
                 break;
         }
 
@@ -201,7 +214,9 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
     {
         _samples.Add(sample);
         log.WriteLine($"[bench] etcd {sample.Etcd} {sample.Size,-7} {sample.Scenario,-8} {sample.Tool,-10} rep {sample.Repetition}: {sample.Elapsed.TotalSeconds,6:F2}s" +
-            (sample.PeakRssBytes is { } rss ? $", peak RSS {rss / 1e6:F0} MB" : ""));
+            (sample.PeakRssBytes is { } rss ? $", peak RSS {rss / 1e6:F0} MB" : "") +
+            (sample.Downtime is { } downtime ? $", downtime {downtime.TotalSeconds:F2}s" : "") +
+            $", link {sample.LinkBytes / 1e6:F1} MB");
     }
 
     private Task<ShellResult> Clusterctl(string[] arguments, CancellationToken cancellationToken, bool measurePeakRss = false) =>

@@ -41,7 +41,7 @@ catch (BenchException e)
     return 1;
 }
 
-var tables = ResultTable.Render(run.Samples, command, Machine.Describe());
+var tables = ResultTable.Render(run.Samples, command, Machine.Describe(), options.Profile);
 Directory.CreateDirectory(options.OutputDirectory);
 await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "results.md"), tables);
 await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "samples.json"), JsonSerializer.Serialize(run.Samples, new JsonSerializerOptions { WriteIndented = true }));

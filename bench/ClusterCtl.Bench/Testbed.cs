@@ -72,9 +72,29 @@ internal sealed class Testbed(string repositoryRoot)
         }
     }
 
-    /// <summary>Removes the member directories a restore kept aside (clusterctl's pre-restore-*, B3's bench-old-*).</summary>
+    /// <summary>Sets the CPU quotas and the operator link's shaping.</summary>
+    public async Task ApplyAsync(HostProfile profile, CancellationToken cancellationToken)
+    {
+        foreach (var command in profile.TestbedCommands())
+        {
+            (await Shell.RunAsync(Script, command, cancellationToken: cancellationToken)).EnsureSucceeded("testbed.sh " + string.Join(' ', command));
+        }
+    }
+
+    /// <summary>
+    /// Removes the member directories a restore kept aside (clusterctl's pre-restore-*, the manual restores'
+    /// bench-old-*) and the manual restores' unzipped snapshots.
+    /// </summary>
     public void RemoveKeptDataDirectories()
     {
+        for (var node = 1; node <= NodeCount; node++)
+        {
+            foreach (var unzipped in System.IO.Directory.EnumerateDirectories(SnapshotDirectory(node), "bench-manual-*"))
+            {
+                System.IO.Directory.Delete(unzipped, recursive: true);
+            }
+        }
+
         for (var node = 1; node <= NodeCount; node++)
         {
             foreach (var kept in System.IO.Directory.EnumerateDirectories(DataDirectory(node))
