@@ -226,6 +226,46 @@ public class RestoreScriptsTests
         }
     }
 
+    [Test]
+    public async Task An_extract_that_inflates_far_past_the_manifest_is_cut_off_and_leaves_nothing()
+    {
+        var snapshots = Directory.CreateTempSubdirectory("clusterctl-snapshots-").FullName;
+        try
+        {
+            // 64 MiB of zeros deflate to 64 KiB: a zip that lies about its db in this way would fill the disk.
+            WriteZip(Path.Combine(snapshots, "s3.zip"), "/backup/s3", new byte[64 << 20]);
+
+            var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s3.zip", "*backup/s3", 4000), _data, snapshots);
+
+            Assert.That(exit, Is.EqualTo(3), stderr);
+            Assert.That(stderr, Does.Contain("extracted 4096 bytes, the manifest says 4000"), "cut off one 512-byte block past the manifest");
+            Assert.That(Directory.GetFiles(Path.Combine(_data, $"restore-{Run}")), Is.Empty);
+        }
+        finally
+        {
+            Directory.Delete(snapshots, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task An_extract_from_a_zip_without_the_entry_fails_and_leaves_nothing()
+    {
+        var snapshots = Directory.CreateTempSubdirectory("clusterctl-snapshots-").FullName;
+        try
+        {
+            WriteZip(Path.Combine(snapshots, "s4.zip"), "/backup/other", new byte[100]);
+
+            var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s4.zip", "*backup/s4", 100), _data, snapshots);
+
+            Assert.That(exit, Is.Not.Zero, stderr);
+            Assert.That(Directory.GetFiles(Path.Combine(_data, $"restore-{Run}")), Is.Empty);
+        }
+        finally
+        {
+            Directory.Delete(snapshots, recursive: true);
+        }
+    }
+
     private static void WriteZip(string path, string entryName, byte[] content)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
