@@ -39,13 +39,14 @@ internal static class Downtime
             return null;
         }
 
-        var firstStop = stops.Min(e => e.TimeNano);
-        var lastStart = events.Where(e => e.Action == "start" && e.TimeNano > firstStop).Select(e => e.TimeNano).DefaultIfEmpty().Max();
-        if (lastStart == 0 || events.Where(e => e.Action == "die").Any(stop => !events.Any(e => e.Node == stop.Node && e.Action == "start" && e.TimeNano > stop.TimeNano)))
+        var starts = events.Where(e => e.Action == "start").ToList();
+        if (stops.Any(stop => !starts.Any(start => start.Node == stop.Node && start.TimeNano > stop.TimeNano)))
         {
             throw new BenchException("kube-apiserver stopped during the restore and did not start again on every node");
         }
 
+        var firstStop = stops.Min(e => e.TimeNano);
+        var lastStart = starts.Max(e => e.TimeNano);
         return TimeSpan.FromTicks((lastStart - firstStop) / 100);
     }
 

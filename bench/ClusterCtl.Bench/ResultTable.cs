@@ -19,15 +19,15 @@ internal static class ResultTable
         {
             foreach (var comparison in Comparison.All)
             {
-                var ours = group.Where(s => s.Scenario == comparison.Scenario && s.Tool == "clusterctl").ToList();
-                var theirs = group.Where(s => s.Scenario == (comparison.BaselineScenario ?? comparison.Scenario) && s.Tool == comparison.Baseline).ToList();
+                var ours = group.Where(s => s.Scenario == comparison.Scenario && s.Tool == "clusterctl" && comparison.Measure(s) is not null).ToList();
+                var theirs = group.Where(s => s.Scenario == (comparison.BaselineScenario ?? comparison.Scenario) && s.Tool == comparison.Baseline && comparison.Measure(s) is not null).ToList();
                 if (ours.Count == 0 || theirs.Count == 0)
                 {
                     continue;
                 }
 
-                var oursMedian = Statistics.Median(ours.Select(s => Comparison.Measure(s, comparison.Metric)));
-                var theirsMedian = Statistics.Median(theirs.Select(s => Comparison.Measure(s, comparison.Metric)));
+                var oursMedian = Statistics.Median(ours.Select(s => comparison.Measure(s)!.Value));
+                var theirsMedian = Statistics.Median(theirs.Select(s => comparison.Measure(s)!.Value));
                 var ratio = oursMedian / theirsMedian;
                 var first = ours[0];
                 var target = comparison.TargetFor(first.DbBytes) is { } t

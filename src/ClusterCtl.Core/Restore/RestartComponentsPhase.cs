@@ -5,9 +5,9 @@ using ClusterCtl.Hosts;
 namespace ClusterCtl.Restore;
 
 /// <summary>
-/// Phase 8: on every reachable node, restart kube-controller-manager, kube-scheduler, kubelet and kube-proxy
-/// wherever they exist, and every running flannel or calico container except the k8s_POD_ pause containers; and, at
-/// the same time, start kube-apiserver on the control-plane nodes, now that etcd is healthy. Waits until all of them
+/// Phase 8: on every reachable node, start kube-apiserver (control-plane nodes, now that etcd is healthy), and as soon
+/// as docker has started it, restart kube-controller-manager, kube-scheduler, kubelet and kube-proxy wherever they
+/// exist, and every running flannel or calico container except the k8s_POD_ pause containers. Waits until all of them
 /// run. What could not be (re)started is returned as manual steps, not thrown: etcd is already restored.
 /// Runs after the point of no return, so it takes no CancellationToken: Ctrl+C is held until the cluster is
 /// restored or rolled back, and every wait has its own time limit instead.
@@ -16,13 +16,18 @@ internal static class RestartComponentsPhase
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<IReadOnlyList<ManualStep>> RunAsync(RestoreRun run)
+    public static async Task<IReadOnlyList<ManualStep>> RunAsync(RestoreRun run) =>
+        [.. (await Task.WhenAll(run.Session.Nodes.Select(node => RunOnNodeAsync(run, node)))).SelectMany(steps => steps)];
+
+    private static async Task<List<ManualStep>> RunOnNodeAsync(RestoreRun run, NodeSession node)
     {
-        // kube-apiserver starts alongside the restarts, not after them: etcd is already healthy, and the components
-        // that need the apiserver retry until it answers. One round of container starts fewer in the downtime.
-        var restarted = Task.WhenAll(run.Session.Nodes.Select(node => RestartOnNodeAsync(run, node)));
-        var started = Task.WhenAll(run.Session.Nodes.Where(n => n.Node.IsControlPlane).Select(node => StartApiserverAsync(run, node)));
-        return [.. (await restarted).SelectMany(r => r), .. (await started).SelectMany(r => r)];
+        // kube-apiserver's start ends the cluster's downtime. Started together with six restarts, it queued behind them
+        // on a busy host; the restarts wait only for docker to have started it, not for it to be seen running.
+        var apiserverStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var apiserver = node.Node.IsControlPlane ? StartApiserverAsync(run, node, apiserverStarted) : Task.FromResult(new List<ManualStep>());
+        await Task.WhenAny(apiserverStarted.Task, apiserver);
+        var restarted = await RestartOnNodeAsync(run, node);
+        return [.. restarted, .. await apiserver];
     }
 
     private static async Task<List<ManualStep>> RestartOnNodeAsync(RestoreRun run, NodeSession node)
@@ -47,7 +52,7 @@ internal static class RestartComponentsPhase
         return failures;
     }
 
-    private static async Task<List<ManualStep>> StartApiserverAsync(RestoreRun run, NodeSession node)
+    private static async Task<List<ManualStep>> StartApiserverAsync(RestoreRun run, NodeSession node, TaskCompletionSource started)
     {
         try
         {
@@ -57,7 +62,7 @@ internal static class RestartComponentsPhase
                 return [];
             }
 
-            return await RestartAsync(run, node, apiserver.Id, KubeComponents.Apiserver, "started", start: true) is { } failure ? [failure] : [];
+            return await RestartAsync(run, node, apiserver.Id, KubeComponents.Apiserver, "started", start: true, started) is { } failure ? [failure] : [];
         }
         catch (DockerException e)
         {
@@ -67,7 +72,8 @@ internal static class RestartComponentsPhase
     }
 
     /// <summary>(Re)starts one container and waits until it runs with a new start time; a failure becomes the step that fixes it.</summary>
-    private static async Task<ManualStep?> RestartAsync(RestoreRun run, NodeSession node, string id, string name, string action, bool start)
+    /// <param name="issued">Completed once docker has (re)started it, before it is seen running.</param>
+    private static async Task<ManualStep?> RestartAsync(RestoreRun run, NodeSession node, string id, string name, string action, bool start, TaskCompletionSource? issued = null)
     {
         try
         {
@@ -80,6 +86,8 @@ internal static class RestartComponentsPhase
             {
                 await node.Docker.RestartContainerAsync(id, RestoreRun.StopTimeout, CancellationToken.None);
             }
+
+            issued?.TrySetResult();
 
             var clock = Stopwatch.StartNew();
             var state = await Polling.UntilAsync(

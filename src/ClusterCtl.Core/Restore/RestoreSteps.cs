@@ -31,7 +31,7 @@ internal static class RestoreSteps
             $"On every etcd node: move {RestoreLayout.HostDataDirectory(config)}/member to {RestoreLayout.HostDataDirectory(config)}/{RestoreLayout.PreRestorePrefix}<UTC time>/member and the restored member in (renames only, nothing deleted)",
             $"Start etcd: {starts}",
             string.Create(CultureInfo.InvariantCulture, $"Wait up to {plan.HealthTimeout.TotalSeconds:0} s for every member started, one leader, every endpoint healthy, the member ids the restore wrote, revision >= {plan.RevisionAtLeast}, and each etcd running on this run's restored member"),
-            $"Restart {string.Join(", ", KubeComponents.Restarted)} and the running flannel/calico containers (not k8s_POD_) on {string.Join(", ", plan.ComponentNodes)}, and start kube-apiserver at the same time",
+            $"Start kube-apiserver, then restart {string.Join(", ", KubeComponents.Restarted)} and the running flannel/calico containers (not k8s_POD_) on {string.Join(", ", plan.ComponentNodes)}",
             "If stopping etcd, the swap or starting etcd fails: roll back (restored member to failed-restore-<run>, the old member back, the old etcd and kube-apiserver started) and exit 1",
         ];
     }

@@ -38,6 +38,8 @@ public class BenchHarnessTests
     [TestCase("--etcd", "3.6")]
     [TestCase("--sizes", "12K")]
     [TestCase("--bogus", "x")]
+    [TestCase("--cpu", "half")]
+    [TestCase("--tools", "B3")]
     public void Bad_arguments_are_refused(string flag, string value) =>
         Assert.Throws<ArgumentException>(() => BenchOptions.Parse([flag, value]));
 
@@ -97,29 +99,88 @@ public class BenchHarnessTests
             samples.Add(Run("save", "B1", size, rep, 5 + rep));
             samples.Add(Run("save", "B2", size, rep, 30 + rep));
             samples.Add(Run("save+s3", "clusterctl", size, rep, 12 + rep, rss: 120_000_000));
-            samples.Add(Run("restore", "clusterctl", size, rep, 4 + rep, rss: 110_000_000));
-            samples.Add(Run("restore", "B3", size, rep, 10 + rep));
+            samples.Add(Run("restore", "clusterctl", size, rep, 4 + rep, rss: 110_000_000) with { Downtime = TimeSpan.FromSeconds(2 + rep) });
+            samples.Add(Run("restore", "B3R", size, rep, 10 + rep) with { Downtime = TimeSpan.FromSeconds(8) });
+            samples.Add(Run("restore", "B3P", size, rep, 4 + rep) with { Downtime = TimeSpan.FromSeconds(2) });
         }
 
-        var text = ResultTable.Render(samples, "bench/bench.sh", "test machine");
+        var text = ResultTable.Render(samples, "bench/bench.sh", "test machine", HostProfile.PerHost);
 
-        Assert.That(text, Does.Contain("| 3.5 | 268 MB | save (nodes only) | 11.00 s | B1 etcdctl + ssh cat | 6.00 s | 1.83 | ≤ 1.25× **missed** | 100 MB | 24 |"));
-        Assert.That(text, Does.Contain("| save (nodes only) | 11.00 s | B2 RKE, node by node | 31.00 s | 0.35 | ≤ 0.6× met |"));
+        Assert.That(text, Does.Contain("| 3.5 | 268 MB | save (nodes only) | 11.00 s | B1 etcdctl + ssh cat | 6.00 s | 1.83 | ≤ 1.2× **missed** | 100 MB | 24 |"));
+        Assert.That(text, Does.Contain("| save (nodes only) | 11.00 s | B2 RKE, node by node | 31.00 s | 0.35 | ≤ 0.5× met |"));
         Assert.That(text, Does.Contain("| save (nodes + S3) | 13.00 s | B1 etcdctl + ssh cat | 6.00 s | 2.17 | – | 120 MB |"));
-        Assert.That(text, Does.Contain("| restore | 5.00 s | B3 manual, node by node | 11.00 s | 0.45 | ≤ 0.5× met |"));
+        Assert.That(text, Does.Contain("| restore | 5.00 s | B3R manual, node by node | 11.00 s | 0.45 | ≤ 0.5× met |"));
+        Assert.That(text, Does.Contain("| restore | 5.00 s | B3P manual, nodes in parallel | 5.00 s | 1.00 | ≤ 1.1× met |"));
+        Assert.That(text, Does.Contain("| restore downtime | 3.00 s | B3P manual, nodes in parallel | 2.00 s | 1.50 | ≤ 1× **missed** |"));
+        Assert.That(text, Does.Contain("| restore downtime | 3.00 s | B3R manual, node by node | 8.00 s | 0.38 | – |"));
+        Assert.That(text, Does.Contain("0.5 CPU per node, 0.5 for the operator"));
         Assert.That(text, Does.Contain("median of 3 run(s)"));
     }
 
     [Test]
-    public void The_memory_line_says_whether_peak_RSS_at_1_GiB_stays_within_the_target()
+    public void Below_256_MiB_the_small_db_targets_hold()
     {
-        var small = DbSize.Parse("32M");
-        var large = DbSize.Parse("1G");
-        Sample[] flat = [Run("save", "clusterctl", small, 0, 1, rss: 100_000_000), Run("save", "clusterctl", large, 0, 9, rss: 110_000_000)];
-        Sample[] growing = [Run("save", "clusterctl", small, 0, 1, rss: 100_000_000), Run("save", "clusterctl", large, 0, 9, rss: 130_000_000)];
+        var size = DbSize.Small;
+        Sample[] samples =
+        [
+            Run("save", "clusterctl", size, 0, 4), Run("save", "B2", size, 0, 5),
+            Run("restore", "clusterctl", size, 0, 12), Run("restore", "B3P", size, 0, 10),
+        ];
 
-        Assert.That(ResultTable.Render(flat, "b", "m"), Does.Contain("1 GiB against 32 MiB: 1.10× (target ≤ 150 MB and ≤ 1.2×: met)"));
-        Assert.That(ResultTable.Render(growing, "b", "m"), Does.Contain("1 GiB against 32 MiB: 1.30× (target ≤ 150 MB and ≤ 1.2×: **missed**)"));
+        var text = ResultTable.Render(samples, "b", "m", HostProfile.PerHost);
+
+        Assert.That(text, Does.Contain("| B2 RKE, node by node | 5.00 s | 0.80 | ≤ 1× met |"));
+        Assert.That(text, Does.Contain("| B3P manual, nodes in parallel | 10.00 s | 1.20 | ≤ 1.3× met |"));
+    }
+
+    [Test]
+    public void The_link_table_gives_bytes_over_the_operators_link_per_byte_of_db()
+    {
+        var size = DbSize.Parse("32M");
+        Sample[] samples =
+        [
+            Run("save", "clusterctl", size, 0, 4) with { LinkBytes = 2 * size.Bytes },
+            Run("save", "B1", size, 0, 3) with { LinkBytes = 4 * size.Bytes },
+        ];
+
+        var text = ResultTable.Render(samples, "b", "m", HostProfile.PerHost);
+
+        Assert.That(text, Does.Contain("| 3.5 | 34 MB | 2.00 | – | 4.00 | – | – | – | – |"));
+    }
+
+    [Test]
+    public void The_memory_line_holds_the_save_with_S3_at_1_GiB_to_120_MB_and_a_larger_one_to_a_tenth_more()
+    {
+        var gib = DbSize.Parse("1G");
+        var four = DbSize.Parse("4G");
+        Sample[] flat = [Run("save+s3", "clusterctl", gib, 0, 9, rss: 100_000_000), Run("save+s3", "clusterctl", four, 0, 40, rss: 105_000_000)];
+        Sample[] growing = [Run("save+s3", "clusterctl", gib, 0, 9, rss: 125_000_000), Run("save+s3", "clusterctl", four, 0, 40, rss: 150_000_000)];
+
+        Assert.That(ResultTable.Render(flat, "b", "m", HostProfile.PerHost), Does.Contain("save with S3 at 1 GiB: 100 MB (target ≤ 120 MB: met); at 4 GiB: 105 MB, 1.05× (target ≤ 1.1×: met)"));
+        Assert.That(ResultTable.Render(growing, "b", "m", HostProfile.PerHost), Does.Contain("save with S3 at 1 GiB: 125 MB (target ≤ 120 MB: **missed**); at 4 GiB: 150 MB, 1.20× (target ≤ 1.1×: **missed**)"));
+    }
+
+    [Test]
+    public void Downtime_runs_from_the_first_stop_anywhere_to_the_last_start_anywhere()
+    {
+        (int, string, long)[] events =
+        [
+            (1, "start", 100), (1, "die", 1_000_000_000), (2, "die", 1_500_000_000),
+            (1, "start", 3_000_000_000), (2, "start", 4_000_000_000),
+        ];
+
+        Assert.That(Downtime.From(events), Is.EqualTo(TimeSpan.FromSeconds(3)));
+        Assert.That(Downtime.From([(1, "start", 5)]), Is.Null, "a save stops nothing");
+        Assert.Throws<BenchException>(() => Downtime.From([(1, "die", 1), (2, "die", 2), (1, "start", 3)]), "node 2 never came back");
+    }
+
+    [Test]
+    public void The_profile_defaults_to_half_a_CPU_per_node_and_can_be_changed_or_turned_off()
+    {
+        Assert.That(BenchOptions.Parse([]).Profile, Is.EqualTo(HostProfile.PerHost));
+        Assert.That(BenchOptions.Parse(["--cpu", "1,0.25", "--link", "100mbit"]).Profile, Is.EqualTo(new HostProfile(1, 0.25, "100mbit")));
+        Assert.That(BenchOptions.Parse(["--cpu", "off"]).Profile.TestbedCommands(), Is.EqualTo(new[] { new[] { "cpu", "off" }, new[] { "link", "off" } }));
+        Assert.That(BenchOptions.Parse(["--tools", "clusterctl"]).Runs("B1"), Is.False);
     }
 
     private static Sample Run(string scenario, string tool, DbSize size, int repetition, double seconds, long? rss = null) =>
