@@ -187,78 +187,59 @@ public class RestoreScriptsTests
     }
 
     [Test]
-    public async Task The_extract_finds_an_rke_style_absolute_entry_with_busybox_unzip_and_puts_the_db_in_place()
+    public Task The_extract_finds_an_rke_style_absolute_entry_with_busybox_unzip_and_puts_the_db_in_place() => InSnapshotDirectoryAsync(async snapshots =>
     {
-        var snapshots = Directory.CreateTempSubdirectory("clusterctl-snapshots-").FullName;
-        try
-        {
-            var db = RandomNumberGenerator.GetBytes(5000);
-            WriteZip(Path.Combine(snapshots, "s1.zip"), "/backup/s1", db);
+        var db = RandomNumberGenerator.GetBytes(5000);
+        WriteZip(Path.Combine(snapshots, "s1.zip"), "/backup/s1", db);
 
-            var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s1.zip", "*backup/s1", db.Length), _data, snapshots);
+        var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s1.zip", "*backup/s1", db.Length), _data, snapshots);
 
-            Assert.That(exit, Is.Zero, stderr);
-            Assert.That(await File.ReadAllBytesAsync(Path.Combine(_data, $"restore-{Run}", RestoreLayout.SnapshotFileName)), Is.EqualTo(db));
-        }
-        finally
-        {
-            Directory.Delete(snapshots, recursive: true);
-        }
-    }
+        Assert.That(exit, Is.Zero, stderr);
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(_data, $"restore-{Run}", RestoreLayout.SnapshotFileName)), Is.EqualTo(db));
+    });
 
     [Test]
-    public async Task An_extract_that_comes_out_at_another_size_than_the_manifest_says_leaves_nothing()
+    public Task An_extract_that_comes_out_at_another_size_than_the_manifest_says_leaves_nothing() => InSnapshotDirectoryAsync(async snapshots =>
     {
-        var snapshots = Directory.CreateTempSubdirectory("clusterctl-snapshots-").FullName;
-        try
-        {
-            WriteZip(Path.Combine(snapshots, "s2.zip"), "/backup/s2", new byte[5000]);
+        WriteZip(Path.Combine(snapshots, "s2.zip"), "/backup/s2", new byte[5000]);
 
-            var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s2.zip", "*backup/s2", 4000), _data, snapshots);
+        var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s2.zip", "*backup/s2", 4000), _data, snapshots);
 
-            Assert.That(exit, Is.EqualTo(3), stderr);
-            Assert.That(stderr, Does.Contain("the manifest says 4000"));
-            Assert.That(Directory.GetFiles(Path.Combine(_data, $"restore-{Run}")), Is.Empty);
-        }
-        finally
-        {
-            Directory.Delete(snapshots, recursive: true);
-        }
-    }
+        Assert.That(exit, Is.EqualTo(3), stderr);
+        Assert.That(stderr, Does.Contain("the manifest says 4000"));
+        Assert.That(Directory.GetFiles(Path.Combine(_data, $"restore-{Run}")), Is.Empty);
+    });
 
     [Test]
-    public async Task An_extract_that_inflates_far_past_the_manifest_is_cut_off_and_leaves_nothing()
+    public Task An_extract_that_inflates_far_past_the_manifest_is_cut_off_and_leaves_nothing() => InSnapshotDirectoryAsync(async snapshots =>
     {
-        var snapshots = Directory.CreateTempSubdirectory("clusterctl-snapshots-").FullName;
-        try
-        {
-            // 64 MiB of zeros deflate to 64 KiB: a zip that lies about its db in this way would fill the disk.
-            WriteZip(Path.Combine(snapshots, "s3.zip"), "/backup/s3", new byte[64 << 20]);
+        // 64 MiB of zeros deflate to 64 KiB: a zip that lies about its db in this way would fill the disk.
+        WriteZip(Path.Combine(snapshots, "s3.zip"), "/backup/s3", new byte[64 << 20]);
 
-            var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s3.zip", "*backup/s3", 4000), _data, snapshots);
+        var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s3.zip", "*backup/s3", 4000), _data, snapshots);
 
-            Assert.That(exit, Is.EqualTo(3), stderr);
-            Assert.That(stderr, Does.Contain("extracted 4096 bytes, the manifest says 4000"), "cut off one 512-byte block past the manifest");
-            Assert.That(Directory.GetFiles(Path.Combine(_data, $"restore-{Run}")), Is.Empty);
-        }
-        finally
-        {
-            Directory.Delete(snapshots, recursive: true);
-        }
-    }
+        Assert.That(exit, Is.EqualTo(3), stderr);
+        Assert.That(stderr, Does.Contain("extracted 4096 bytes, the manifest says 4000"), "cut off one 512-byte block past the manifest");
+        Assert.That(Directory.GetFiles(Path.Combine(_data, $"restore-{Run}")), Is.Empty);
+    });
 
     [Test]
-    public async Task An_extract_from_a_zip_without_the_entry_fails_and_leaves_nothing()
+    public Task An_extract_from_a_zip_without_the_entry_fails_and_leaves_nothing() => InSnapshotDirectoryAsync(async snapshots =>
+    {
+        WriteZip(Path.Combine(snapshots, "s4.zip"), "/backup/other", new byte[100]);
+
+        var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s4.zip", "*backup/s4", 100), _data, snapshots);
+
+        Assert.That(exit, Is.Not.Zero, stderr);
+        Assert.That(Directory.GetFiles(Path.Combine(_data, $"restore-{Run}")), Is.Empty);
+    });
+
+    private static async Task InSnapshotDirectoryAsync(Func<string, Task> test)
     {
         var snapshots = Directory.CreateTempSubdirectory("clusterctl-snapshots-").FullName;
         try
         {
-            WriteZip(Path.Combine(snapshots, "s4.zip"), "/backup/other", new byte[100]);
-
-            var (exit, _, stderr) = await NodeShell.RunAsync(RestoreScripts.Extract(Run, "/backup/s4.zip", "*backup/s4", 100), _data, snapshots);
-
-            Assert.That(exit, Is.Not.Zero, stderr);
-            Assert.That(Directory.GetFiles(Path.Combine(_data, $"restore-{Run}")), Is.Empty);
+            await test(snapshots);
         }
         finally
         {
