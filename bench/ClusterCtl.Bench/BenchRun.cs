@@ -43,7 +43,7 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
         foreach (var version in options.EtcdVersions)
         {
             log.WriteLine($"[bench] etcd {version}: fresh 3-node testbed");
-            await _testbed.ResetAsync(version, cancellationToken);
+            await _testbed.ResetAsync(version, options.Sizes.MaxBy(s => s.Bytes), cancellationToken);
             var gateways = Enumerable.Range(1, _testbed.NodeCount).Select(n => EtcdGateway.ForNode(_testbed, n)).ToList();
             try
             {
@@ -76,10 +76,10 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
             ("save+s3", "clusterctl", name => ClusterctlSaveAsync(name, "save+s3", s3: true, version, size, dbBytes, cancellationToken)),
         ];
         // At 1 GiB the first snapshot after a load took 16 s where later ones took 9 (clusterctl's snapshot phase, in two
-        // runs); with one repetition the same tool always comes first. An untimed snapshot takes that for nobody.
-        (await Shell.RunAsync(Path.Combine(_baselines, "b1-save-and-fan-out.sh"), [WarmUpName], TestbedEnvironment, cancellationToken: cancellationToken))
-            .EnsureSucceeded("the warm-up snapshot");
-        _testbed.RemoveSnapshotFiles(WarmUpName + ".*");
+        // runs); with one repetition the same tool always comes first. An untimed snapshot on node 1 takes that for nobody.
+        var warmUp = $"/var/lib/rancher/etcd/{WarmUpName}.db";
+        (await Shell.RunAsync(_testbed.Script, ["etcdctl", "1", "snapshot", "save", warmUp], cancellationToken: cancellationToken)).EnsureSucceeded("the warm-up snapshot");
+        File.Delete(Path.Combine(_testbed.DataDirectory(1), WarmUpName + ".db"));
 
         runs = [.. runs.Where(r => options.Runs(r.Tool))];
         for (var repetition = 0; repetition < options.Repetitions; repetition++)

@@ -34,10 +34,14 @@ internal sealed class Testbed(string repositoryRoot)
 
     public string DataDirectory(int node) => Path.Combine(Directory, "nodes", $"node{node}", "etcd");
 
-    /// <summary>A fresh cluster of the given version with empty data: every size starts from the same place.</summary>
-    public async Task ResetAsync(string etcdVersion, CancellationToken cancellationToken)
+    /// <summary>
+    /// A fresh cluster of the given version with empty data: every size starts from the same place. A db that may grow
+    /// past etcd's default backend quota (2 GiB) gets a quota of twice the largest size.
+    /// </summary>
+    public async Task ResetAsync(string etcdVersion, DbSize largest, CancellationToken cancellationToken)
     {
-        var up = await Shell.RunAsync(Script, ["up", "--nodes", "3", "--etcd", etcdVersion], cancellationToken: cancellationToken);
+        string[] quota = largest.Bytes >= 3L << 29 ? ["--quota-backend-bytes", (2 * largest.Bytes).ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
+        var up = await Shell.RunAsync(Script, ["up", "--nodes", "3", "--etcd", etcdVersion, .. quota], cancellationToken: cancellationToken);
         up.EnsureSucceeded("testbed up");
         var reset = await Shell.RunAsync(Script, ["reset", "--etcd", etcdVersion], cancellationToken: cancellationToken);
         reset.EnsureSucceeded("testbed reset");

@@ -62,6 +62,9 @@ REGISTRY_USER=puller
 REGISTRY_IMAGE=127.0.0.1:$REGISTRY_PORT/testbed/busybox:1
 REGISTRY_DIR=$TB/registry
 
+# etcd's --quota-backend-bytes ('up --quota-backend-bytes'), also in cluster.yml's extra_args; empty: etcd's 2 GiB.
+ETCD_QUOTA=""
+
 STANDINS_SCRIPT='trap "exit 0" TERM INT; sleep 1000000 & wait'
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
@@ -773,7 +776,8 @@ create_etcd() {
         "--peer-cert-file=$ssl/kube-etcd-$dashed.pem" \
         "--peer-key-file=$ssl/kube-etcd-$dashed-key.pem" \
         --election-timeout=5000 \
-        --heartbeat-interval=500 >/dev/null || die "node$n: creating the etcd container failed"
+        --heartbeat-interval=500 \
+        ${ETCD_QUOTA:+"--quota-backend-bytes=$ETCD_QUOTA"} >/dev/null || die "node$n: creating the etcd container failed"
 }
 
 # Deterministic pseudo-random k8s names (stable across resets).
@@ -981,7 +985,13 @@ write_cluster_files() {
         echo "  alpine: $BUSYBOX_IMAGE"
         echo "  cert_downloader: $BUSYBOX_IMAGE"
         echo "services:"
-        echo "  etcd: {}"
+        if [[ -n "$ETCD_QUOTA" ]]; then
+            echo "  etcd:"
+            echo "    extra_args:"
+            echo "      quota-backend-bytes: \"$ETCD_QUOTA\""
+        else
+            echo "  etcd: {}"
+        fi
     } >"$tmp"
     mv "$tmp" "$TB/cluster.yml"
 
@@ -1021,7 +1031,7 @@ write_cluster_files() {
 
 write_state() {
     mkdir -p "$RUNDIR"
-    printf 'TB_NODES=%s\nTB_ETCD=%s\n' "$1" "$2" >"$STATE.tmp"
+    printf 'TB_NODES=%s\nTB_ETCD=%s\nTB_ETCD_QUOTA=%s\n' "$1" "$2" "$ETCD_QUOTA" >"$STATE.tmp"
     mv "$STATE.tmp" "$STATE"
 }
 
@@ -1031,6 +1041,7 @@ read_state() {
     [[ -r "$STATE" ]] || return 1
     STATE_NODES=$(sed -n 's/^TB_NODES=//p' "$STATE")
     STATE_ETCD=$(sed -n 's/^TB_ETCD=//p' "$STATE")
+    STATE_ETCD_QUOTA=$(sed -n 's/^TB_ETCD_QUOTA=//p' "$STATE")
     [[ -n "$STATE_NODES" && -n "$STATE_ETCD" ]]
 }
 

@@ -13,10 +13,11 @@ usage() {
 usage: testbed.sh COMMAND [ARGS]
 
   install                         install prerequisites, build cached images
-  up [--nodes N] [--etcd 3.4|3.5|3.6]
+  up [--nodes N] [--etcd 3.4|3.5|3.6] [--quota-backend-bytes BYTES]
                                   bring the testbed up (default 3 nodes, etcd 3.5); 3.6 is
                                   3.5 shaped like 3.6 (etcdctl without snapshot status/restore);
-                                  a no-op when it is already up, same shape, healthy
+                                  a no-op when it is already up, same shape, healthy; the quota (etcd's
+                                  flag and cluster.yml's extra_args) lets a db grow past etcd's 2 GiB
   down                            stop and remove everything up started
   reset [--etcd 3.4|3.5|3.6]      repair and recreate etcd + stand-ins, fresh data
   add-node N                      start an extra bare node N (no certs, no etcd)
@@ -88,7 +89,7 @@ testbed_healthy() {
     local nodes=$1 etcd=$2 image n
     image=$(etcd_image_for "$etcd")
     read_state || return 1
-    [[ "$STATE_NODES" == "$nodes" && "$STATE_ETCD" == "$etcd" ]] || return 1
+    [[ "$STATE_NODES" == "$nodes" && "$STATE_ETCD" == "$etcd" && "$STATE_ETCD_QUOTA" == "$ETCD_QUOTA" ]] || return 1
     ip link show "$BRIDGE" >/dev/null 2>&1 || return 1
     iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || return 1
     for n in $(seq_nodes "$nodes"); do
@@ -139,6 +140,7 @@ cmd_up() {
     local nodes=3 etcd=3.5
     while (($#)); do
         case $1 in
+            --quota-backend-bytes) ETCD_QUOTA=${2:?--quota-backend-bytes needs a value}; shift 2 ;;
             --nodes) nodes=${2:?--nodes needs a value}; shift 2 ;;
             --nodes=*) nodes=${1#*=}; shift ;;
             --etcd) etcd=${2:?--etcd needs a value}; shift 2 ;;
@@ -147,6 +149,7 @@ cmd_up() {
         esac
     done
     [[ "$nodes" =~ ^[1-9]$ ]] || die "up: --nodes must be 1..9, got '$nodes'"
+    [[ -z "$ETCD_QUOTA" || "$ETCD_QUOTA" =~ ^[1-9][0-9]*$ ]] || die "up: --quota-backend-bytes must be a number of bytes, got '$ETCD_QUOTA'"
     etcd_image_for "$etcd" >/dev/null
     take_lock
     cmd_install
@@ -278,7 +281,7 @@ cmd_reset() {
     fi
     local t0 nodes n
     t0=$(now)
-    nodes=$STATE_NODES etcd=${etcd:-$STATE_ETCD}
+    nodes=$STATE_NODES etcd=${etcd:-$STATE_ETCD} ETCD_QUOTA=$STATE_ETCD_QUOTA
     UP_NODES=$nodes UP_IMAGE=$(etcd_image_for "$etcd")
     log "reset: $nodes node(s), etcd $etcd ($UP_IMAGE)"
     stop_registries
@@ -709,7 +712,7 @@ cmd_status() {
         ((rc == 0)) && rc=1
     fi
     if [[ -n "$STATE_NODES" ]]; then
-        if testbed_healthy "$STATE_NODES" "$STATE_ETCD"; then
+        if ETCD_QUOTA=$STATE_ETCD_QUOTA testbed_healthy "$STATE_NODES" "$STATE_ETCD"; then
             echo "health: OK (etcd healthy, $STATE_NODES started members)"
         else
             echo "health: DEGRADED"
