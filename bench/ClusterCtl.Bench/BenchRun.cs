@@ -87,7 +87,7 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
             foreach (var (scenario, tool, run) in Statistics.Alternate(runs, repetition))
             {
                 var name = $"bench-{tool.ToLowerInvariant()}-{scenario.Replace('+', '-')}-{repetition}";
-                var sample = await MeasuredAsync(() => run(name), cancellationToken) with { Repetition = repetition };
+                var sample = await MeasuredAsync(() => run(name)) with { Repetition = repetition };
                 Record(sample);
                 await CleanUpSaveAsync(name, scenario, cancellationToken);
             }
@@ -113,7 +113,7 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
             {
                 await gateways[0].PutAsync(MarkerKey, tool, cancellationToken);
                 var since = DateTimeOffset.UtcNow;
-                var sample = await MeasuredAsync(run, cancellationToken);
+                var sample = await MeasuredAsync(run);
                 await VerifyRestoredAsync(tool, gateways, keys, cancellationToken);
                 Record(sample with { Repetition = repetition, Downtime = await Downtime.MeasureAsync(_testbed, since, DateTimeOffset.UtcNow, cancellationToken) });
                 _testbed.RemoveKeptDataDirectories();
@@ -124,12 +124,11 @@ internal sealed class BenchRun(BenchOptions options, string repositoryRoot, Text
     }
 
     // The bytes over the operator's link, counted around the run.
-    private async Task<Sample> MeasuredAsync(Func<Task<Sample>> run, CancellationToken cancellationToken)
+    private async Task<Sample> MeasuredAsync(Func<Task<Sample>> run)
     {
         var link = new LinkCounter(_testbed["TB_BRIDGE"]);
         var before = link.Read();
         var sample = await run();
-        cancellationToken.ThrowIfCancellationRequested();
         return sample with { LinkBytes = link.Read() - before };
     }
 
