@@ -1073,7 +1073,7 @@ set_cpu_quota() {
     local group=$1 cpus=$2 period
     ensure_cpu_cgroup "$group"
     period=$(cat "$CPU_CGROUP/$group/cpu.cfs_period_us")
-    echo $((10#${cpus/./} * period / 10 ** $(decimals "$cpus"))) >"$CPU_CGROUP/$group/cpu.cfs_quota_us"
+    awk -v cpus="$cpus" -v period="$period" 'BEGIN { printf "%d\n", cpus * period }' >"$CPU_CGROUP/$group/cpu.cfs_quota_us"
 }
 
 lift_cpu_quotas() {
@@ -1083,8 +1083,6 @@ lift_cpu_quotas() {
     done
     return 0
 }
-
-decimals() { if [[ "$1" == *.* ]]; then local f=${1#*.}; echo "${#f}"; else echo 0; fi; }
 
 # Removes the testbed's cgroups in every controller (dockerd made its --cgroup-parent in all of them). A group that
 # still holds a process stays; the next 'up' reuses it.
